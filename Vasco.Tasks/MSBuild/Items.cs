@@ -1,0 +1,57 @@
+using System.Globalization;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+using Vasco.Pipeline;
+using Vasco.Tiling;
+
+namespace Vasco.MSBuild;
+
+/// <summary>Maps MSBuild items to domain objects and back.</summary>
+public static class Items
+{
+    public static ITaskItem FromTile(Tile t)
+    {
+        var item = new TaskItem(t.TileId);
+        item.SetMetadata("TargetName", t.Target);
+        item.SetMetadata("Ra", F(t.RaDeg));
+        item.SetMetadata("Dec", F(t.DecDeg));
+        item.SetMetadata("SizeArcmin", F(t.SizeArcmin));
+        item.SetMetadata("Row", t.Row.ToString(CultureInfo.InvariantCulture));
+        item.SetMetadata("Col", t.Col.ToString(CultureInfo.InvariantCulture));
+        item.SetMetadata("RaMin", F(t.RaMin));
+        item.SetMetadata("RaMax", F(t.RaMax));
+        item.SetMetadata("DecMin", F(t.DecMin));
+        item.SetMetadata("DecMax", F(t.DecMax));
+        return item;
+    }
+
+    /// <summary>A tile from a tile item, or from a stamp item (whose file name is the tile id) carrying the tile's metadata.</summary>
+    public static Tile ToTile(ITaskItem item)
+    {
+        var id = item.ItemSpec.EndsWith(".stamp", StringComparison.Ordinal) ? Path.GetFileNameWithoutExtension(item.ItemSpec) : item.ItemSpec;
+        double D(string name) => double.Parse(item.GetMetadata(name), CultureInfo.InvariantCulture);
+        int I(string name) => int.Parse(item.GetMetadata(name), CultureInfo.InvariantCulture);
+        return new Tile(id, item.GetMetadata("TargetName"), D("Ra"), D("Dec"), D("SizeArcmin"), I("Row"), I("Col"),
+            D("RaMin"), D("RaMax"), D("DecMin"), D("DecMax"));
+    }
+
+    public static StepDeclaration ToStep(ITaskItem item) => new(
+        item.ItemSpec,
+        int.Parse(item.GetMetadata("Number"), CultureInfo.InvariantCulture),
+        !string.Equals(item.GetMetadata("PerTile"), "false", StringComparison.OrdinalIgnoreCase),
+        StepDeclaration.SplitList(item.GetMetadata("After")),
+        StepDeclaration.SplitList(item.GetMetadata("Reads")),
+        StepDeclaration.SplitList(item.GetMetadata("Tools")),
+        StepDeclaration.SplitList(item.GetMetadata("Files")),
+        Path.GetFullPath(item.GetMetadata("OutputDir")),
+        Path.GetFullPath(item.GetMetadata("LogDir")));
+
+    public static ParameterSet ToParameters(ITaskItem[] items) =>
+        new(items.Select(i => new ResolvedParameter(i.ItemSpec, i.GetMetadata("Value"),
+            Enum.TryParse<ParameterSource>(i.GetMetadata("Source"), out var s) ? s : ParameterSource.Default)));
+
+    public static Dictionary<string, string> ToToolVersions(ITaskItem[]? items) =>
+        (items ?? []).ToDictionary(i => i.ItemSpec, i => i.GetMetadata("Version"), StringComparer.Ordinal);
+
+    static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+}

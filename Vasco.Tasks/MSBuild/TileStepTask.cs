@@ -1,0 +1,78 @@
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+using Vasco.Pipeline;
+
+namespace Vasco.MSBuild;
+
+/// <summary>
+/// Base of the per-tile step tasks. MSBuild hands it only the stale tiles' stamps (a
+/// partial build); it runs them through <see cref="StepRunner"/> in parallel, logs one
+/// error per failed tile, a one-line summary, and returns the failed tiles so the public
+/// target can fail the build at its end. Subclasses supply the work for one tile.
+/// </summary>
+public abstract class TileStepTask : VascoTask
+{
+    [Required] public string RunDir { get; set; } = "";
+    [Required] public string RunId { get; set; } = "";
+    [Required] public string StampDir { get; set; } = "";
+    [Required] public string StepName { get; set; } = "";
+    /// <summary>The stale tiles: stamp items named &lt;tile_id&gt;.stamp carrying the tile's metadata.</summary>
+    public ITaskItem[] StaleTiles { get; set; } = [];
+    [Required] public ITaskItem[] AllTiles { get; set; } = [];
+    [Required] public ITaskItem[] Steps { get; set; } = [];
+    [Required] public ITaskItem[] Parameters { get; set; } = [];
+    public ITaskItem[] Tools { get; set; } = [];
+
+    [Output] public ITaskItem[] FailedTiles { get; private set; } = [];
+
+    protected ParameterSet ParameterValues { get; private set; } = null!;
+
+    /// <summary>Called once before the tiles run (read shared inputs here).</summary>
+    protected virtual void Prepare(StepDeclaration step) { }
+
+    protected abstract void RunTile(TileContext tile);
+
+    protected override void ExecuteCore()
+    {
+        var steps = Steps.Select(Items.ToStep).ToDictionary(s => s.Name, StringComparer.Ordinal);
+        var step = steps[StepName];
+        ParameterValues = Items.ToParameters(Parameters);
+        var stale = StaleTiles.Select(Items.ToTile).ToList();
+        Prepare(step);
+        var runner = new StepRunner
+        {
+            Step = step,
+            RunDir = RunDir,
+            RunId = RunId,
+            Parameters = ParameterValues,
+            ToolVersions = Items.ToToolVersions(Tools),
+            AllSteps = steps,
+            StampDir = StampDir,
+            FailFast = ParameterValues.Has("FailFast") && ParameterValues.Boolean("FailFast"),
+        };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var outcomes = runner.Run(stale, AllTiles.Select(t => t.ItemSpec).ToList(), RunTile, o =>
+        {
+            switch (o.Status)
+            {
+                case TileStatus.Ok: LogNormal($"{StepName}: tile {o.TileId} done in {o.ElapsedSeconds:0.00} s"); break;
+                case TileStatus.Skipped: LogNormal($"{StepName}: {o.Message}"); break;
+                default: LogVascoError(o.Code!, $"{StepName}: tile {o.TileId}: {o.Message}", o.File); break;
+            }
+        });
+        var failed = outcomes.Where(o => o.Status != TileStatus.Ok).ToList();
+        FailedTiles = failed.Select(o =>
+        {
+            var item = new TaskItem($"{StepName}:{o.TileId}");
+            item.SetMetadata("Step", StepName);
+            item.SetMetadata("TileId", o.TileId);
+            item.SetMetadata("Code", o.Code ?? "");
+            return (ITaskItem)item;
+        }).ToArray();
+        var skipped = outcomes.Count(o => o.Status == TileStatus.Skipped);
+        LogHigh($"{StepName}: {outcomes.Count(o => o.Status == TileStatus.Ok)} tile(s) done, {failed.Count - skipped} failed, {skipped} skipped, in {clock.Elapsed.TotalSeconds:0.0} s"
+            + (stale.Count < AllTiles.Length ? $" ({AllTiles.Length - stale.Count} up to date)" : ""));
+        if (failed.Count > 0 && runner.FailFast)
+            LogVascoError(ErrorCodes.TilesFailed, $"{StepName}: stopped at the first failed tile (FailFast=true).", null);
+    }
+}

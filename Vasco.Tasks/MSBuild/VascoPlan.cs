@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+using Vasco.Pipeline;
+using Vasco.Tiling;
+
+namespace Vasco.MSBuild;
+
+/// <summary>
+/// Runs at the start of every build: resolves the parameters, computes the tiles of the
+/// run, and writes the per-tile stamps that let each step target rerun only stale tiles.
+/// </summary>
+public sealed class VascoPlan : VascoTask
+{
+    [Required] public string RunDir { get; set; } = "";
+    [Required] public string RunId { get; set; } = "";
+    [Required] public string StampDir { get; set; } = "";
+    [Required] public ITaskItem[] Parameters { get; set; } = [];
+    [Required] public ITaskItem[] Steps { get; set; } = [];
+    public string? ConfigFile { get; set; }
+    public ITaskItem[] Targets { get; set; } = [];
+    public ITaskItem[] TargetLists { get; set; } = [];
+    public ITaskItem[] Tools { get; set; } = [];
+    /// <summary>Tiles=: ';'-separated tile ids to restrict the build to.</summary>
+    public string? Tiles { get; set; }
+    public string? FromStep { get; set; }
+
+    [Output] public ITaskItem[] AllTiles { get; private set; } = [];
+    [Output] public ITaskItem[] SelectedTiles { get; private set; } = [];
+    [Output] public ITaskItem[] ResolvedParameters { get; private set; } = [];
+
+    protected override void ExecuteCore()
+    {
+        if (string.IsNullOrWhiteSpace(RunId) || !TileIds.IsValid(RunId))
+            throw new VascoException(ErrorCodes.RunIdInvalid, $"RunId '{TileIds.Printable(RunId)}' is not a safe folder name.",
+                "set RunId to letters, digits, '-' and '_' only (it names the run's folders).");
+
+        var globals = (BuildEngine as IBuildEngine6)?.GetGlobalProperties() ?? new Dictionary<string, string>();
+        var extra = Parameters.Where(p => !string.IsNullOrEmpty(p.GetMetadata("Type")))
+            .Select(p => new ParameterDefinition(p.ItemSpec,
+                Enum.Parse<ParameterType>(p.GetMetadata("Type"), ignoreCase: true), p.GetMetadata("Default"), p.GetMetadata("Description")));
+        var parameters = ParameterSet.Resolve(
+            Parameters.Select(p => (p.ItemSpec, p.GetMetadata("Value"), globals.ContainsKey(p.ItemSpec))),
+            string.IsNullOrWhiteSpace(ConfigFile) ? null : ConfigFile, extra);
+
+        var tileSize = parameters.Number("TileSizeArcmin");
+        var targets = new List<Target>();
+        foreach (var t in Targets)
+            targets.Add(Vasco.Tiling.Targets.Parse(t.ItemSpec, t.GetMetadata("Ra"), t.GetMetadata("Dec"), t.GetMetadata("SizeArcmin"), tileSize, "run file"));
+        foreach (var list in TargetLists)
+            targets.AddRange(Vasco.Tiling.Targets.ReadCsv(list.GetMetadata("FullPath"), tileSize));
+        Vasco.Tiling.Targets.CheckUnique(targets);
+        var mode = parameters["TilingMode"] == "single" ? TilingMode.Single : TilingMode.Hex30;
+        var tiles = Tiler.Tile(targets, mode, tileSize, parameters.Number("TileOverlapArcmin"));
+
+        var selected = SelectTiles(tiles);
+        var steps = Steps.Select(Items.ToStep).ToList();
+        int? fromStep = null;
+        if (!string.IsNullOrWhiteSpace(FromStep))
+        {
+            if (!int.TryParse(FromStep, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) || steps.All(s => s.Number != n))
+                throw new VascoException(ErrorCodes.FromStepInvalid, $"FromStep={FromStep} is not a step of this pipeline.",
+                    $"use one of {string.Join(", ", steps.Select(s => $"{s.Number} ({s.Name})"))}.");
+            fromStep = n;
+        }
+
+        var planner = new StampPlanner
+        {
+            RunDir = RunDir,
+            RunId = RunId,
+            StampDir = StampDir,
+            Steps = steps,
+            Tiles = tiles,
+            Parameters = parameters,
+            ToolVersions = Items.ToToolVersions(Tools),
+            TargetsFingerprint = Fingerprint(targets),
+            FileHashes = new FileHashCache(Path.Combine(StampDir, "..", "filehashes.tsv")),
+            SelectedTiles = selected.Count == tiles.Count ? [] : selected.Select(t => t.TileId).ToList(),
+            FromStep = fromStep,
+        };
+        foreach (var plan in planner.Plan())
+        {
+            if (plan.Changed > 0 || plan.Forced > 0)
+                LogNormal($"Plan: {plan.Step}: {plan.Changed} stamp(s) changed, {plan.Forced} forced by FromStep");
+            if (plan.Pruned.Count > 0)
+                LogHigh($"Plan: {plan.Step}: removed the outputs of {plan.Pruned.Count} tile(s) no longer in the run ({string.Join(", ", plan.Pruned.Take(5))}{(plan.Pruned.Count > 5 ? ", ..." : "")})");
+        }
+
+        AllTiles = tiles.Select(Items.FromTile).ToArray();
+        SelectedTiles = selected.Select(Items.FromTile).ToArray();
+        ResolvedParameters = parameters.All.Select(p =>
+        {
+            var item = new TaskItem(p.Name);
+            item.SetMetadata("Value", p.Value);
+            item.SetMetadata("Source", p.Source.ToString());
+            return (ITaskItem)item;
+        }).ToArray();
+    }
+
+    List<Tile> SelectTiles(IReadOnlyList<Tile> tiles)
+    {
+        var wanted = StepDeclaration.SplitList(Tiles);
+        if (wanted.Count == 0) return tiles.ToList();
+        var byId = tiles.ToDictionary(t => t.TileId, StringComparer.Ordinal);
+        var unknown = wanted.Where(w => !byId.ContainsKey(w)).ToList();
+        if (unknown.Count > 0)
+            throw new VascoException(ErrorCodes.TileSelectionUnknown,
+                $"Tiles= names {string.Join(", ", unknown.Select(TileIds.Printable))}, which this run does not have.",
+                $"use tile ids from data/tiles/{RunId}/tiles.csv (e.g. {string.Join(", ", tiles.Take(3).Select(t => t.TileId))}).");
+        return wanted.Distinct().Select(w => byId[w]).ToList();
+    }
+
+    static string Fingerprint(IEnumerable<Target> targets)
+    {
+        var sb = new StringBuilder();
+        foreach (var t in targets)
+            sb.Append(t.Name).Append('|').Append(Tile.Format(t.RaDeg)).Append('|').Append(Tile.Format(t.DecDeg))
+              .Append('|').Append(Tile.Format(t.WidthArcmin)).Append('|').Append(Tile.Format(t.HeightArcmin)).Append('\n');
+        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString()))).ToLowerInvariant();
+    }
+}

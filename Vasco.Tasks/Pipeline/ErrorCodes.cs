@@ -1,0 +1,63 @@
+namespace Vasco.Pipeline;
+
+/// <summary>
+/// Every VASCO#### code the pipeline reports. The README lists them (a test checks that
+/// it lists exactly these). Codes are stable: never renumber, only add.
+/// </summary>
+public static class ErrorCodes
+{
+    // 00xx: the engine
+    public const string Internal = "VASCO0001";
+    public const string TilesFailed = "VASCO0002";
+    public const string TileFailed = "VASCO0003";
+
+    // 01xx: configuration and parameters
+    public const string ConfigUnreadable = "VASCO0101";
+    public const string ConfigUnknownKey = "VASCO0102";
+    public const string ParameterInvalid = "VASCO0103";
+    public const string ParameterUnknown = "VASCO0104";
+    public const string TileSelectionUnknown = "VASCO0105";
+    public const string FromStepInvalid = "VASCO0106";
+    public const string RunIdInvalid = "VASCO0107";
+
+    // 02xx: targets and tiling (step 0)
+    public const string TargetListUnreadable = "VASCO0201";
+    public const string TargetListColumns = "VASCO0202";
+    public const string RaInvalid = "VASCO0203";
+    public const string DecInvalid = "VASCO0204";
+    public const string DuplicateTarget = "VASCO0205";
+    public const string NoTargets = "VASCO0206";
+    public const string TargetNameInvalid = "VASCO0207";
+    public const string FieldSizeInvalid = "VASCO0208";
+
+    // 03xx: external tools
+    public const string ToolMissing = "VASCO0301";
+    public const string ToolInstallFailed = "VASCO0302";
+    public const string ToolVersionUnreadable = "VASCO0303";
+
+    /// <summary>Code, and what it means, for the README's table.</summary>
+    public static readonly IReadOnlyList<(string Code, string Meaning)> All =
+    [
+        (Internal, "an unexpected internal error (a bug: please report it with the build log)"),
+        (TilesFailed, "one or more tiles failed in some step; the earlier errors name each tile and cause; a rebuild retries only the failed tiles"),
+        (TileFailed, "a tile failed in a step (the message names the tile, the step and the cause)"),
+        (ConfigUnreadable, "the pipeline configuration file is missing or is not valid YAML"),
+        (ConfigUnknownKey, "the configuration file has a key that is not a Vasco parameter"),
+        (ParameterInvalid, "a parameter has a value of the wrong type or out of range"),
+        (ParameterUnknown, "a VascoParameter item names no known parameter and declares no Type"),
+        (TileSelectionUnknown, "Tiles= names a tile id that the run does not have"),
+        (FromStepInvalid, "FromStep= is not a step number of the pipeline"),
+        (RunIdInvalid, "RunId is empty or not a safe folder name"),
+        (TargetListUnreadable, "a VascoTargetList file is missing or unreadable"),
+        (TargetListColumns, "a VascoTargetList file lacks the name, ra or dec column"),
+        (RaInvalid, "a target's RA is not a number of degrees in [0, 360) or hh:mm:ss"),
+        (DecInvalid, "a target's Dec is not a number of degrees in [-90, 90] or dd:mm:ss"),
+        (DuplicateTarget, "two targets (or their tile ids) have the same name"),
+        (NoTargets, "the run has no VascoTarget or VascoTargetList"),
+        (TargetNameInvalid, "a target name is empty or has nothing usable for a tile id"),
+        (FieldSizeInvalid, "a target's field size is not a positive number of arcmin"),
+        (ToolMissing, "an external tool (source-extractor, psfex, stilts, java) is missing and cannot be installed here"),
+        (ToolInstallFailed, "installing an external tool with apt-get failed"),
+        (ToolVersionUnreadable, "an external tool is present but its version cannot be read"),
+    ];
+}

@@ -1,0 +1,190 @@
+using System.Globalization;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Vasco.Pipeline;
+
+public enum ParameterType { Number, Integer, Boolean, Text, Choice }
+
+/// <summary>A pipeline parameter: its type, range and built-in default.</summary>
+public sealed record ParameterDefinition(
+    string Name,
+    ParameterType Type,
+    string Default,
+    string Description,
+    IReadOnlyList<string>? Choices = null,
+    double Min = double.NegativeInfinity,
+    double Max = double.PositiveInfinity,
+    bool MinExclusive = false)
+{
+    /// <summary>Checks a value and returns its normal form (so "60.0" and "60" stamp alike); null when invalid.</summary>
+    public string? Normalize(string value)
+    {
+        var v = value.Trim();
+        switch (Type)
+        {
+            case ParameterType.Number:
+            case ParameterType.Integer:
+                if (!double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) || !double.IsFinite(d)) return null;
+                if (Type == ParameterType.Integer && d != Math.Floor(d)) return null;
+                if (d < Min || d > Max || (MinExclusive && d == Min)) return null;
+                return d.ToString("R", CultureInfo.InvariantCulture);
+            case ParameterType.Boolean:
+                return v.ToLowerInvariant() switch { "true" or "yes" or "1" => "true", "false" or "no" or "0" => "false", _ => null };
+            case ParameterType.Choice:
+                return Choices!.FirstOrDefault(c => string.Equals(c, v, StringComparison.OrdinalIgnoreCase));
+            default:
+                return v;
+        }
+    }
+
+    public string Expectation => Type switch
+    {
+        ParameterType.Number or ParameterType.Integer =>
+            $"{(Type == ParameterType.Integer ? "an integer" : "a number")}{RangeText}",
+        ParameterType.Boolean => "true or false",
+        ParameterType.Choice => "one of " + string.Join(", ", Choices!),
+        _ => "text",
+    };
+
+    string RangeText =>
+        double.IsNegativeInfinity(Min) && double.IsPositiveInfinity(Max) ? ""
+        : $" in {(MinExclusive ? "(" : "[")}{Fmt(Min)}, {Fmt(Max)}]";
+
+    static string Fmt(double d) => double.IsInfinity(d) ? (d > 0 ? "inf" : "-inf") : d.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>The parameters Vasco knows, with the seed's defaults.</summary>
+public static class ParameterCatalog
+{
+    public static readonly IReadOnlyList<ParameterDefinition> BuiltIn =
+    [
+        new("Survey", ParameterType.Choice, "dss1-red", "the plate survey", Choices: ["dss1-red"]),
+        new("TileSizeArcmin", ParameterType.Number, "60", "side of the square tile, arcmin", Min: 0, Max: 1200, MinExclusive: true),
+        new("TilingMode", ParameterType.Choice, "hex30", "how a target's field is cut into tiles", Choices: ["hex30", "single"]),
+        new("TileOverlapArcmin", ParameterType.Number, "0", "overlap between neighbouring hex tiles, arcmin", Min: 0, Max: 600),
+        new("ImageSource", ParameterType.Choice, "stsci", "where plate images come from", Choices: ["stsci", "local"]),
+        new("LocalImageDir", ParameterType.Text, "", "folder of FITS plates for ImageSource=local (relative to the run file)"),
+        new("MatchRadiusArcsec", ParameterType.Number, "5", "cross-match radius, arcsec", Min: 0, Max: 120, MinExclusive: true),
+        new("ValidatorToleranceArcsec", ParameterType.Number, "0.05", "within5 validator tolerance, arcsec", Min: 0, Max: 5),
+        new("FailFast", ParameterType.Boolean, "false", "stop at the first failed tile"),
+        new("MaxParallel", ParameterType.Integer, "0", "tiles processed at once (0: one per processor)", Min: 0, Max: 1024),
+    ];
+
+    public static ParameterDefinition? Find(string name) =>
+        BuiltIn.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+}
+
+/// <summary>Where a resolved value came from, for manifests and "why did this rerun" answers.</summary>
+public enum ParameterSource { CommandLine, RunFile, Config, Default }
+
+public sealed record ResolvedParameter(string Name, string Value, ParameterSource Source);
+
+/// <summary>
+/// The parameter values of a build: command line beats the run file, which beats the
+/// config YAML, which beats the built-in default.
+/// </summary>
+public sealed class ParameterSet
+{
+    readonly Dictionary<string, ResolvedParameter> _values;
+
+    public ParameterSet(IEnumerable<ResolvedParameter> values) =>
+        _values = values.ToDictionary(v => v.Name, StringComparer.OrdinalIgnoreCase);
+
+    public IReadOnlyCollection<ResolvedParameter> All => _values.Values;
+
+    public string this[string name] => _values.TryGetValue(name, out var v)
+        ? v.Value
+        : throw new KeyNotFoundException($"Parameter '{name}' was not resolved.");
+
+    public double Number(string name) => double.Parse(this[name], CultureInfo.InvariantCulture);
+    public int Integer(string name) => (int)double.Parse(this[name], CultureInfo.InvariantCulture);
+    public bool Boolean(string name) => this[name] == "true";
+    public bool Has(string name) => _values.ContainsKey(name);
+
+    /// <summary>Processor count unless MaxParallel says otherwise.</summary>
+    public int MaxParallel => Has("MaxParallel") && Integer("MaxParallel") > 0 ? Integer("MaxParallel") : Environment.ProcessorCount;
+
+    /// <summary>
+    /// Resolves values. <paramref name="given"/> holds each parameter's MSBuild value (empty
+    /// when unset) with whether it came from the command line; <paramref name="extra"/>
+    /// declares parameters that extension steps add.
+    /// </summary>
+    public static ParameterSet Resolve(
+        IEnumerable<(string Name, string Value, bool FromCommandLine)> given,
+        string? configFile,
+        IEnumerable<ParameterDefinition>? extra = null)
+    {
+        var definitions = ParameterCatalog.BuiltIn.Concat(extra ?? []).ToDictionary(d => d.Name, StringComparer.OrdinalIgnoreCase);
+        var config = configFile is null ? new Dictionary<string, string>() : ReadConfig(configFile, definitions);
+        var result = new List<ResolvedParameter>();
+        foreach (var (name, value, fromCommandLine) in given)
+        {
+            if (!definitions.TryGetValue(name, out var def))
+                throw new VascoException(ErrorCodes.ParameterUnknown, $"'{name}' is not a Vasco parameter.",
+                    "remove the VascoParameter item, or give it Type and Default metadata to declare a new parameter.");
+            string raw; ParameterSource source;
+            if (!string.IsNullOrWhiteSpace(value)) { raw = value; source = fromCommandLine ? ParameterSource.CommandLine : ParameterSource.RunFile; }
+            else if (config.TryGetValue(def.Name, out var c)) { raw = c; source = ParameterSource.Config; }
+            else { raw = def.Default; source = ParameterSource.Default; }
+            var normal = def.Normalize(raw) ?? throw new VascoException(ErrorCodes.ParameterInvalid,
+                $"{def.Name}='{raw}' (from {Describe(source, configFile)}) is not {def.Expectation}.",
+                $"set {def.Name} to {def.Expectation} ({def.Description}).",
+                source == ParameterSource.Config ? configFile : null);
+            result.Add(new ResolvedParameter(def.Name, normal, source));
+        }
+        return new ParameterSet(result);
+    }
+
+    static string Describe(ParameterSource source, string? configFile) => source switch
+    {
+        ParameterSource.CommandLine => "the command line",
+        ParameterSource.RunFile => "the run file",
+        ParameterSource.Config => configFile ?? "the config",
+        _ => "the built-in default",
+    };
+
+    /// <summary>Reads a flat YAML mapping of parameter names to scalar values, rejecting unknown keys.</summary>
+    public static Dictionary<string, string> ReadConfig(string path, IReadOnlyDictionary<string, ParameterDefinition> definitions)
+    {
+        if (!File.Exists(path))
+            throw new VascoException(ErrorCodes.ConfigUnreadable, $"Config file '{path}' does not exist.",
+                "set VascoConfigFile to an existing YAML file, or leave it unset to use the built-in config/pipeline.yaml.", path);
+        var stream = new YamlStream();
+        try
+        {
+            using var reader = new StreamReader(path);
+            stream.Load(reader);
+        }
+        catch (YamlException e)
+        {
+            throw new VascoException(ErrorCodes.ConfigUnreadable,
+                $"Config file '{path}' is not valid YAML at line {e.Start.Line}: {e.Message}",
+                "fix the YAML syntax (a flat list of 'Name: value' lines).", path, e);
+        }
+        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" }) return values;
+        if (stream.Documents[0].RootNode is not YamlMappingNode map)
+            throw new VascoException(ErrorCodes.ConfigUnreadable, $"Config file '{path}' is not a mapping of parameter names to values.",
+                "write one 'Name: value' line per parameter.", path);
+        foreach (var (keyNode, valueNode) in map.Children)
+        {
+            var key = (keyNode as YamlScalarNode)?.Value ?? "";
+            if (!definitions.TryGetValue(key, out var def))
+                throw new VascoException(ErrorCodes.ConfigUnknownKey,
+                    $"Config file '{path}' line {keyNode.Start.Line}: '{key}' is not a Vasco parameter.",
+                    $"remove or correct it; known parameters: {string.Join(", ", definitions.Keys.Order(StringComparer.Ordinal))}.", path);
+            if (valueNode is not YamlScalarNode scalar)
+                throw new VascoException(ErrorCodes.ParameterInvalid,
+                    $"Config file '{path}' line {valueNode.Start.Line}: {key} has a list or mapping as value.",
+                    $"give {key} a single value: {def.Expectation}.", path);
+            if (scalar.Value is null || scalar.Value == "") continue; // null/empty: use the default
+            if (def.Normalize(scalar.Value) is null)
+                throw new VascoException(ErrorCodes.ParameterInvalid,
+                    $"Config file '{path}' line {valueNode.Start.Line}: {key}='{scalar.Value}' is not {def.Expectation}.",
+                    $"set {key} to {def.Expectation} ({def.Description}).", path);
+            values[def.Name] = scalar.Value;
+        }
+        return values;
+    }
+}

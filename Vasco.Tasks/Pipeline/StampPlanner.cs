@@ -1,0 +1,229 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Vasco.IO;
+using Vasco.Tiling;
+
+namespace Vasco.Pipeline;
+
+/// <summary>
+/// Writes the stamp files that drive MSBuild's per-tile incrementality (FACTS 5). A stamp
+/// holds a digest of everything a step's output for one tile depends on: the pipeline
+/// version, the step, the parameters it reads, its tools' versions, the content of the
+/// files it reads, the tile's definition, and the stamps of the steps it reads from. A
+/// stamp file is rewritten only when its digest changes, so its timestamp moves exactly
+/// when the step must rerun for that tile; the step target compares it with the tile's
+/// manifest. Upstream steps enter through their stamps (not their outputs), so every
+/// stamp of a build is known before any step runs and the plan costs one task per build.
+/// </summary>
+public sealed class StampPlanner
+{
+    public required string RunDir { get; init; }
+    public required string RunId { get; init; }
+    /// <summary>Where stamps live: obj/vasco/&lt;RunId&gt;/stamps.</summary>
+    public required string StampDir { get; init; }
+    public required IReadOnlyList<StepDeclaration> Steps { get; init; }
+    public required IReadOnlyList<Tile> Tiles { get; init; }
+    public required ParameterSet Parameters { get; init; }
+    public required IReadOnlyDictionary<string, string> ToolVersions { get; init; }
+    /// <summary>What defines the tiling beyond its parameters: the targets as written.</summary>
+    public required string TargetsFingerprint { get; init; }
+    public required FileHashCache FileHashes { get; init; }
+    /// <summary>Tiles this build works on (Tiles=); all when empty.</summary>
+    public IReadOnlyCollection<string> SelectedTiles { get; init; } = [];
+    /// <summary>FromStep=: force steps numbered at or above it to rerun for the selected tiles.</summary>
+    public int? FromStep { get; init; }
+
+    public sealed record StepPlan(string Step, int Changed, int Forced, IReadOnlyList<string> Pruned);
+
+    public static string StampPath(string stampDir, string step, string? tileId) =>
+        tileId is null ? Path.Combine(stampDir, step + ".stamp") : Path.Combine(stampDir, step, tileId + ".stamp");
+
+    public IReadOnlyList<StepPlan> Plan()
+    {
+        CheckDeclarations();
+        var byName = Steps.ToDictionary(s => s.Name, StringComparer.Ordinal);
+        var tileDigests = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
+        var runDigests = new Dictionary<string, string>(StringComparer.Ordinal);
+        var selected = SelectedTiles.Count == 0 ? Tiles.Select(t => t.TileId).ToHashSet(StringComparer.Ordinal) : SelectedTiles.ToHashSet(StringComparer.Ordinal);
+        var reports = new List<StepPlan>();
+        var now = DateTime.UtcNow;
+
+        foreach (var step in Steps.OrderBy(s => s.Number))
+        {
+            var common = CommonLines(step);
+            var forced = 0;
+            var force = FromStep is { } from && step.Number >= from;
+            if (!step.PerTile)
+            {
+                var lines = new List<string>(common);
+                if (step.Name == StepDeclaration.TilingStep) lines.Add("targets " + TargetsFingerprint);
+                foreach (var up in step.After)
+                {
+                    var u = byName[up];
+                    lines.Add(u.PerTile
+                        ? $"after {up} " + Digest(Tiles.Select(t => t.TileId + " " + tileDigests[up][t.TileId]))
+                        : $"after {up} {runDigests[up]}");
+                }
+                var digest = Digest(lines);
+                runDigests[step.Name] = digest;
+                var changed = WriteIfChanged(StampPath(StampDir, step.Name, null), digest, lines);
+                if (force) { File.SetLastWriteTimeUtc(StampPath(StampDir, step.Name, null), now); forced = 1; }
+                reports.Add(new StepPlan(step.Name, changed ? 1 : 0, forced, []));
+                continue;
+            }
+
+            var digests = new Dictionary<string, string>(Tiles.Count, StringComparer.Ordinal);
+            var index = ReadIndex(step.Name);
+            var changedCount = 0;
+            Directory.CreateDirectory(Path.Combine(StampDir, step.Name));
+            foreach (var tile in Tiles)
+            {
+                var lines = new List<string>(common) { "tile " + tile.Fingerprint };
+                foreach (var up in step.After)
+                {
+                    if (up == StepDeclaration.TilingStep) continue; // the tile line above is what tiling decided for this tile
+                    lines.Add(byName[up].PerTile ? $"after {up} {tileDigests[up][tile.TileId]}" : $"after {up} {runDigests[up]}");
+                }
+                var digest = Digest(lines);
+                digests[tile.TileId] = digest;
+                var path = StampPath(StampDir, step.Name, tile.TileId);
+                if (!index.TryGetValue(tile.TileId, out var old) || old != digest || !File.Exists(path))
+                {
+                    WriteStamp(path, digest, lines);
+                    changedCount++;
+                }
+                if (force && selected.Contains(tile.TileId))
+                {
+                    File.SetLastWriteTimeUtc(path, now);
+                    forced++;
+                }
+            }
+            tileDigests[step.Name] = digests;
+            if (changedCount > 0 || index.Count != digests.Count) WriteIndex(step.Name, digests);
+            var pruned = Prune(step, digests.Keys.ToHashSet(StringComparer.Ordinal));
+            reports.Add(new StepPlan(step.Name, changedCount, forced, pruned));
+        }
+        FileHashes.Save();
+        return reports;
+    }
+
+    void CheckDeclarations()
+    {
+        var numbers = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var s in Steps.OrderBy(s => s.Number))
+        {
+            foreach (var up in s.After)
+                if (!numbers.ContainsKey(up))
+                    throw new VascoException(ErrorCodes.Internal,
+                        $"Step {s.Name} reads from step '{up}', which is not declared before it.",
+                        "declare every VascoStep's After= steps with lower Number.");
+            numbers[s.Name] = s.Number;
+        }
+    }
+
+    List<string> CommonLines(StepDeclaration step)
+    {
+        var lines = new List<string> { "vasco " + PipelineInfo.Version, "step " + step.Name };
+        foreach (var name in step.Reads.Order(StringComparer.Ordinal))
+            lines.Add($"param {name}={Parameters[name]}");
+        foreach (var tool in step.Tools.Order(StringComparer.Ordinal))
+            lines.Add($"tool {tool}={(ToolVersions.TryGetValue(tool, out var v) ? v : "unknown")}");
+        foreach (var file in step.Files)
+        {
+            var full = Path.GetFullPath(Path.Combine(RunDir, file));
+            lines.Add($"file {RunPaths.Relative(RunDir, full)} {FileHashes.HashOf(full)}");
+        }
+        return lines;
+    }
+
+    static string Digest(IEnumerable<string> lines)
+    {
+        var bytes = Encoding.UTF8.GetBytes(string.Join('\n', lines));
+        return Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant();
+    }
+
+    static bool WriteIfChanged(string path, string digest, List<string> lines)
+    {
+        if (File.Exists(path) && File.ReadLines(path).FirstOrDefault() == digest) return false;
+        WriteStamp(path, digest, lines);
+        return true;
+    }
+
+    // First line: the digest; then what went into it, to answer "why did this rerun?".
+    static void WriteStamp(string path, string digest, List<string> lines) =>
+        AtomicFile.WriteAllText(path, digest + "\n" + string.Join('\n', lines) + "\n");
+
+    /// <summary>Reads a stamp's digest (its first line), or null when there is no stamp.</summary>
+    public static string? ReadDigest(string stampPath) =>
+        File.Exists(stampPath) ? File.ReadLines(stampPath).FirstOrDefault() : null;
+
+    Dictionary<string, string> ReadIndex(string step)
+    {
+        var path = Path.Combine(StampDir, step + ".index");
+        var index = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!File.Exists(path)) return index;
+        foreach (var line in File.ReadLines(path))
+        {
+            var tab = line.IndexOf('\t');
+            if (tab > 0) index[line[..tab]] = line[(tab + 1)..];
+        }
+        return index;
+    }
+
+    void WriteIndex(string step, Dictionary<string, string> digests)
+    {
+        var sb = new StringBuilder();
+        foreach (var (tile, digest) in digests) sb.Append(tile).Append('\t').Append(digest).Append('\n');
+        AtomicFile.WriteAllText(Path.Combine(StampDir, step + ".index"), sb.ToString());
+    }
+
+    /// <summary>
+    /// Removes what a step wrote for tiles that are no longer in the run: the outputs its
+    /// manifest lists, the manifest, any failure record and the stamp.
+    /// </summary>
+    List<string> Prune(StepDeclaration step, HashSet<string> current)
+    {
+        var pruned = new List<string>();
+        if (Directory.Exists(step.OutputDir))
+        {
+            foreach (var file in Directory.EnumerateFiles(step.OutputDir, "*.json"))
+            {
+                var name = Path.GetFileName(file);
+                var tile = TileRecords.TileOf(name);
+                if (tile is null || current.Contains(tile)) continue;
+                if (name.EndsWith(TileRecords.ManifestSuffix, StringComparison.Ordinal) && Manifest.TryRead(file) is { } m)
+                    foreach (var output in m.Outputs)
+                    {
+                        var full = RunPaths.Inside(RunDir, output.Path);
+                        if (File.Exists(full)) File.Delete(full);
+                    }
+                File.Delete(file);
+                if (!pruned.Contains(tile)) pruned.Add(tile);
+            }
+        }
+        var stampFolder = Path.Combine(StampDir, step.Name);
+        if (Directory.Exists(stampFolder))
+            foreach (var stamp in Directory.EnumerateFiles(stampFolder, "*.stamp"))
+                if (!current.Contains(Path.GetFileNameWithoutExtension(stamp))) File.Delete(stamp);
+        if (pruned.Count > 0)
+            StepManifests.Aggregate(step, RunDir, RunId, Tiles.Select(t => t.TileId).ToList(), Parameters, ToolVersions);
+        return pruned;
+    }
+}
+
+/// <summary>Names of the per-tile records in a step's folder.</summary>
+public static class TileRecords
+{
+    public const string ManifestSuffix = ".manifest.json";
+    public const string FailedSuffix = ".failed.json";
+
+    public static string ManifestPath(string stepDir, string tileId) => Path.Combine(stepDir, tileId + ManifestSuffix);
+    public static string FailedPath(string stepDir, string tileId) => Path.Combine(stepDir, tileId + FailedSuffix);
+
+    /// <summary>The tile a per-tile record belongs to, or null for other files (the step's manifest.json).</summary>
+    public static string? TileOf(string fileName) =>
+        fileName.EndsWith(ManifestSuffix, StringComparison.Ordinal) ? fileName[..^ManifestSuffix.Length]
+        : fileName.EndsWith(FailedSuffix, StringComparison.Ordinal) ? fileName[..^FailedSuffix.Length]
+        : null;
+}

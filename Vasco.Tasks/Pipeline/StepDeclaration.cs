@@ -1,0 +1,24 @@
+namespace Vasco.Pipeline;
+
+/// <summary>
+/// What the engine knows of a step, as declared beside its target (a VascoStep item): its
+/// number, whether it runs per tile or once per run, the steps whose outputs it reads, the
+/// parameters and tools it uses, and the files it reads (configs, catalogs).
+/// </summary>
+public sealed record StepDeclaration(
+    string Name,
+    int Number,
+    bool PerTile,
+    IReadOnlyList<string> After,
+    IReadOnlyList<string> Reads,
+    IReadOnlyList<string> Tools,
+    IReadOnlyList<string> Files,
+    string OutputDir,
+    string LogDir)
+{
+    /// <summary>The step that defines the tiles: its effect on a tile is the tile's own definition.</summary>
+    public const string TilingStep = "Tiling";
+
+    public static IReadOnlyList<string> SplitList(string? value) =>
+        (value ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}

@@ -1,0 +1,62 @@
+namespace Vasco.Pipeline;
+
+/// <summary>Builds a step's manifest.json from its per-tile manifests and failure records.</summary>
+public static class StepManifests
+{
+    public const string FileName = "manifest.json";
+
+    public static Manifest Aggregate(StepDeclaration step, string runDir, string runId, IReadOnlyList<string> tileIds,
+        ParameterSet parameters, IReadOnlyDictionary<string, string> toolVersions, IDictionary<string, object?>? fields = null)
+    {
+        var m = new Manifest
+        {
+            Step = step.Name,
+            StepNumber = step.Number,
+            RunId = runId,
+            Tiles = [],
+        };
+        foreach (var name in step.Reads) m.Parameters[name] = parameters[name];
+        foreach (var tool in step.Tools) m.Tools[tool] = toolVersions.TryGetValue(tool, out var v) ? v : "unknown";
+        DateTimeOffset? start = null, end = null;
+        int ok = 0, failed = 0, pending = 0;
+        foreach (var tile in tileIds)
+        {
+            var tm = Manifest.TryRead(TileRecords.ManifestPath(step.OutputDir, tile));
+            if (tm is { Status: "ok" })
+            {
+                ok++;
+                m.Outputs.AddRange(tm.Outputs);
+                foreach (var input in tm.Inputs) if (!m.Inputs.Contains(input)) m.Inputs.Add(input);
+                foreach (var (k, v) in tm.Counts) m.Counts[k] = m.Counts.GetValueOrDefault(k) + v;
+                m.Retries += tm.Retries;
+                m.Warnings.AddRange(tm.Warnings.Select(w => $"{tile}: {w}"));
+                m.Tiles.Add(new TileSummary(tile, "ok", tm.ElapsedSeconds));
+                start = start is null || tm.StartedUtc < start ? tm.StartedUtc : start;
+                end = end is null || tm.FinishedUtc > end ? tm.FinishedUtc : end;
+                continue;
+            }
+            var fm = Manifest.TryRead(TileRecords.FailedPath(step.OutputDir, tile));
+            if (fm is not null)
+            {
+                failed++;
+                m.FailedTiles.AddRange(fm.FailedTiles);
+                m.Retries += fm.Retries;
+                m.Tiles.Add(new TileSummary(tile, "failed", fm.ElapsedSeconds, fm.FailedTiles.FirstOrDefault()?.Reason));
+                continue;
+            }
+            pending++;
+            m.Tiles.Add(new TileSummary(tile, "not built", 0));
+        }
+        m.Counts["tiles_ok"] = ok;
+        m.Counts["tiles_failed"] = failed;
+        m.Counts["tiles_not_built"] = pending;
+        m.Status = failed == 0 && pending == 0 ? "ok" : ok == 0 && pending == 0 ? "failed" : "partial";
+        m.StartedUtc = start ?? DateTimeOffset.UtcNow;
+        m.FinishedUtc = end ?? m.StartedUtc;
+        m.ElapsedSeconds = m.Tiles.Sum(t => t.ElapsedSeconds);
+        if (fields is not null) foreach (var (k, v) in fields) m.Fields[k] = v;
+        Directory.CreateDirectory(step.OutputDir);
+        m.Write(Path.Combine(step.OutputDir, FileName));
+        return m;
+    }
+}

@@ -1,0 +1,186 @@
+using System.Diagnostics;
+using Vasco.IO;
+using Vasco.Tiling;
+
+namespace Vasco.Pipeline;
+
+/// <summary>What a step's work sees for one tile, and what it reports back.</summary>
+public sealed class TileContext
+{
+    internal TileContext(Tile tile, StepDeclaration step, string runDir, string runId, ParameterSet parameters,
+        IReadOnlyDictionary<string, string> upstreamDirs, CancellationToken cancellation)
+    {
+        Tile = tile;
+        Step = step;
+        RunDir = runDir;
+        RunId = runId;
+        Parameters = parameters;
+        UpstreamDirs = upstreamDirs;
+        Cancellation = cancellation;
+    }
+
+    public Tile Tile { get; }
+    public StepDeclaration Step { get; }
+    public string RunDir { get; }
+    public string RunId { get; }
+    public ParameterSet Parameters { get; }
+    /// <summary>Output folder of each step this one reads from.</summary>
+    public IReadOnlyDictionary<string, string> UpstreamDirs { get; }
+    public CancellationToken Cancellation { get; }
+
+    public List<FileRecord> Inputs { get; } = [];
+    public List<FileRecord> Outputs { get; } = [];
+    public SortedDictionary<string, double> Counts { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, object?> Fields { get; } = new(StringComparer.Ordinal);
+    public List<string> Warnings { get; } = [];
+    public int Retries { get; set; }
+
+    /// <summary>This tile's file in the step's folder, e.g. OutputPath(".cat").</summary>
+    public string OutputPath(string suffix) => Path.Combine(Step.OutputDir, Tile.TileId + suffix);
+
+    /// <summary>This tile's log file under logs/&lt;step&gt;/&lt;RunId&gt;/.</summary>
+    public string LogPath(string suffix = ".log")
+    {
+        var dir = Path.Combine(Step.LogDir, RunId);
+        Directory.CreateDirectory(dir);
+        return Path.Combine(dir, Tile.TileId + suffix);
+    }
+
+    public void AddOutput(string fullPath) => Outputs.Add(FileRecord.Of(fullPath, RunDir));
+    public void AddInput(string fullPath) => Inputs.Add(FileRecord.Of(fullPath, RunDir));
+}
+
+/// <summary>The outcome of one tile, for the MSBuild adapter to log.</summary>
+public sealed record TileOutcome(string TileId, TileStatus Status, double ElapsedSeconds, string? Code = null, string? Message = null, string? File = null);
+
+/// <summary>Ok; Failed in this step; or Skipped because a step it reads from failed (reported there).</summary>
+public enum TileStatus { Ok, Failed, Skipped }
+
+/// <summary>Thrown when a tile cannot run because an upstream step did not complete for it.</summary>
+public sealed class UpstreamMissingException(string code, string cause, string fix) : VascoException(code, cause, fix);
+
+/// <summary>
+/// Runs a per-tile step over the stale tiles, MaxParallel at a time. For each tile the
+/// outputs are written first and the manifest last (atomically), so an interrupted tile
+/// has no manifest and reruns. A failed tile gets a failure record instead of a manifest:
+/// the next build retries it, and the other tiles go on unless FailFast.
+/// </summary>
+public sealed class StepRunner
+{
+    public required StepDeclaration Step { get; init; }
+    public required string RunDir { get; init; }
+    public required string RunId { get; init; }
+    public required ParameterSet Parameters { get; init; }
+    public required IReadOnlyDictionary<string, string> ToolVersions { get; init; }
+    /// <summary>Output folder of every step, by name, to find upstream manifests.</summary>
+    public required IReadOnlyDictionary<string, StepDeclaration> AllSteps { get; init; }
+    public required string StampDir { get; init; }
+    public bool FailFast { get; init; }
+
+    public IReadOnlyList<TileOutcome> Run(IReadOnlyList<Tile> stale, IReadOnlyList<string> allTileIds, Action<TileContext> work, Action<TileOutcome>? onTile = null)
+    {
+        Directory.CreateDirectory(Step.OutputDir);
+        var outcomes = new List<TileOutcome>();
+        using var cancel = new CancellationTokenSource();
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Parameters.MaxParallel };
+        try
+        {
+            Parallel.ForEach(stale, options, tile =>
+            {
+                if (cancel.IsCancellationRequested) return;
+                var outcome = RunTile(tile, work, cancel.Token);
+                lock (outcomes) outcomes.Add(outcome);
+                onTile?.Invoke(outcome);
+                if (outcome.Status == TileStatus.Failed && FailFast) cancel.Cancel();
+            });
+        }
+        finally
+        {
+            StepManifests.Aggregate(Step, RunDir, RunId, allTileIds, Parameters, ToolVersions);
+        }
+        return outcomes;
+    }
+
+    TileOutcome RunTile(Tile tile, Action<TileContext> work, CancellationToken token)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        var upstreamDirs = Step.After.Where(AllSteps.ContainsKey).ToDictionary(s => s, s => AllSteps[s].OutputDir, StringComparer.Ordinal);
+        var ctx = new TileContext(tile, Step, RunDir, RunId, Parameters, upstreamDirs, token);
+        var manifestPath = TileRecords.ManifestPath(Step.OutputDir, tile.TileId);
+        var failedPath = TileRecords.FailedPath(Step.OutputDir, tile.TileId);
+        var stamp = StampPlanner.ReadDigest(StampPlanner.StampPath(StampDir, Step.Name, tile.TileId));
+        try
+        {
+            // An old manifest must not outlive a rerun that fails half way.
+            File.Delete(manifestPath);
+            CheckUpstream(tile);
+            work(ctx);
+            var m = NewManifest(tile, started, clock.Elapsed.TotalSeconds, stamp, ctx);
+            m.Write(manifestPath);
+            File.Delete(failedPath);
+            return new TileOutcome(tile.TileId, TileStatus.Ok, clock.Elapsed.TotalSeconds);
+        }
+        catch (Exception e) when (e is VascoException or IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            var v = e as VascoException;
+            var code = v?.Code ?? ErrorCodes.TileFailed;
+            var message = v?.UserMessage ?? $"{e.GetType().Name}: {e.Message}";
+            WriteFailure(tile, started, clock.Elapsed.TotalSeconds, ctx, code, message, failedPath);
+            var status = e is UpstreamMissingException ? TileStatus.Skipped : TileStatus.Failed;
+            return new TileOutcome(tile.TileId, status, clock.Elapsed.TotalSeconds, code, message, v?.File);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            File.AppendAllText(ctx.LogPath(".error.log"), $"{DateTimeOffset.UtcNow:O} {e}\n");
+            var message = $"unexpected {e.GetType().Name}: {e.Message} (stack trace in {RunPaths.Relative(RunDir, ctx.LogPath(".error.log"))})";
+            WriteFailure(tile, started, clock.Elapsed.TotalSeconds, ctx, ErrorCodes.Internal, message, failedPath);
+            return new TileOutcome(tile.TileId, TileStatus.Failed, clock.Elapsed.TotalSeconds, ErrorCodes.Internal, message);
+        }
+    }
+
+    void CheckUpstream(Tile tile)
+    {
+        foreach (var up in Step.After)
+        {
+            if (!AllSteps.TryGetValue(up, out var u) || !u.PerTile) continue;
+            var m = Manifest.TryRead(TileRecords.ManifestPath(u.OutputDir, tile.TileId));
+            if (m is not { Status: "ok" })
+                throw new UpstreamMissingException(ErrorCodes.TileFailed,
+                    $"step {Step.Name} skipped tile {tile.TileId}: step {up} did not complete for it.",
+                    $"fix the error reported for {up} on this tile; the next build retries it.");
+        }
+    }
+
+    Manifest NewManifest(Tile tile, DateTimeOffset started, double elapsed, string? stamp, TileContext ctx)
+    {
+        var m = new Manifest
+        {
+            Step = Step.Name,
+            StepNumber = Step.Number,
+            RunId = RunId,
+            TileId = tile.TileId,
+            StartedUtc = started,
+            FinishedUtc = DateTimeOffset.UtcNow,
+            ElapsedSeconds = Math.Round(elapsed, 4),
+            Stamp = stamp,
+            Inputs = ctx.Inputs,
+            Outputs = ctx.Outputs,
+            Counts = ctx.Counts,
+            Retries = ctx.Retries,
+            Warnings = ctx.Warnings,
+            Fields = ctx.Fields,
+        };
+        foreach (var name in Step.Reads) m.Parameters[name] = Parameters[name];
+        foreach (var tool in Step.Tools) m.Tools[tool] = ToolVersions.TryGetValue(tool, out var v) ? v : "unknown";
+        return m;
+    }
+
+    void WriteFailure(Tile tile, DateTimeOffset started, double elapsed, TileContext ctx, string code, string message, string failedPath)
+    {
+        var m = NewManifest(tile, started, elapsed, null, ctx);
+        m.Status = "failed";
+        m.FailedTiles.Add(new FailedTile(tile.TileId, code, message));
+        m.Write(failedPath);
+    }
+}

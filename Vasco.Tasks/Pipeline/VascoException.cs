@@ -1,0 +1,27 @@
+namespace Vasco.Pipeline;
+
+/// <summary>
+/// A failure the user can cause and fix: it carries a stable VASCO#### code, a one-line
+/// cause, the fix, and where possible the input file it concerns.
+/// </summary>
+public class VascoException : Exception
+{
+    public VascoException(string code, string cause, string fix, string? file = null, Exception? inner = null)
+        : base(cause, inner)
+    {
+        Code = code;
+        Cause = cause;
+        Fix = fix;
+        File = file;
+    }
+
+    public string Code { get; }
+    public string Cause { get; }
+    public string Fix { get; }
+    public string? File { get; }
+
+    /// <summary>The text shown to the user: cause, then the fix.</summary>
+    public string UserMessage => $"{Cause} Fix: {Fix}";
+
+    public override string ToString() => $"{Code}: {UserMessage}";
+}

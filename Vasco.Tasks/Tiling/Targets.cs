@@ -1,0 +1,104 @@
+using System.Globalization;
+using CsvHelper;
+using CsvHelper.Configuration;
+using Vasco.Pipeline;
+using Vasco.Sky;
+
+namespace Vasco.Tiling;
+
+/// <summary>Reads targets from run-file items and from target CSV files (columns name, ra, dec, optional size_arcmin).</summary>
+public static class Targets
+{
+    /// <summary>Validates one target as written by the user. Size empty means the tile size.</summary>
+    public static Target Parse(string name, string? ra, string? dec, string? sizeArcmin, double defaultSizeArcmin, string source)
+    {
+        if (!Angles.TryParseRa(ra, out var raDeg))
+            throw new VascoException(ErrorCodes.RaInvalid,
+                $"Target '{TileIds.Printable(name)}' ({source}) has RA '{TileIds.Printable(ra ?? "")}', which is not an RA.",
+                "write RA as decimal degrees in [0, 360) (e.g. 132.834) or as hours hh:mm:ss (e.g. 08:51:20.1).", FileOf(source));
+        if (!Angles.TryParseDec(dec, out var decDeg))
+            throw new VascoException(ErrorCodes.DecInvalid,
+                $"Target '{TileIds.Printable(name)}' ({source}) has Dec '{TileIds.Printable(dec ?? "")}', which is not a declination.",
+                "write Dec as decimal degrees in [-90, 90] (e.g. 11.812) or as dd:mm:ss (e.g. +11:48:43).", FileOf(source));
+        var size = defaultSizeArcmin;
+        if (!string.IsNullOrWhiteSpace(sizeArcmin))
+        {
+            if (!double.TryParse(sizeArcmin, NumberStyles.Float, CultureInfo.InvariantCulture, out size)
+                || !(size > 0) || size > Tiler.MaxFieldArcmin)
+                throw new VascoException(ErrorCodes.FieldSizeInvalid,
+                    $"Target '{TileIds.Printable(name)}' ({source}) has field size '{TileIds.Printable(sizeArcmin)}'.",
+                    $"give SizeArcmin (size_arcmin in a CSV) as a number of arcmin in (0, {Tiler.MaxFieldArcmin}], or leave it out to use TileSizeArcmin.", FileOf(source));
+        }
+        return new Target(name.Trim(), raDeg, decDeg, size, size, source);
+    }
+
+    /// <summary>Reads a target list CSV. Header names are case-insensitive; blank lines are skipped.</summary>
+    public static List<Target> ReadCsv(string path, double defaultSizeArcmin)
+    {
+        if (!File.Exists(path))
+            throw new VascoException(ErrorCodes.TargetListUnreadable,
+                $"Target list '{path}' does not exist.",
+                "check the VascoTargetList Include path (relative paths are relative to the run file's folder).", path);
+        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
+        {
+            PrepareHeaderForMatch = a => a.Header.Trim().ToLowerInvariant(),
+            TrimOptions = TrimOptions.Trim,
+            IgnoreBlankLines = true,
+            BadDataFound = null,
+            DetectDelimiter = false,
+        };
+        var targets = new List<Target>();
+        try
+        {
+            using var reader = new StreamReader(path);
+            using var csv = new CsvReader(reader, config);
+            if (!csv.Read()) return targets;
+            csv.ReadHeader();
+            var header = csv.HeaderRecord!.Select(h => h.Trim().ToLowerInvariant()).ToHashSet();
+            var missing = new[] { "name", "ra", "dec" }.Where(c => !header.Contains(c)).ToList();
+            if (missing.Count > 0)
+                throw new VascoException(ErrorCodes.TargetListColumns,
+                    $"Target list '{path}' lacks the column(s) {string.Join(", ", missing)} (it has: {string.Join(", ", csv.HeaderRecord!)}).",
+                    "give the CSV a header line with the columns name, ra, dec (and optionally size_arcmin).", path);
+            var hasSize = header.Contains("size_arcmin");
+            while (csv.Read())
+            {
+                var line = csv.Parser.RawRow;
+                var source = $"{Path.GetFileName(path)} line {line}";
+                var name = csv.GetField("name") ?? "";
+                targets.Add(Parse(name, csv.GetField("ra"), csv.GetField("dec"), hasSize ? csv.GetField("size_arcmin") : null, defaultSizeArcmin, source));
+            }
+        }
+        catch (IOException e)
+        {
+            throw new VascoException(ErrorCodes.TargetListUnreadable, $"Target list '{path}' cannot be read: {e.Message}",
+                "check that the file exists and is readable.", path, e);
+        }
+        catch (CsvHelperException e)
+        {
+            throw new VascoException(ErrorCodes.TargetListUnreadable, $"Target list '{path}' is not a readable CSV: {e.Message.Split('\n')[0]}",
+                "save the target list as a comma-separated file with a header line name,ra,dec.", path, e);
+        }
+        return targets;
+    }
+
+    /// <summary>Rejects duplicate target names (case-insensitive: tile ids become file names) and an empty run.</summary>
+    public static void CheckUnique(IReadOnlyList<Target> targets)
+    {
+        if (targets.Count == 0)
+            throw new VascoException(ErrorCodes.NoTargets, "The run has no targets.",
+                "add <VascoTarget Include=\"NAME\" Ra=\"...\" Dec=\"...\" /> or <VascoTargetList Include=\"targets.csv\" /> to the run file.");
+        var seen = new Dictionary<string, Target>(StringComparer.OrdinalIgnoreCase);
+        foreach (var t in targets)
+        {
+            if (seen.TryGetValue(t.Name, out var first))
+                throw new VascoException(ErrorCodes.DuplicateTarget,
+                    $"Target '{TileIds.Printable(t.Name)}' appears twice ({first.Source} and {t.Source}).",
+                    "remove the duplicate or give each target its own name.", FileOf(t.Source));
+            seen[t.Name] = t;
+        }
+    }
+
+    // "targets.csv line 3" -> "targets.csv"; "run file" -> null
+    static string? FileOf(string source) => source.Contains(" line ") ? source[..source.IndexOf(" line ", StringComparison.Ordinal)] : null;
+}
