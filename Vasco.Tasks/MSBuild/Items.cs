@@ -44,7 +44,10 @@ public static class Items
         StepDeclaration.SplitList(item.GetMetadata("Tools")),
         StepDeclaration.SplitList(item.GetMetadata("Files")),
         Path.GetFullPath(item.GetMetadata("OutputDir")),
-        Path.GetFullPath(item.GetMetadata("LogDir")));
+        Path.GetFullPath(item.GetMetadata("LogDir")))
+    {
+        TileFiles = StepDeclaration.SplitList(item.GetMetadata("TileFiles")),
+    };
 
     public static ParameterSet ToParameters(ITaskItem[] items) =>
         new(items.Select(i => new ResolvedParameter(i.ItemSpec, i.GetMetadata("Value"),

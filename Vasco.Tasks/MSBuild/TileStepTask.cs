@@ -57,7 +57,7 @@ public abstract class TileStepTask : VascoTask
             {
                 case TileStatus.Ok: LogNormal($"{StepName}: tile {o.TileId} done in {o.ElapsedSeconds:0.00} s"); break;
                 case TileStatus.Skipped: LogNormal($"{StepName}: {o.Message}"); break;
-                default: LogVascoError(o.Code!, $"{StepName}: tile {o.TileId}: {o.Message}", o.File); break;
+                default: LogTileError(o.Code!, $"{StepName}: tile {o.TileId}: {o.Message}", o.File); break;
             }
         });
         var failed = outcomes.Where(o => o.Status != TileStatus.Ok).ToList();
@@ -73,6 +73,6 @@ public abstract class TileStepTask : VascoTask
         LogHigh($"{StepName}: {outcomes.Count(o => o.Status == TileStatus.Ok)} tile(s) done, {failed.Count - skipped} failed, {skipped} skipped, in {clock.Elapsed.TotalSeconds:0.0} s"
             + (stale.Count < AllTiles.Length ? $" ({AllTiles.Length - stale.Count} up to date)" : ""));
         if (failed.Count > 0 && runner.FailFast)
-            LogVascoError(ErrorCodes.TilesFailed, $"{StepName}: stopped at the first failed tile (FailFast=true).", null);
+            LogFatal(ErrorCodes.TilesFailed, $"{StepName}: stopped at the first failed tile (FailFast=true).", null);
     }
 }

@@ -100,7 +100,8 @@ public sealed class VascoPlan : VascoTask
 
     List<Tile> SelectTiles(IReadOnlyList<Tile> tiles)
     {
-        var wanted = StepDeclaration.SplitList(Tiles);
+        // ',' too, as in a -p:Tiles="a,b" that a shell passed on.
+        var wanted = StepDeclaration.SplitList(Tiles?.Replace(',', ';'));
         if (wanted.Count == 0) return tiles.ToList();
         var byId = tiles.ToDictionary(t => t.TileId, StringComparer.Ordinal);
         var unknown = wanted.Where(w => !byId.ContainsKey(w)).ToList();

@@ -7,11 +7,14 @@ namespace Vasco.MSBuild;
 /// <summary>
 /// Base of every Vasco task: turns a <see cref="VascoException"/> into one MSBuild error
 /// with its VASCO code, cause, fix and file, and anything unexpected into VASCO0001.
-/// Subclasses implement only the work.
+/// Subclasses implement only the work. Errors about single tiles (<see cref="LogTileError"/>)
+/// do not fail the task, so the other tiles go on through the next steps; the public
+/// target fails the build at its end.
 /// </summary>
 public abstract class VascoTask : MSBuildTask
 {
     readonly object _logLock = new();
+    bool _fatal;
 
     public sealed override bool Execute()
     {
@@ -21,19 +24,26 @@ public abstract class VascoTask : MSBuildTask
         }
         catch (VascoException e)
         {
-            LogVascoError(e.Code, e.UserMessage, e.File);
+            LogFatal(e.Code, e.UserMessage, e.File);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            LogVascoError(ErrorCodes.Internal, $"Unexpected error in {GetType().Name}: {e}", null);
+            LogFatal(ErrorCodes.Internal, $"Unexpected error in {GetType().Name}: {e}", null);
         }
-        return !Log.HasLoggedErrors;
+        return !_fatal;
     }
 
     protected abstract void ExecuteCore();
 
-    /// <summary>Thread-safe: steps log from their parallel tile workers.</summary>
-    protected void LogVascoError(string code, string message, string? file)
+    /// <summary>An error that stops the build.</summary>
+    protected void LogFatal(string code, string message, string? file)
+    {
+        _fatal = true;
+        LogTileError(code, message, file);
+    }
+
+    /// <summary>An error about one tile: reported, but the task succeeds so other tiles go on. Thread-safe.</summary>
+    protected void LogTileError(string code, string message, string? file)
     {
         lock (_logLock) Log.LogError(subcategory: null, code, helpKeyword: null, file, 0, 0, 0, 0, message);
     }

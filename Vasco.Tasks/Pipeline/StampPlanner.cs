@@ -80,6 +80,7 @@ public sealed class StampPlanner
             foreach (var tile in Tiles)
             {
                 var lines = new List<string>(common) { "tile " + tile.Fingerprint };
+                foreach (var file in step.TileFilesFor(tile)) lines.Add(FileLine(file));
                 foreach (var up in step.After)
                 {
                     if (up == StepDeclaration.TilingStep) continue; // the tile line above is what tiling decided for this tile
@@ -129,12 +130,14 @@ public sealed class StampPlanner
             lines.Add($"param {name}={Parameters[name]}");
         foreach (var tool in step.Tools.Order(StringComparer.Ordinal))
             lines.Add($"tool {tool}={(ToolVersions.TryGetValue(tool, out var v) ? v : "unknown")}");
-        foreach (var file in step.Files)
-        {
-            var full = Path.GetFullPath(Path.Combine(RunDir, file));
-            lines.Add($"file {RunPaths.Relative(RunDir, full)} {FileHashes.HashOf(full)}");
-        }
+        foreach (var file in step.Files) lines.Add(FileLine(file));
         return lines;
+    }
+
+    string FileLine(string file)
+    {
+        var full = Path.GetFullPath(Path.Combine(RunDir, file));
+        return $"file {RunPaths.Relative(RunDir, full)} {FileHashes.HashOf(full)}";
     }
 
     static string Digest(IEnumerable<string> lines)

@@ -16,6 +16,15 @@ public sealed record StepDeclaration(
     string OutputDir,
     string LogDir)
 {
+    /// <summary>
+    /// Per-tile input files, as patterns relative to the run folder with {tile} and {target}
+    /// placeholders: touching one tile's file reruns that tile only.
+    /// </summary>
+    public IReadOnlyList<string> TileFiles { get; init; } = [];
+
+    public IEnumerable<string> TileFilesFor(Tiling.Tile tile) =>
+        TileFiles.Select(p => p.Replace("{tile}", tile.TileId).Replace("{target}", tile.Target));
+
     /// <summary>The step that defines the tiles: its effect on a tile is the tile's own definition.</summary>
     public const string TilingStep = "Tiling";
 

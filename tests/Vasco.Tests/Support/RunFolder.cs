@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Text;
+using Microsoft.Build.Logging.StructuredLogger;
+using NUnit.Framework;
+
+namespace Vasco.Tests.Support;
+
+/// <summary>
+/// A throw-away run folder with a run file that imports the repository's SDK (and,
+/// optionally, the test steps), built with real `dotnet build` processes. Each build
+/// writes a binlog, from which the tests read what actually ran.
+/// </summary>
+public sealed class RunFolder : IDisposable
+{
+    int _builds;
+
+    public RunFolder(string name = "run")
+    {
+        Dir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "vasco-tests", $"{name}-{Guid.NewGuid():N}"[..(name.Length + 9)]);
+        Directory.CreateDirectory(Dir);
+    }
+
+    public string Dir { get; }
+    public string RunFile => System.IO.Path.Combine(Dir, "run.vascoproj");
+    public string RunId => System.IO.Path.GetFileName(Dir);
+
+    public string Path(params string[] parts) => System.IO.Path.Combine([Dir, .. parts]);
+
+    /// <summary>Writes the run file: properties and items as XML fragments.</summary>
+    public RunFolder WriteRunFile(string properties = "", string items = "", bool testSteps = true)
+    {
+        var sdk = Repo.Path("Vasco.Targets", "Sdk");
+        var steps = testSteps
+            ? $"""<Import Project="{Repo.Path("tests", "Vasco.TestSteps", "TestSteps.targets")}" />"""
+            : "";
+        File.WriteAllText(RunFile, $"""
+            <Project>
+              <Import Project="{sdk}/Sdk.props" />
+              <PropertyGroup>
+                <VascoTestStepsConfiguration>{Repo.Configuration}</VascoTestStepsConfiguration>
+                {properties}
+              </PropertyGroup>
+              <ItemGroup>
+                {items}
+              </ItemGroup>
+              <Import Project="{sdk}/Sdk.targets" />
+              {steps}
+            </Project>
+            """);
+        return this;
+    }
+
+    public void WriteFile(string relative, string content)
+    {
+        var full = Path(relative);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        File.WriteAllText(full, content);
+    }
+
+    public BuildRun Build(params string[] args) => BuildWith(null, args);
+
+    public BuildRun BuildWith(IReadOnlyDictionary<string, string>? environment, params string[] args)
+    {
+        var binlog = Path($"build{++_builds}.binlog");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Dir };
+        foreach (var a in (string[])["build", RunFile, "-nologo", "-v:n", "-tl:off", "-nodeReuse:false", $"-bl:{binlog}", .. args]) psi.ArgumentList.Add(a);
+        if (environment is not null) foreach (var (k, v) in environment) psi.Environment[k] = v;
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(TimeSpan.FromMinutes(10))) { p.Kill(true); Assert.Fail("dotnet build timed out"); }
+        var run = new BuildRun(p.ExitCode, stdout.Result + stderr.Result, binlog);
+        TestContext.Out.WriteLine($"--- dotnet build {string.Join(' ', args)} -> exit {run.ExitCode}");
+        return run;
+    }
+
+    public void Dispose()
+    {
+        if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Passed)
+            try { Directory.Delete(Dir, recursive: true); } catch (IOException) { }
+        else
+            TestContext.Out.WriteLine($"Kept the run folder for inspection: {Dir}");
+    }
+}
+
+/// <summary>One finished build: exit code, console output and what its binlog says ran.</summary>
+public sealed class BuildRun(int exitCode, string output, string binlog)
+{
+    Build? _build;
+
+    public int ExitCode { get; } = exitCode;
+    public string Output { get; } = output;
+    public string Binlog { get; } = binlog;
+
+    Build Log => _build ??= BinaryLog.ReadBuild(Binlog);
+
+    /// <summary>Targets that executed (not skipped as up to date or by condition).</summary>
+    public IReadOnlyList<string> TargetsRun() =>
+        Log.FindChildrenRecursive<Target>(t => !t.Skipped && t.Children.Any(c => c is Microsoft.Build.Logging.StructuredLogger.Task))
+            .Select(t => t.Name).ToList();
+
+    /// <summary>The tile ids a step task was handed (its stale tiles), empty when the step did not run.</summary>
+    public IReadOnlyList<string> TilesRun(string taskName)
+    {
+        var tiles = new List<string>();
+        foreach (var task in Log.FindChildrenRecursive<Microsoft.Build.Logging.StructuredLogger.Task>(t => t.Name == taskName))
+        {
+            var param = task.FindChildrenRecursive<Parameter>(p => p.Name == "StaleTiles").FirstOrDefault();
+            if (param is null) continue;
+            tiles.AddRange(param.Children.OfType<Item>().Select(i => System.IO.Path.GetFileNameWithoutExtension(i.Text)));
+        }
+        return tiles.Order(StringComparer.Ordinal).ToList();
+    }
+
+    public bool Ran(string taskName) => Log.FindChildrenRecursive<Microsoft.Build.Logging.StructuredLogger.Task>(t => t.Name == taskName).Any();
+
+    public IReadOnlyList<string> ErrorCodes() => Log.FindChildrenRecursive<Error>().Select(e => e.Code).ToList();
+
+    public override string ToString() => $"exit {ExitCode}\n{Output}";
+}
