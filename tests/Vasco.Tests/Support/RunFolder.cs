@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using Microsoft.Build.Logging.StructuredLogger;
 using NUnit.Framework;
 
@@ -62,16 +60,7 @@ public sealed class RunFolder : IDisposable
     public BuildRun BuildWith(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var binlog = Path($"build{++_builds}.binlog");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Dir };
-        foreach (var a in (string[])["build", RunFile, "-nologo", "-v:n", "-tl:off", "-nodeReuse:false", $"-bl:{binlog}", .. args]) psi.ArgumentList.Add(a);
-        if (environment is not null) foreach (var (k, v) in environment) psi.Environment[k] = v;
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(10))) { p.Kill(true); Assert.Fail("dotnet build timed out"); }
-        var run = new BuildRun(p.ExitCode, stdout.Result + stderr.Result, binlog);
-        TestContext.Out.WriteLine($"--- dotnet build {string.Join(' ', args)} -> exit {run.ExitCode}");
-        return run;
+        return DotNet.Run(["build", RunFile, "-nologo", "-v:n", "-tl:off", "-nodeReuse:false", $"-bl:{binlog}", .. args], Dir, binlog, environment);
     }
 
     public void Dispose()

@@ -1,0 +1,84 @@
+using NUnit.Framework;
+using Vasco.Pipeline;
+using Vasco.Tests.Support;
+
+namespace Vasco.Tests.Engine;
+
+public class ParameterTests
+{
+    static string Yaml(string text)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"vasco-config-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [Test]
+    public void CommandLineBeatsRunFileBeatsConfigBeatsDefault()
+    {
+        var config = Yaml("TileSizeArcmin: 45\nMatchRadiusArcsec: 4\nTilingMode: single\n");
+        var set = ParameterSet.Resolve(
+        [
+            ("TileSizeArcmin", "30", true),      // command line
+            ("MatchRadiusArcsec", "3", false),   // run file
+            ("TilingMode", "", false),           // config
+            ("Survey", "", false),               // default
+        ], config);
+        Assert.That(set.All.Single(p => p.Name == "TileSizeArcmin"), Is.EqualTo(new ResolvedParameter("TileSizeArcmin", "30", ParameterSource.CommandLine)));
+        Assert.That(set.All.Single(p => p.Name == "MatchRadiusArcsec"), Is.EqualTo(new ResolvedParameter("MatchRadiusArcsec", "3", ParameterSource.RunFile)));
+        Assert.That(set.All.Single(p => p.Name == "TilingMode"), Is.EqualTo(new ResolvedParameter("TilingMode", "single", ParameterSource.Config)));
+        Assert.That(set.All.Single(p => p.Name == "Survey"), Is.EqualTo(new ResolvedParameter("Survey", "dss1-red", ParameterSource.Default)));
+    }
+
+    [Test]
+    public void ValuesAreNormalisedSoCosmeticChangesDoNotRerun()
+    {
+        var a = ParameterSet.Resolve([("TileSizeArcmin", "60.0", false), ("FailFast", "TRUE", false)], null);
+        Assert.That(a["TileSizeArcmin"], Is.EqualTo("60"));
+        Assert.That(a["FailFast"], Is.EqualTo("true"));
+    }
+
+    [TestCase("TileSizeArcmin: sixty\n", "VASCO0103")]
+    [TestCase("TileSizeArcmin: -5\n", "VASCO0103")]
+    [TestCase("TilingMode: hexagonal\n", "VASCO0103")]
+    [TestCase("TileSize: 60\n", "VASCO0102")]
+    [TestCase("TileSizeArcmin: [1, 2]\n", "VASCO0103")]
+    [TestCase("TileSizeArcmin: 60\n  bad indent: x\n", "VASCO0101")]
+    [TestCase("- a list\n", "VASCO0101")]
+    public void BadConfigFilesGiveCodedErrors(string yaml, string code)
+    {
+        var path = Yaml(yaml);
+        var e = Assert.Throws<VascoException>(() => ParameterSet.Resolve([("TileSizeArcmin", "", false), ("TilingMode", "", false)], path));
+        Assert.That(e!.Code, Is.EqualTo(code), e.UserMessage);
+        Assert.That(e.File, Is.EqualTo(path));
+    }
+
+    [Test]
+    public void AMissingConfigFileIsAnError() =>
+        Assert.That(Assert.Throws<VascoException>(() => ParameterSet.Resolve([], "/nonexistent/pipeline.yaml"))!.Code, Is.EqualTo("VASCO0101"));
+
+    [Test]
+    public void TheShippedConfigHasTheSeedsDefaults()
+    {
+        var values = ParameterSet.ReadConfig(Repo.Path("config", "pipeline.yaml"),
+            ParameterCatalog.BuiltIn.ToDictionary(d => d.Name, StringComparer.OrdinalIgnoreCase));
+        Assert.That(values["Survey"], Is.EqualTo("dss1-red"));
+        Assert.That(values["TileSizeArcmin"], Is.EqualTo("60"));
+        Assert.That(values["TilingMode"], Is.EqualTo("hex30"));
+        Assert.That(values["MatchRadiusArcsec"], Is.EqualTo("5"));
+        Assert.That(values["ValidatorToleranceArcsec"], Is.EqualTo("0.05"));
+        Assert.That(values["ImageSource"], Is.EqualTo("stsci"));
+    }
+
+    [Test]
+    public void EveryBuiltInParameterIsForwardedByTheTargets()
+    {
+        var targets = File.ReadAllText(Repo.Path("Vasco.Targets", "build", "Vasco.targets"));
+        foreach (var p in ParameterCatalog.BuiltIn)
+            Assert.That(targets, Does.Contain($"<VascoParameter Include=\"{p.Name}\" Value=\"$({p.Name})\" />"), p.Name);
+    }
+
+    [Test]
+    public void ThePipelineVersionMatchesTheBuildVersion() =>
+        Assert.That(File.ReadAllText(Repo.Path("Directory.Build.props")), Does.Contain($"<VascoVersion>{PipelineInfo.Version}</VascoVersion>"));
+}
