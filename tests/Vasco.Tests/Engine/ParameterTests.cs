@@ -73,7 +73,7 @@ public class ParameterTests
     [Test]
     public void EveryBuiltInParameterIsForwardedByTheTargets()
     {
-        var targets = File.ReadAllText(Repo.Path("Vasco.Targets", "build", "Vasco.targets"));
+        var targets = File.ReadAllText(Repo.Path("Vasco.Targets", "targets", "Vasco.targets"));
         foreach (var p in ParameterCatalog.BuiltIn)
             Assert.That(targets, Does.Contain($"<VascoParameter Include=\"{p.Name}\" Value=\"$({p.Name})\" />"), p.Name);
     }
