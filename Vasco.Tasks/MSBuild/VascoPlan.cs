@@ -27,6 +27,7 @@ public sealed class VascoPlan : VascoTask
     public string? FromStep { get; set; }
 
     [Output] public ITaskItem[] AllTiles { get; private set; } = [];
+    /// <summary>The tiles Tiles= selects; empty when it selects none (then all tiles are selected).</summary>
     [Output] public ITaskItem[] SelectedTiles { get; private set; } = [];
     [Output] public ITaskItem[] ResolvedParameters { get; private set; } = [];
 
@@ -36,6 +37,9 @@ public sealed class VascoPlan : VascoTask
             throw new VascoException(ErrorCodes.RunIdInvalid, $"RunId '{TileIds.Printable(RunId)}' is not a safe folder name.",
                 "set RunId to letters, digits, '-' and '_' only (it names the run's folders).");
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var timings = new List<string>();
+        void Lap(string what) { timings.Add($"{what} {clock.ElapsedMilliseconds} ms"); clock.Restart(); }
         var globals = (BuildEngine as IBuildEngine6)?.GetGlobalProperties() ?? new Dictionary<string, string>();
         var extra = Parameters.Where(p => !string.IsNullOrEmpty(p.GetMetadata("Type")))
             .Select(p => new ParameterDefinition(p.ItemSpec,
@@ -44,6 +48,7 @@ public sealed class VascoPlan : VascoTask
             Parameters.Select(p => (p.ItemSpec, p.GetMetadata("Value"), globals.ContainsKey(p.ItemSpec))),
             string.IsNullOrWhiteSpace(ConfigFile) ? null : ConfigFile, extra);
 
+        Lap("parameters");
         var tileSize = parameters.Number("TileSizeArcmin");
         var targets = new List<Target>();
         foreach (var t in Targets)
@@ -51,9 +56,11 @@ public sealed class VascoPlan : VascoTask
         foreach (var list in TargetLists)
             targets.AddRange(Vasco.Tiling.Targets.ReadCsv(list.GetMetadata("FullPath"), tileSize));
         Vasco.Tiling.Targets.CheckUnique(targets);
+        Lap("targets");
         var mode = parameters["TilingMode"] == "single" ? TilingMode.Single : TilingMode.Hex30;
         var tiles = Tiler.Tile(targets, mode, tileSize, parameters.Number("TileOverlapArcmin"));
 
+        Lap("tiling");
         var selected = SelectTiles(tiles);
         var steps = Steps.Select(Items.ToStep).ToList();
         int? fromStep = null;
@@ -87,8 +94,9 @@ public sealed class VascoPlan : VascoTask
                 LogHigh($"Plan: {plan.Step}: removed the outputs of {plan.Pruned.Count} tile(s) no longer in the run ({string.Join(", ", plan.Pruned.Take(5))}{(plan.Pruned.Count > 5 ? ", ..." : "")})");
         }
 
+        Lap("stamps");
         AllTiles = tiles.Select(Items.FromTile).ToArray();
-        SelectedTiles = selected.Select(Items.FromTile).ToArray();
+        SelectedTiles = selected.Count == tiles.Count ? [] : selected.Select(Items.FromTile).ToArray();
         ResolvedParameters = parameters.All.Select(p =>
         {
             var item = new TaskItem(p.Name);
@@ -96,6 +104,8 @@ public sealed class VascoPlan : VascoTask
             item.SetMetadata("Source", p.Source.ToString());
             return (ITaskItem)item;
         }).ToArray();
+        Lap("items");
+        LogNormal($"Plan: {tiles.Count} tile(s), {selected.Count} selected; {string.Join(", ", timings)}");
     }
 
     List<Tile> SelectTiles(IReadOnlyList<Tile> tiles)

@@ -76,7 +76,10 @@ public sealed class StampPlanner
             var digests = new Dictionary<string, string>(Tiles.Count, StringComparer.Ordinal);
             var index = ReadIndex(step.Name);
             var changedCount = 0;
-            Directory.CreateDirectory(Path.Combine(StampDir, step.Name));
+            var stampFolder = Path.Combine(StampDir, step.Name);
+            Directory.CreateDirectory(stampFolder);
+            // One directory listing instead of a stat per stamp: a stamp deleted by hand is rewritten.
+            var existing = Directory.EnumerateFiles(stampFolder, "*.stamp").Select(Path.GetFileNameWithoutExtension).ToHashSet(StringComparer.Ordinal);
             foreach (var tile in Tiles)
             {
                 var lines = new List<string>(common) { "tile " + tile.Fingerprint };
@@ -89,7 +92,7 @@ public sealed class StampPlanner
                 var digest = Digest(lines);
                 digests[tile.TileId] = digest;
                 var path = StampPath(StampDir, step.Name, tile.TileId);
-                if (!index.TryGetValue(tile.TileId, out var old) || old != digest || !File.Exists(path))
+                if (!index.TryGetValue(tile.TileId, out var old) || old != digest || !existing.Contains(tile.TileId))
                 {
                     WriteStamp(path, digest, lines);
                     changedCount++;
@@ -102,7 +105,7 @@ public sealed class StampPlanner
             }
             tileDigests[step.Name] = digests;
             if (changedCount > 0 || index.Count != digests.Count) WriteIndex(step.Name, digests);
-            var pruned = Prune(step, digests.Keys.ToHashSet(StringComparer.Ordinal));
+            var pruned = Prune(step, digests.Keys.ToHashSet(StringComparer.Ordinal), existing);
             reports.Add(new StepPlan(step.Name, changedCount, forced, pruned));
         }
         FileHashes.Save();
@@ -134,10 +137,13 @@ public sealed class StampPlanner
         return lines;
     }
 
+    readonly Dictionary<string, string> _fileLines = new(StringComparer.Ordinal);
+
     string FileLine(string file)
     {
+        if (_fileLines.TryGetValue(file, out var line)) return line;
         var full = Path.GetFullPath(Path.Combine(RunDir, file));
-        return $"file {RunPaths.Relative(RunDir, full)} {FileHashes.HashOf(full)}";
+        return _fileLines[file] = $"file {RunPaths.Relative(RunDir, full)} {FileHashes.HashOf(full)}";
     }
 
     static string Digest(IEnumerable<string> lines)
@@ -185,7 +191,7 @@ public sealed class StampPlanner
     /// Removes what a step wrote for tiles that are no longer in the run: the outputs its
     /// manifest lists, the manifest, any failure record and the stamp.
     /// </summary>
-    List<string> Prune(StepDeclaration step, HashSet<string> current)
+    List<string> Prune(StepDeclaration step, HashSet<string> current, HashSet<string?> stamps)
     {
         var pruned = new List<string>();
         if (Directory.Exists(step.OutputDir))
@@ -205,10 +211,8 @@ public sealed class StampPlanner
                 if (!pruned.Contains(tile)) pruned.Add(tile);
             }
         }
-        var stampFolder = Path.Combine(StampDir, step.Name);
-        if (Directory.Exists(stampFolder))
-            foreach (var stamp in Directory.EnumerateFiles(stampFolder, "*.stamp"))
-                if (!current.Contains(Path.GetFileNameWithoutExtension(stamp))) File.Delete(stamp);
+        foreach (var stamp in stamps)
+            if (stamp is not null && !current.Contains(stamp)) File.Delete(StampPath(StampDir, step.Name, stamp));
         if (pruned.Count > 0)
             StepManifests.Aggregate(step, RunDir, RunId, Tiles.Select(t => t.TileId).ToList(), Parameters, ToolVersions);
         return pruned;

@@ -131,7 +131,9 @@ public static class Tiler
         var half = sizeDeg / 2;
         var decMin = double.MaxValue; var decMax = double.MinValue;
         var dRaMin = double.MaxValue; var dRaMax = double.MinValue;
-        const int n = 32;
+        // The edges are great circles: away from the poles the extremes lie at the corners
+        // and the top and bottom midpoints, which these samples include.
+        const int n = 4;
         for (var i = 0; i <= n; i++)
         {
             var t = -half + sizeDeg * i / n;
@@ -151,8 +153,6 @@ public static class Tiler
         var southPole = plane.SquareContains(sizeDeg, 0, -90);
         if (northPole || southPole)
             return (0, 360, southPole ? -90 : decMin, northPole ? 90 : decMax);
-        // The Dec extremes of a north-up square lie on its top and bottom edges' midpoints
-        // only near the equator; sampling the edges is exact enough (< 0.1" at 60').
         return (Angles.WrapRa(ra + dRaMin), Angles.WrapRa(ra + dRaMax), decMin, decMax);
     }
 }

@@ -1,0 +1,17 @@
+using NUnit.Framework;
+using Vasco.Tools;
+
+namespace Vasco.Tests;
+
+/// <summary>
+/// Before any test: the external tools, installed the way the build installs them
+/// (apt-get on Debian as root or with passwordless sudo; otherwise the VASCO0301 error
+/// says what to run).
+/// </summary>
+[SetUpFixture]
+public class ToolsSetup
+{
+    [OneTimeSetUp]
+    public void EnsureTools() =>
+        ToolInstaller.EnsureInstalled(ExternalTools.All, allowInstall: true, m => TestContext.Progress.WriteLine(m));
+}
