@@ -171,9 +171,14 @@ public sealed partial class FitsWriter
             }
         }
         if (hdu.Extra != null)
-            foreach (var card in hdu.Extra.Cards)
-                if (card.IsCommentary || !IsStructural(card.Keyword))
-                    header.Add(card);
+        {
+            var extra = hdu.Extra.Cards.Where(c => c.IsCommentary || !IsStructural(c.Keyword)).ToList();
+            // fitsverify expects the long-string convention to be declared when CONTINUE cards are used.
+            if (!hdu.Extra.Contains("LONGSTRN") && extra.Any(c => !c.IsCommentary && c.ToCardImages().Count > 1))
+                header.Add(FitsCard.Create("LONGSTRN", "OGIP 1.0", "The OGIP long string convention may be used"));
+            foreach (var card in extra)
+                header.Add(card);
+        }
         output.Write(header.ToBytes());
         output.Write(hdu.Data);
         var padding = (FitsHeader.BlockSize - hdu.Data.Length % FitsHeader.BlockSize) % FitsHeader.BlockSize;
