@@ -65,6 +65,9 @@ public sealed class FitsFile
         var header = new FitsHeader();
         var headerLength = header.ParseCards(bytes.AsSpan(offset), $"{where} header", offset, requireEnd: true);
         var dataStart = offset + (int)Padded(headerLength);
+        for (var i = offset + headerLength; i < dataStart; i++)
+            if (bytes[i] != (byte)' ')
+                throw new FitsFormatException($"{where} header: byte {i} after the END card is not a blank");
 
         var isPrimary = index == 0;
         var cards = header.Cards;

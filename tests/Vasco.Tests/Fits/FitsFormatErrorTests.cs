@@ -129,10 +129,37 @@ public class FitsFormatErrorTests
     }
 
     [Test]
+    public void TextAfterEnd()
+    {
+        var bytes = Primary("NAXIS   =                    0");
+        bytes[2000] = (byte)'X';
+        AssertRejected(bytes, "byte 2000 after the END card is not a blank");
+    }
+
+    [Test]
     public void ImageExtensionWithGroups()
     {
         var image = Block("XTENSION= 'IMAGE   '", "BITPIX  =                    8", "NAXIS   =                    1",
             "NAXIS1  =                    1", "PCOUNT  =                    0", "GCOUNT  =                    2", "END");
         AssertRejected([.. Primary("NAXIS   =                    0"), .. image, .. new byte[2880]], "IMAGE extension needs PCOUNT = 0 and GCOUNT = 1");
+    }
+
+    [Test]
+    public void OtherExtensionsAreKeptWithTheirHeader()
+    {
+        var ascii = Block("XTENSION= 'TABLE   '", "BITPIX  =                    8", "NAXIS   =                    2",
+            "NAXIS1  =                   10", "NAXIS2  =                    1", "PCOUNT  =                    0",
+            "GCOUNT  =                    1", "TFIELDS =                    1", "TFORM1  = 'A10     '", "TBCOL1  =                    1",
+            "EXTNAME = 'ASCII   '", "END");
+        var data = Encoding.ASCII.GetBytes("0123456789".PadRight(2880));
+
+        var file = FitsFile.Read([.. Primary("NAXIS   =                    0"), .. ascii, .. data]);
+
+        Assert.That(file.Hdus, Has.Count.EqualTo(2));
+        Assert.That(file[1].GetType(), Is.EqualTo(typeof(FitsHdu)));
+        Assert.That(file[1].ExtensionType, Is.EqualTo("TABLE"));
+        Assert.That(file[1].ExtensionName, Is.EqualTo("ASCII"));
+        Assert.That(() => file.GetImage(1), Throws.TypeOf<FitsFormatException>().With.Message.Contains("HDU 1 is TABLE, not an image"));
+        Assert.That(() => file.GetTable("ASCII"), Throws.TypeOf<FitsFormatException>().With.Message.Contains("no BINTABLE named ASCII"));
     }
 }
