@@ -93,8 +93,10 @@ public sealed class FitsHeader
     public static FitsHeader Parse(string cardText)
     {
         var padded = cardText.PadRight((cardText.Length + FitsCard.Length - 1) / FitsCard.Length * FitsCard.Length);
+        // Characters beyond one byte must not be folded into printable ones before the ASCII check.
+        var bytes = padded.Select(c => c <= 0xFF ? (byte)c : (byte)0xFF).ToArray();
         var header = new FitsHeader();
-        header.ParseCards(Encoding.Latin1.GetBytes(padded), "header text", 0, requireEnd: false);
+        header.ParseCards(bytes, "header text", 0, requireEnd: false);
         return header;
     }
 

@@ -95,6 +95,7 @@ public sealed class TableColumn
 
     private static int VectorLength<T>(string name, T[][] values)
     {
+        // A table without rows cannot tell the vector length; one element keeps the TFORM valid.
         var length = values.Length == 0 ? 1 : values[0].Length;
         if (length == 0 || values.Any(v => v.Length != length))
             throw new ArgumentException($"column '{name}': every row needs the same, non-zero number of elements", nameof(values));

@@ -228,6 +228,7 @@ public class FitsHeaderTests
         Assert.That(() => ParseCards("bad     = 1"), Throws.TypeOf<FitsFormatException>().With.Message.Contains("invalid keyword"));
         Assert.That(() => ParseCards("A       = 'x' junk"), Throws.TypeOf<FitsFormatException>().With.Message.Contains("after the string"));
         Assert.That(() => FitsHeader.Parse(Card("A       = 'caf\u00e9'")), Throws.TypeOf<FitsFormatException>().With.Message.Contains("0xE9"));
+        Assert.That(() => FitsHeader.Parse(Card("A       = '\u03b1'")), Throws.TypeOf<FitsFormatException>().With.Message.Contains("not printable ASCII"));
     }
 
     [Test]

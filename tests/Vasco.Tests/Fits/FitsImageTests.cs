@@ -121,15 +121,28 @@ public class FitsImageTests
         short[] shorts = [short.MinValue, -1, 0, 1, 1000, short.MaxValue];
         var writer = new FitsWriter();
         writer.AddImage(floats, [3, 2]);
-        writer.AddImage(shorts, [6]);
+        var extensionHeader = new FitsHeader();
+        extensionHeader.Set("EXTNAME", "COUNTS");
+        writer.AddImage(shorts, [6], extensionHeader);
 
         var file = FitsFile.Read(writer.ToBytes());
+        var path = ExternalTools.TempPath(".fits");
+        try
+        {
+            writer.WriteTo(path);
+            ExternalTools.AssertFitsVerifyClean(path);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
 
         Assert.That(file.Hdus, Has.Count.EqualTo(2));
         Assert.That(file.Primary.Bitpix, Is.EqualTo(-32));
         Assert.That(file.Primary.ReadFloats(), Is.EqualTo(floats));
         Assert.That(file.GetImage(1).Bitpix, Is.EqualTo(16));
         Assert.That(file.GetImage(1).ExtensionType, Is.EqualTo("IMAGE"));
+        Assert.That(file.GetImage(1).ExtensionName, Is.EqualTo("COUNTS"));
         Assert.That(file[1].Index, Is.EqualTo(1));
         Assert.That(file.GetImage(1).ReadDoubles(), Is.EqualTo(shorts.Select(s => (double)s)));
         Assert.That(() => file.GetTable(1), Throws.TypeOf<FitsFormatException>().With.Message.Contains("not a BINTABLE"));
