@@ -27,6 +27,16 @@ public abstract class TileStepTask : VascoTask
 
     protected ParameterSet ParameterValues { get; private set; } = null!;
 
+    /// <summary>The path of an external tool found by the VascoTools target.</summary>
+    protected string ToolPath(string name) =>
+        Tools.FirstOrDefault(t => t.ItemSpec == name)?.GetMetadata("Path") is { Length: > 0 } path
+            ? path
+            : throw new VascoException(ErrorCodes.ToolMissing, $"Step {StepName} needs {name}, which the VascoTools target did not provide.",
+                $"declare Tools=\"{name}\" on the step's VascoStep item.");
+
+    /// <summary>Relative path of a file in the run folder, as manifests show it.</summary>
+    protected string Relative(string fullPath) => RunPaths.Relative(RunDir, fullPath);
+
     /// <summary>Called once before the tiles run (read shared inputs here).</summary>
     protected virtual void Prepare(StepDeclaration step) { }
 

@@ -34,6 +34,13 @@ public static class ErrorCodes
     public const string ToolMissing = "VASCO0301";
     public const string ToolInstallFailed = "VASCO0302";
     public const string ToolVersionUnreadable = "VASCO0303";
+    public const string ToolFailed = "VASCO0304";
+
+    // 3xxx-5xxx: SExtractor pass 1, PSFEx, SExtractor pass 2
+    public const string Pass1CatalogInvalid = "VASCO3001";
+    public const string WcsIgnored = "VASCO3002";
+    public const string PsfUnusable = "VASCO4001";
+    public const string Pass2CatalogInvalid = "VASCO5001";
 
     /// <summary>Code, and what it means, for the README's table.</summary>
     public static readonly IReadOnlyList<(string Code, string Meaning)> All =
@@ -59,5 +66,10 @@ public static class ErrorCodes
         (ToolMissing, "an external tool (source-extractor, psfex, stilts, java) is missing and cannot be installed here"),
         (ToolInstallFailed, "installing an external tool with apt-get failed"),
         (ToolVersionUnreadable, "an external tool is present but its version cannot be read"),
+        (ToolFailed, "an external tool (SExtractor, PSFEx, STILTS) exited with an error or timed out; its log is named"),
+        (Pass1CatalogInvalid, "the pass-1 catalog has no detections or lacks the columns PSFEx needs"),
+        (WcsIgnored, "SExtractor wrote zero sky coordinates: it did not read the image's WCS"),
+        (PsfUnusable, "PSFEx accepted too few stars, or its model's FWHM or chi2 is out of bounds"),
+        (Pass2CatalogInvalid, "the pass-2 catalog lacks columns, has empty PSF measurements, or lost detections against pass 1"),
     ];
 }
