@@ -26,7 +26,7 @@ public sealed record BrightStarColumns(
     /// <summary>
     /// Tycho-2 as VizieR serves it (I/259): mean J2000 positions at epoch 2000 with proper motions, VT
     /// magnitudes (BT where VT is missing), and the observed positions for the stars that have no mean
-    /// position (pflag X, about 0.3% of the catalog).
+    /// position (pflag X).
     /// </summary>
     public static BrightStarColumns Tycho2 { get; } = new(
         "RAmdeg_J2000", "DEmdeg_J2000", "VTmag", "pmRA_masyr", "pmDE_masyr", 2000.0,

@@ -12,14 +12,14 @@ public sealed class BrightStarMask
     public const short BrightStarFlag = 1;
     public const short RepairedPixelFlag = 2;
 
-    private BrightStarMask(int width, int height, short[] flags, int starsConsidered, int starsInImage, int starsReaching, long maskedPixels)
+    private BrightStarMask(int width, int height, short[] flags, int starsConsidered, int starsInImage, int starsMasked, long maskedPixels)
     {
         Width = width;
         Height = height;
         Flags = flags;
         StarsConsidered = starsConsidered;
         StarsInImage = starsInImage;
-        StarsReaching = starsReaching;
+        StarsMasked = starsMasked;
         MaskedPixels = maskedPixels;
     }
 
@@ -36,7 +36,7 @@ public sealed class BrightStarMask
     public int StarsInImage { get; }
 
     /// <summary>Considered stars that mask at least one pixel (including stars off the image whose halo reaches in).</summary>
-    public int StarsReaching { get; }
+    public int StarsMasked { get; }
 
     /// <summary>Pixels carrying <see cref="BrightStarFlag"/>.</summary>
     public long MaskedPixels { get; }
@@ -63,7 +63,7 @@ public sealed class BrightStarMask
                 return Angles.SeparationDeg(centerRa, centerDec, ra, dec) * 3600;
             });
 
-        int considered = 0, inImage = 0, reaching = 0;
+        int considered = 0, inImage = 0, starsMasked = 0;
         foreach (var star in stars)
         {
             if (!(star.Mag < options.MaskMagLimit))
@@ -88,14 +88,14 @@ public sealed class BrightStarMask
                 painted |= PaintBox(flags, width, height, x - spikeHalfWidth, x + spikeHalfWidth, y - spikeLength, y + spikeLength);
             }
             if (painted)
-                reaching++;
+                starsMasked++;
         }
-        var masked = flags.LongCount(f => (f & BrightStarFlag) != 0);
-        return new BrightStarMask(width, height, flags, considered, inImage, reaching, masked);
+        var maskedPixels = flags.LongCount(f => (f & BrightStarFlag) != 0);
+        return new BrightStarMask(width, height, flags, considered, inImage, starsMasked, maskedPixels);
     }
 
     /// <summary>The geometric mean of the sizes of one pixel along x and y, arcsec.</summary>
-    internal static double PixelScaleArcsec(IWcs wcs, double x, double y)
+    private static double PixelScaleArcsec(IWcs wcs, double x, double y)
     {
         double Step(double dx, double dy)
         {

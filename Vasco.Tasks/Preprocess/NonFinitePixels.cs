@@ -6,7 +6,7 @@ internal static class NonFinitePixels
     /// <summary>
     /// Replaces each non-finite pixel by the median of its finite 8-neighbours, growing inwards pass by pass so
     /// that a hole larger than one pixel is filled from its rim (each pass only uses values that existed before
-    /// it, so the result does not depend on scan order). Returns the indices repaired; none when there are none.
+    /// it, so the result does not depend on scan order). Returns the indices of the pixels repaired.
     /// The image needs at least one finite pixel.
     /// </summary>
     public static List<int> Repair(float[] pixels, int width, int height)

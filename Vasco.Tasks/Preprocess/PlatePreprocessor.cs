@@ -16,9 +16,22 @@ public sealed record PreprocessOptions
     public int TpvOrder { get; init; } = 3;
 
     public MaskOptions Mask { get; init; } = new();
+
+    /// <summary>Rejects values no fit can meet (a parameter error, VASCO0103); the mask options are checked by the mask.</summary>
+    public void Validate()
+    {
+        if (!(MaxFitResidualArcsec > 0) || TpvOrder is < 1 or > 7)
+            throw new VascoException(ErrorCodes.ParameterInvalid,
+                string.Create(CultureInfo.InvariantCulture, $"The preprocessing parameters MaxFitResidualArcsec = {MaxFitResidualArcsec}, TpvOrder = {TpvOrder} are out of range."),
+                "set MaxFitResidualArcsec to a positive number of arcsec and TpvOrder to 1 (plain TAN) .. 7.");
+    }
 }
 
-/// <summary>What preprocessing one plate did and found (for the step's manifest).</summary>
+/// <summary>
+/// What preprocessing one plate did and found (for the step's manifest). Star counts are those of
+/// <see cref="BrightStarMask"/>: brighter than the limit, centred on the image, masking at least one pixel.
+/// <paramref name="RepairedPixels"/> counts the non-finite pixels filled in.
+/// </summary>
 public sealed record PreprocessResult(
     int Width,
     int Height,
@@ -48,7 +61,7 @@ public static partial class PlatePreprocessor
     /// </summary>
     public static PreprocessResult Run(string platePath, IEnumerable<BrightStar> brightStars, string cleanPath, string maskPath, PreprocessOptions options)
     {
-        options.Mask.Validate();
+        options.Validate();
         var image = ReadImage(platePath);
         var (width, height) = (image.Axes[0], image.Axes[1]);
         var header = image.Header;
@@ -91,7 +104,7 @@ public static partial class PlatePreprocessor
         header.TryGetString("PLATEID", out var plateId);
         header.TryGetString("REGION", out var region);
         return new PreprocessResult(width, height, epoch, fit.MaxResidualArcsec, mask.StarsConsidered, mask.StarsInImage,
-            mask.StarsReaching, mask.MaskedPixels, repaired.Count, plateId?.Trim(), region?.Trim());
+            mask.StarsMasked, mask.MaskedPixels, repaired.Count, plateId?.Trim(), region?.Trim());
     }
 
     private static ImageHdu ReadImage(string path)

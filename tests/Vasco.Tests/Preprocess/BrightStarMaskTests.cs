@@ -54,7 +54,7 @@ public class BrightStarMaskTests
         Assert.That(Masked(mask, 1, 1), Is.False);
         Assert.That(mask.StarsConsidered, Is.EqualTo(1));
         Assert.That(mask.StarsInImage, Is.EqualTo(1));
-        Assert.That(mask.StarsReaching, Is.EqualTo(1));
+        Assert.That(mask.StarsMasked, Is.EqualTo(1));
         var disc = Math.PI * radius * radius;
         Assert.That(mask.MaskedPixels, Is.EqualTo(mask.Flags.Count(f => f == BrightStarMask.BrightStarFlag)));
         Assert.That(mask.MaskedPixels, Is.GreaterThan(disc).And.LessThan(disc + 4 * 2 * radius * 7));
@@ -79,7 +79,7 @@ public class BrightStarMaskTests
         Assert.That(Masked(mask, 110, Size), Is.False);
         Assert.That(mask.StarsConsidered, Is.EqualTo(3));
         Assert.That(mask.StarsInImage, Is.Zero);
-        Assert.That(mask.StarsReaching, Is.EqualTo(2));
+        Assert.That(mask.StarsMasked, Is.EqualTo(2));
     }
 
     [Test]

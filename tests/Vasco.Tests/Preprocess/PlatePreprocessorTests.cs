@@ -242,6 +242,18 @@ public class PlatePreprocessorTests
         ExternalTools.AssertFitsVerifyClean(clean);
     }
 
+    [TestCase(0.0, 3)]
+    [TestCase(0.05, 8)]
+    public void ImpossibleFitOptionsAreAParameterError(double maxResidual, int order)
+    {
+        var options = new PreprocessOptions { MaxFitResidualArcsec = maxResidual, TpvOrder = order };
+
+        var error = Assert.Throws<VascoException>(() =>
+            PlatePreprocessor.Run(FitsImageTests.M67Path, [], Path.Combine(_folder, "c5.fits"), Path.Combine(_folder, "m5.fits"), options))!;
+
+        Assert.That(error.Code, Is.EqualTo(ErrorCodes.ParameterInvalid));
+    }
+
     [Test]
     public void APlateWithoutWcsIsAUserError()
     {
