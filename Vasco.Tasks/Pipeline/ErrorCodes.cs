@@ -36,6 +36,16 @@ public static class ErrorCodes
     public const string ToolVersionUnreadable = "VASCO0303";
     public const string ToolFailed = "VASCO0304";
 
+    // 20xx: preprocessing and bright-star masks (step 2)
+    public const string PlateUnreadable = "VASCO2001";
+    public const string PlateEpochMissing = "VASCO2002";
+    public const string PlateWcsMissing = "VASCO2003";
+    public const string PlateWcsFitPoor = "VASCO2004";
+    public const string BrightStarsUnreadable = "VASCO2005";
+    public const string BrightStarsColumns = "VASCO2006";
+    public const string BrightStarsValue = "VASCO2007";
+    public const string MaskEmpty = "VASCO2008";
+
     // 3xxx-5xxx: SExtractor pass 1, PSFEx, SExtractor pass 2
     public const string Pass1CatalogInvalid = "VASCO3001";
     public const string WcsIgnored = "VASCO3002";
@@ -67,6 +77,14 @@ public static class ErrorCodes
         (ToolInstallFailed, "installing an external tool with apt-get failed"),
         (ToolVersionUnreadable, "an external tool is present but its version cannot be read"),
         (ToolFailed, "an external tool (SExtractor, PSFEx, STILTS) exited with an error or timed out; its log is named"),
+        (PlateUnreadable, "a plate to preprocess is missing, unreadable, or not a 2-D image with finite pixels"),
+        (PlateEpochMissing, "a plate header has no usable DATE-OBS or EPOCH (the plate epoch)"),
+        (PlateWcsMissing, "a plate header has no usable WCS (TAN, TAN-TPV or a DSS plate solution)"),
+        (PlateWcsFitPoor, "the TAN+TPV approximation of a plate's WCS is off by more than the allowed residual"),
+        (BrightStarsUnreadable, "the bright-star catalog is missing or is not a readable CSV"),
+        (BrightStarsColumns, "the bright-star catalog lacks a column that its column mapping names"),
+        (BrightStarsValue, "a bright-star catalog cell is not a number"),
+        (MaskEmpty, "bright stars fall on a plate but its mask marks no pixel (the mask or the WCS is wrong)"),
         (Pass1CatalogInvalid, "the pass-1 catalog has no detections or lacks the columns PSFEx needs"),
         (WcsIgnored, "SExtractor wrote zero sky coordinates: it did not read the image's WCS"),
         (PsfUnusable, "PSFEx accepted too few stars, or its model's FWHM or chi2 is out of bounds"),
