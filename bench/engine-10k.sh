@@ -29,6 +29,7 @@ cat > run.vascoproj <<XML
     <TilingMode>single</TilingMode>
     <StarFilePattern>stars.csv</StarFilePattern>
     <VascoTestStepsConfiguration>Release</VascoTestStepsConfiguration>
+    <VascoBuiltInSteps>false</VascoBuiltInSteps>
     <VascoTestStepDensity>$density</VascoTestStepDensity>
   </PropertyGroup>
   <ItemGroup><VascoTargetList Include="targets.csv" /></ItemGroup>

@@ -1,6 +1,7 @@
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using Vasco.Pipeline;
+using Vasco.Tiling;
 
 namespace Vasco.MSBuild;
 
@@ -40,6 +41,12 @@ public abstract class TileStepTask : VascoTask
     /// <summary>Called once before the tiles run (read shared inputs here).</summary>
     protected virtual void Prepare(StepDeclaration step) { }
 
+    /// <summary>Called once after the tiles ran, also after a failure.</summary>
+    protected virtual void Finish() { }
+
+    /// <summary>Step-level fields of the step's manifest.json (the seed's checklist fields).</summary>
+    protected Dictionary<string, object?> StepFields { get; } = new(StringComparer.Ordinal);
+
     protected abstract void RunTile(TileContext tile);
 
     protected override void ExecuteCore()
@@ -48,6 +55,19 @@ public abstract class TileStepTask : VascoTask
         var step = steps[StepName];
         ParameterValues = Items.ToParameters(Parameters);
         var stale = StaleTiles.Select(Items.ToTile).ToList();
+        if (stale.Count == 0) return;
+        try
+        {
+            RunStale(steps, step, stale);
+        }
+        finally
+        {
+            Finish();
+        }
+    }
+
+    void RunStale(Dictionary<string, StepDeclaration> steps, StepDeclaration step, List<Tile> stale)
+    {
         Prepare(step);
         var runner = new StepRunner
         {
@@ -59,6 +79,7 @@ public abstract class TileStepTask : VascoTask
             AllSteps = steps,
             StampDir = StampDir,
             FailFast = ParameterValues.Has("FailFast") && ParameterValues.Boolean("FailFast"),
+            StepFields = StepFields,
         };
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var outcomes = runner.Run(stale, AllTiles.Select(t => t.ItemSpec).ToList(), RunTile, o =>

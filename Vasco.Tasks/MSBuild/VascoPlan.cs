@@ -85,6 +85,7 @@ public sealed class VascoPlan : VascoTask
             FileHashes = new FileHashCache(Path.Combine(StampDir, "..", "filehashes.tsv")),
             SelectedTiles = selected.Count == tiles.Count ? [] : selected.Select(t => t.TileId).ToList(),
             FromStep = fromStep,
+            TileInputs = LocalPlateInputs(parameters, steps),
         };
         foreach (var plan in planner.Plan())
         {
@@ -106,6 +107,14 @@ public sealed class VascoPlan : VascoTask
         }).ToArray();
         Lap("items");
         LogNormal($"Plan: {tiles.Count} tile(s), {selected.Count} selected; {string.Join(", ", timings)}");
+    }
+
+    /// <summary>With ImageSource=local, a tile's plate is step 1's input for that tile: editing it reruns that tile only.</summary>
+    Func<StepDeclaration, Tile, IEnumerable<string>>? LocalPlateInputs(ParameterSet parameters, List<StepDeclaration> steps)
+    {
+        if (parameters["ImageSource"] != "local" || steps.All(s => s.Name != "Download")) return null;
+        var index = DownloadPlanning.OpenLocalPlates(RunDir, parameters["LocalImageDir"], Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(StampDir)))!);
+        return (step, tile) => step.Name == "Download" && index.Choose(tile.RaDeg, tile.DecDeg, tile.SizeArcmin).Path is { } path ? [path] : [];
     }
 
     List<Tile> SelectTiles(IReadOnlyList<Tile> tiles)

@@ -36,6 +36,11 @@ public static class ErrorCodes
     public const string ToolVersionUnreadable = "VASCO0303";
     public const string ToolFailed = "VASCO0304";
 
+    // 10xx: plate images (step 1)
+    public const string NoLocalPlate = "VASCO1001";
+    public const string DownloadFailed = "VASCO1002";
+    public const string NotAPossPlate = "VASCO1003";
+
     // 20xx: preprocessing and bright-star masks (step 2)
     public const string PlateUnreadable = "VASCO2001";
     public const string PlateEpochMissing = "VASCO2002";
@@ -77,6 +82,9 @@ public static class ErrorCodes
         (ToolInstallFailed, "installing an external tool with apt-get failed"),
         (ToolVersionUnreadable, "an external tool is present but its version cannot be read"),
         (ToolFailed, "an external tool (SExtractor, PSFEx, STILTS) exited with an error or timed out; its log is named"),
+        (NoLocalPlate, "ImageSource=local and no POSS-I red plate in LocalImageDir covers the tile's centre"),
+        (DownloadFailed, "the STScI cutout could not be fetched after every retry (network, timeouts, server errors)"),
+        (NotAPossPlate, "STScI answered something that is not a POSS-I red plate (an HTML page, another survey, no WCS); the answer is saved aside"),
         (PlateUnreadable, "a plate to preprocess is missing, unreadable, or not a 2-D image with finite pixels"),
         (PlateEpochMissing, "a plate header has no usable DATE-OBS or EPOCH (the plate epoch)"),
         (PlateWcsMissing, "a plate header has no usable WCS (TAN, TAN-TPV or a DSS plate solution)"),

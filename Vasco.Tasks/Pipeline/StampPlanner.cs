@@ -31,6 +31,8 @@ public sealed class StampPlanner
     public required FileHashCache FileHashes { get; init; }
     /// <summary>Tiles this build works on (Tiles=); all when empty.</summary>
     public IReadOnlyCollection<string> SelectedTiles { get; init; } = [];
+    /// <summary>Per-tile input files a step reads beyond its declared TileFiles (the local plate of step 1).</summary>
+    public Func<StepDeclaration, Tile, IEnumerable<string>>? TileInputs { get; init; }
     /// <summary>FromStep=: force steps numbered at or above it to rerun for the selected tiles.</summary>
     public int? FromStep { get; init; }
 
@@ -84,6 +86,7 @@ public sealed class StampPlanner
             {
                 var lines = new List<string>(common) { "tile " + tile.Fingerprint };
                 foreach (var file in step.TileFilesFor(tile)) lines.Add(FileLine(file));
+                if (TileInputs is not null) foreach (var file in TileInputs(step, tile)) lines.Add(FileLine(file));
                 foreach (var up in step.After)
                 {
                     if (up == StepDeclaration.TilingStep) continue; // the tile line above is what tiling decided for this tile

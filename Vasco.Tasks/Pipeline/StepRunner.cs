@@ -76,6 +76,8 @@ public sealed class StepRunner
     public required IReadOnlyDictionary<string, StepDeclaration> AllSteps { get; init; }
     public required string StampDir { get; init; }
     public bool FailFast { get; init; }
+    /// <summary>Fields for the step's manifest.json (endpoint, survey, ...).</summary>
+    public IDictionary<string, object?>? StepFields { get; init; }
 
     public IReadOnlyList<TileOutcome> Run(IReadOnlyList<Tile> stale, IReadOnlyList<string> allTileIds, Action<TileContext> work, Action<TileOutcome>? onTile = null)
     {
@@ -96,7 +98,7 @@ public sealed class StepRunner
         }
         finally
         {
-            StepManifests.Aggregate(Step, RunDir, RunId, allTileIds, Parameters, ToolVersions);
+            StepManifests.Aggregate(Step, RunDir, RunId, allTileIds, Parameters, ToolVersions, StepFields);
         }
         return outcomes;
     }

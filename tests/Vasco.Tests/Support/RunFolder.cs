@@ -36,6 +36,7 @@ public sealed class RunFolder : IDisposable
               <Import Project="{sdk}/Sdk.props" />
               <PropertyGroup>
                 <VascoTestStepsConfiguration>{Repo.Configuration}</VascoTestStepsConfiguration>
+                {(testSteps ? "<VascoBuiltInSteps>false</VascoBuiltInSteps>" : "")}
                 {properties}
               </PropertyGroup>
               <ItemGroup>

@@ -1,0 +1,128 @@
+using System.IO.Compression;
+using Microsoft.Build.Framework;
+using Vasco.Download;
+using Vasco.IO;
+using Vasco.Pipeline;
+
+namespace Vasco.MSBuild;
+
+/// <summary>
+/// Step 1: one POSS-I red plate image per tile, from STScI (ImageSource=stsci, through the
+/// download cache) or from LocalImageDir (ImageSource=local, the plate covering the tile).
+/// Answers that are not POSS-I red plates are saved aside and fail the tile.
+/// </summary>
+public sealed class VascoDownload : TileStepTask
+{
+    [Required] public string CacheDir { get; set; } = "";
+    [Required] public string StateDir { get; set; } = "";
+    /// <summary>The STScI endpoint; tests point it at a loopback server.</summary>
+    public string? Endpoint { get; set; }
+
+    LocalPlateIndex? _local;
+    DssClient? _client;
+
+    protected override void Prepare(StepDeclaration step)
+    {
+        var p = ParameterValues;
+        if (p["ImageSource"] == "local")
+        {
+            _local = DownloadPlanning.OpenLocalPlates(RunDir, p["LocalImageDir"], StateDir);
+            StepFields["endpoint"] = Relative(_local.Directory);
+        }
+        else
+        {
+            var options = new DssClientOptions
+            {
+                Endpoint = string.IsNullOrWhiteSpace(Endpoint) ? DssClientOptions.DefaultEndpoint : new Uri(Endpoint),
+                MaxRetries = p.Integer("DownloadRetries"),
+                BackoffBase = p.Number("DownloadBackoff"),
+                AttemptTimeout = TimeSpan.FromSeconds(p.Number("DownloadTimeoutSeconds")),
+                MaxConcurrency = p.Integer("DownloadConcurrency"),
+                CacheDir = Path.Combine(CacheDir, "dss"),
+                RejectedDir = Path.Combine(step.OutputDir, "rejected"),
+            };
+            _client = new DssClient(options);
+            StepFields["endpoint"] = options.Endpoint.ToString();
+        }
+        StepFields["survey"] = p["Survey"];
+        StepFields["image_source"] = p["ImageSource"];
+    }
+
+    protected override void Finish() => _client?.Dispose();
+
+    protected override void RunTile(TileContext t)
+    {
+        var fits = t.OutputPath(".fits");
+        var tile = t.Tile;
+        if (_local is not null)
+        {
+            var choice = _local.Choose(tile.RaDeg, tile.DecDeg, tile.SizeArcmin);
+            if (choice.Path is null)
+                throw new VascoException(ErrorCodes.NoLocalPlate, $"No plate for tile {tile.TileId}: {choice.Reason}.",
+                    "put a POSS-I red plate covering the tile in LocalImageDir, or use ImageSource=stsci.");
+            CopyPlate(choice.Path, fits);
+            t.AddInput(choice.Path);
+            t.Counts["covered_fraction"] = Math.Round(choice.CoveredFraction, 4);
+            if (choice.CoveredFraction < 0.99)
+                t.Warnings.Add($"the plate {Path.GetFileName(choice.Path)} covers {choice.CoveredFraction:P1} of the tile");
+            Record(t, choice.Plate!, cacheHit: false);
+        }
+        else
+        {
+            var result = _client!.DownloadAsync(tile.RaDeg, tile.DecDeg, tile.SizeArcmin, t.Cancellation).GetAwaiter().GetResult();
+            t.Retries = result.Retries;
+            t.Fields["url"] = result.Url;
+            t.Fields["attempts"] = result.AttemptLog;
+            if (!result.Ok)
+                throw new VascoException(result.RejectedPath is null ? ErrorCodes.DownloadFailed : ErrorCodes.NotAPossPlate,
+                    $"No plate for tile {tile.TileId}: {result.FailureReason}" + (result.RejectedPath is null ? "." : $" (the answer is saved in {Relative(result.RejectedPath)})."),
+                    result.RejectedPath is null
+                        ? "check the network and the STScI service, then build again (cached plates are not fetched twice)."
+                        : "look at the saved answer; south of Dec -30 the archive has no POSS-I plates.");
+            CopyPlate(result.CachePath!, fits);
+            Record(t, result.Plate!, result.CacheHit);
+        }
+        t.AddOutput(fits);
+        t.Counts["fits"] = 1;
+    }
+
+    static void Record(TileContext t, PlateInfo plate, bool cacheHit)
+    {
+        t.Fields["cache_hit"] = cacheHit;
+        t.Fields["plate_id"] = plate.PlateId;
+        t.Fields["region"] = plate.Region;
+        t.Fields["plate_label"] = plate.Label;
+        t.Fields["survey"] = plate.Survey;
+        t.Fields["date_obs"] = plate.DateObs;
+        t.Fields["plate_epoch"] = double.IsNaN(plate.Epoch) ? null : Math.Round(plate.Epoch, 6);
+        t.Fields["plate_evidence"] = plate.Evidence;
+        t.Counts["cache_hits"] = cacheHit ? 1 : 0;
+    }
+
+    /// <summary>Copies a plate into the step's folder (gunzipping .gz plates) atomically.</summary>
+    static void CopyPlate(string source, string destination) =>
+        AtomicFile.Write(destination, output =>
+        {
+            using var input = File.OpenRead(source);
+            using var stream = IsGzip(source) ? new GZipStream(input, CompressionMode.Decompress) : (Stream)input;
+            stream.CopyTo(output);
+        });
+
+    static bool IsGzip(string path)
+    {
+        using var f = File.OpenRead(path);
+        return f.ReadByte() == 0x1f && f.ReadByte() == 0x8b;
+    }
+}
+
+/// <summary>What the plan needs of step 1: which local plate a tile reads (its per-tile input).</summary>
+public static class DownloadPlanning
+{
+    public static LocalPlateIndex OpenLocalPlates(string runDir, string localImageDir, string stateDir)
+    {
+        if (string.IsNullOrWhiteSpace(localImageDir))
+            throw new VascoException(ErrorCodes.ParameterInvalid, "ImageSource=local but LocalImageDir is not set.",
+                "set LocalImageDir to the folder of POSS-I FITS plates (relative to the run file).");
+        return LocalPlateIndex.Open(Path.GetFullPath(Path.Combine(runDir, localImageDir)), Path.Combine(stateDir, "local-plates.tsv"));
+    }
+}
