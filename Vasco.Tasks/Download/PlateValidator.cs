@@ -52,15 +52,20 @@ public static partial class PlateValidator
         {
             return PlateCheck.Reject(PlateProblem.NotFits, $"{source} is not valid FITS: {e.Message}");
         }
-        return CheckHeader(header, source);
+        return CheckHeader(header, source, out _);
     }
 
     /// <summary>
     /// Checks a file on disk from its primary header alone (plain or gzip), plus the length of a plain file,
     /// so that a folder of full plates is checked without reading their pixels.
     /// </summary>
-    public static PlateCheck CheckFile(string path)
+    public static PlateCheck CheckFile(string path) => CheckFile(path, out _, out _);
+
+    /// <summary><see cref="CheckFile(string)"/>, also handing back the header and WCS of a plate.</summary>
+    internal static PlateCheck CheckFile(string path, out FitsHeader? plateHeader, out IWcs? wcs)
     {
+        plateHeader = null;
+        wcs = null;
         FitsHeader header;
         long headerLength;
         bool isGzip;
@@ -87,15 +92,21 @@ public static partial class PlateValidator
                 return PlateCheck.Reject(PlateProblem.Truncated,
                     $"{path} holds {fileLength - headerLength} data bytes but its header promises {data}: truncated");
         }
-        return CheckHeader(header, path);
+        var check = CheckHeader(header, path, out wcs);
+        plateHeader = check.IsPlate ? header : null;
+        return check;
     }
 
     /// <summary>The image, POSS-I and WCS checks on a primary header.</summary>
-    public static PlateCheck CheckHeader(FitsHeader header, string source)
+    public static PlateCheck CheckHeader(FitsHeader header, string source) => CheckHeader(header, source, out _);
+
+    /// <summary><see cref="CheckHeader(FitsHeader, string)"/>, also handing back the WCS of a plate.</summary>
+    internal static PlateCheck CheckHeader(FitsHeader header, string source, out IWcs? wcs)
     {
+        wcs = null;
         try
         {
-            return CheckHeaderValues(header, source);
+            return CheckHeaderValues(header, source, out wcs);
         }
         catch (FitsFormatException e)
         {
@@ -103,8 +114,9 @@ public static partial class PlateValidator
         }
     }
 
-    static PlateCheck CheckHeaderValues(FitsHeader header, string source)
+    static PlateCheck CheckHeaderValues(FitsHeader header, string source, out IWcs? plateWcs)
     {
+        plateWcs = null;
         var naxis = header.GetInt("NAXIS");
         if (naxis != 2)
             return PlateCheck.Reject(PlateProblem.NotAnImage, $"{source} has NAXIS = {naxis}; a plate scan is a 2-d image");
@@ -180,6 +192,7 @@ public static partial class PlateValidator
         if (!double.IsFinite(ra) || !double.IsFinite(dec) || Math.Abs(dec) > 90)
             return PlateCheck.Reject(PlateProblem.NoWcs, $"{source} has an astrometric solution that gives no sky position for the image centre");
 
+        plateWcs = wcs;
         return PlateCheck.Accept(new PlateInfo(Text(header, "PLATEID"), region, label, survey ?? PossIRedSurvey, dateObs, epoch, width, height, evidence));
     }
 
