@@ -29,7 +29,8 @@ public sealed partial class DssClient : IDisposable
     readonly HttpClient _http;
     readonly SemaphoreSlim _inFlight;
     readonly ConcurrentDictionary<string, SemaphoreSlim> _keyLocks = new();
-    readonly ResiliencePipeline<Answer> _pipeline;
+    readonly ResiliencePipeline<Answer> _retry;
+    readonly ResiliencePipeline _attemptTimeout;
 
     /// <param name="handler">The HTTP handler; by default one that accepts gzip and deflate transfer encodings.</param>
     public DssClient(DssClientOptions options, HttpMessageHandler? handler = null)
@@ -48,9 +49,9 @@ public sealed partial class DssClient : IDisposable
         _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Vasco", typeof(DssClient).Assembly.GetName().Version?.ToString(3) ?? "0"));
         _inFlight = new SemaphoreSlim(options.MaxConcurrency, options.MaxConcurrency);
 
-        var builder = new ResiliencePipelineBuilder<Answer>();
+        var retry = new ResiliencePipelineBuilder<Answer>();
         if (options.MaxRetries > 0)
-            builder.AddRetry(new RetryStrategyOptions<Answer>
+            retry.AddRetry(new RetryStrategyOptions<Answer>
             {
                 MaxRetryAttempts = options.MaxRetries,
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is TimeoutRejectedException or HttpRequestException or IOException
@@ -64,7 +65,9 @@ public sealed partial class DssClient : IDisposable
                     return ValueTask.CompletedTask;
                 },
             });
-        _pipeline = builder.AddTimeout(options.AttemptTimeout).Build();
+        _retry = retry.Build();
+        // Separate from the retries so that waiting for a free slot (MaxConcurrency) does not eat into an attempt's time.
+        _attemptTimeout = new ResiliencePipelineBuilder().AddTimeout(options.AttemptTimeout).Build();
     }
 
     const int FitsBlock = 2880;
@@ -90,9 +93,6 @@ public sealed partial class DssClient : IDisposable
         return new UriBuilder(_options.Endpoint) { Query = query }.Uri;
     }
 
-    public string CachePath(double raDeg, double decDeg, double sizeArcmin) =>
-        Path.Combine(_options.CacheDir, CacheKey(raDeg, decDeg, sizeArcmin) + ".fits");
-
     /// <summary>
     /// The validated cutout, from the cache when it is there, else from the archive. Failures are returned, not
     /// thrown (only cancellation throws), so one bad tile does not stop the others.
@@ -100,8 +100,8 @@ public sealed partial class DssClient : IDisposable
     public async Task<DssDownload> DownloadAsync(double raDeg, double decDeg, double sizeArcmin, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sizeArcmin);
-        if (decDeg is < -90 or > 90 || !double.IsFinite(raDeg))
-            throw new ArgumentOutOfRangeException(nameof(decDeg), $"({raDeg}, {decDeg}) is not a sky position");
+        if (!double.IsFinite(raDeg) || !(decDeg >= -90 && decDeg <= 90))
+            throw new ArgumentOutOfRangeException(nameof(decDeg), $"RA {raDeg}, Dec {decDeg} is not a sky position");
         var key = CacheKey(raDeg, decDeg, sizeArcmin);
         var url = CutoutUrl(raDeg, decDeg, sizeArcmin).AbsoluteUri;
         var cachePath = Path.Combine(_options.CacheDir, key + ".fits");
@@ -139,7 +139,7 @@ public sealed partial class DssClient : IDisposable
         Answer answer;
         try
         {
-            answer = await _pipeline.ExecuteAsync(
+            answer = await _retry.ExecuteAsync(
                 static (ctx, state) => state.Client.AttemptAsync(state.Url, state.Session, ctx.CancellationToken),
                 context, (Client: this, Url: url, Session: session)).ConfigureAwait(false);
         }
@@ -181,27 +181,33 @@ public sealed partial class DssClient : IDisposable
         try
         {
             Interlocked.Increment(ref session.Attempts);
-            using var response = await _http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-            var status = (int)response.StatusCode;
-            var said = $"STScI answered HTTP {status} {response.ReasonPhrase}".TrimEnd();
-            if (status is 408 or 429 or >= 500)
-            {
-                var retryAfter = status is 429 or 503 ? RetryAfter(response.Headers.RetryAfter) : null;
-                return new Answer(AnswerKind.Transient, status, said, null, null, null, retryAfter);
-            }
-            if (response.Content.Headers.ContentLength > _options.MaxBodyBytes)
-                return new Answer(AnswerKind.Final, status, $"{said} with {response.Content.Headers.ContentLength} bytes, more than any cutout (MaxBodyBytes {_options.MaxBodyBytes})", null, null, null, null);
-            var body = await ReadBodyAsync(response.Content, cancellationToken).ConfigureAwait(false);
-            if (body == null)
-                return new Answer(AnswerKind.Final, status, $"{said} with more than {_options.MaxBodyBytes} bytes, more than any cutout", null, null, null, null);
-            if (!response.IsSuccessStatusCode)
-                return new Answer(AnswerKind.Final, status, said, body, LooksLikeHtml(body, response.Content.Headers.ContentType) ? ".html" : ".bin", null, null);
-            return Classify(body, response.Content.Headers.ContentType, status);
+            return await _attemptTimeout.ExecuteAsync(
+                static (state, ct) => state.Client.RequestAsync(state.Url, ct), (Client: this, Url: url), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             _inFlight.Release();
         }
+    }
+
+    async ValueTask<Answer> RequestAsync(string url, CancellationToken cancellationToken)
+    {
+        using var response = await _http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        var status = (int)response.StatusCode;
+        var said = $"STScI answered HTTP {status} {response.ReasonPhrase}".TrimEnd();
+        if (status is 408 or 429 or >= 500)
+        {
+            var retryAfter = status is 429 or 503 ? RetryAfter(response.Headers.RetryAfter) : null;
+            return new Answer(AnswerKind.Transient, status, said, null, null, null, retryAfter);
+        }
+        if (response.Content.Headers.ContentLength > _options.MaxBodyBytes)
+            return new Answer(AnswerKind.Final, status, $"{said} with {response.Content.Headers.ContentLength} bytes, more than any cutout (MaxBodyBytes {_options.MaxBodyBytes})", null, null, null, null);
+        var body = await ReadBodyAsync(response.Content, cancellationToken).ConfigureAwait(false);
+        if (body == null)
+            return new Answer(AnswerKind.Final, status, $"{said} with more than {_options.MaxBodyBytes} bytes, more than any cutout", null, null, null, null);
+        if (!response.IsSuccessStatusCode)
+            return new Answer(AnswerKind.Final, status, said, body, LooksLikeHtml(body, response.Content.Headers.ContentType) ? ".html" : ".bin", null, null);
+        return Classify(body, response.Content.Headers.ContentType, status);
     }
 
     Answer Classify(byte[] body, MediaTypeHeaderValue? contentType, int status)
@@ -211,7 +217,7 @@ public sealed partial class DssClient : IDisposable
             // Some servers gzip the file itself rather than the transfer.
             var inflated = Gunzip(body);
             if (inflated == null)
-                return new Answer(AnswerKind.Transient, status, "the gzip-compressed cutout is corrupt or cut short", body, ".gz", null, null);
+                return new Answer(AnswerKind.Transient, status, $"the gzip-compressed cutout could not be decompressed (corrupt, cut short, or more than {_options.MaxBodyBytes} bytes)", body, ".gz", null, null);
             body = inflated;
         }
         if (!body.AsSpan().StartsWith("SIMPLE  ="u8))

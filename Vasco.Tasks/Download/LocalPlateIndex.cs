@@ -103,13 +103,14 @@ public sealed class LocalPlateIndex
     public LocalPlateChoice Choose(double raDeg, double decDeg, double sizeArcmin)
     {
         var sizeDeg = sizeArcmin / 60.0;
-        var halfDiagonal = sizeDeg / Math.Sqrt(2);
         var tile = new TangentPlane(raDeg, decDeg);
         var best = (Plate: (LocalPlate?)null, Fraction: 0.0, Distance: double.MaxValue);
         foreach (var plate in Plates)
         {
             var distance = Angles.SeparationDeg(raDeg, decDeg, plate.CentreRa, plate.CentreDec);
-            if (distance > plate.RadiusDeg + halfDiagonal || !OnImage(plate, raDeg, decDeg))
+            // The tile centre must be on the image: a cheap distance test first (5% of room for plate
+            // distortion between the rim points), then the exact one through the WCS.
+            if (distance > plate.RadiusDeg * 1.05 || !OnImage(plate, raDeg, decDeg))
                 continue;
             var fraction = CoveredFraction(plate, tile, sizeDeg);
             const double sameFraction = 1e-9;

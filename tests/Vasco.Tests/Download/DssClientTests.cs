@@ -130,6 +130,47 @@ public class DssClientTests
     }
 
     [Test]
+    public async Task RetryAfterIsCappedAtMaxDelay()
+    {
+        using var server = new ScriptedHttpServer(Status(503, "Retry-After: 3600"), FitsAnswer(M67Plate.Bytes));
+        using var client = new DssClient(new DssClientOptions
+        {
+            Endpoint = server.Endpoint,
+            CacheDir = _dir,
+            BackoffUnit = TimeSpan.FromMilliseconds(10),
+            MaxDelay = TimeSpan.FromMilliseconds(200),
+        });
+
+        var download = await FetchM67(client);
+
+        Assert.That(download.Ok, Is.True, download.FailureReason);
+        Assert.That(download.RetryWait, Is.EqualTo(TimeSpan.FromMilliseconds(200)));
+    }
+
+    [Test]
+    public async Task WaitingForAFreeSlotIsNotPartOfAnAttempt()
+    {
+        using var server = new ScriptedHttpServer(Slow(TimeSpan.FromMilliseconds(300), FitsAnswer(M67Plate.Bytes)));
+        using var client = new DssClient(new DssClientOptions
+        {
+            Endpoint = server.Endpoint,
+            CacheDir = _dir,
+            MaxConcurrency = 1,
+            AttemptTimeout = TimeSpan.FromMilliseconds(600),
+        });
+
+        var clock = Stopwatch.StartNew();
+        var downloads = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => client.DownloadAsync(M67Plate.CentreRa, M67Plate.CentreDec, 10 + i)));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(downloads.Select(d => (d.Ok, d.Attempts)), Is.All.EqualTo((true, 1)));
+            // One at a time: three 0.3 s answers take 0.9 s, longer than one attempt may last.
+            Assert.That(clock.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(0.9)));
+        });
+    }
+
+    [Test]
     public async Task AStalledAttemptTimesOutAndIsRetried()
     {
         using var server = new ScriptedHttpServer(Stall(TimeSpan.FromSeconds(3)), FitsAnswer(M67Plate.Bytes));
