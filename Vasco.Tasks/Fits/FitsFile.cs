@@ -46,6 +46,66 @@ public sealed class FitsFile
         return new FitsFile(hdus);
     }
 
+    /// <summary>
+    /// The primary header alone, read block by block up to its END card without touching the data, so that
+    /// thousands of plates can be indexed cheaply. Gzip-compressed files are recognised by their magic bytes.
+    /// </summary>
+    public static FitsHeader ReadPrimaryHeader(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return ReadPrimaryHeader(stream, path, out _);
+    }
+
+    /// <summary>
+    /// The primary header from the start of a seekable <paramref name="stream"/> (plain or gzip);
+    /// <paramref name="headerLength"/> is its length in the decompressed file, padding included.
+    /// </summary>
+    public static FitsHeader ReadPrimaryHeader(Stream stream, string source, out long headerLength)
+    {
+        var start = stream.Position;
+        var magic = new byte[2];
+        var isGzip = stream.ReadAtLeast(magic, 2, throwOnEndOfStream: false) == 2 && magic[0] == 0x1F && magic[1] == 0x8B;
+        stream.Position = start;
+        using var input = isGzip ? new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true) : null;
+
+        var headerBytes = new MemoryStream();
+        var block = new byte[FitsHeader.BlockSize];
+        try
+        {
+            do
+            {
+                var read = (input ?? stream).ReadAtLeast(block, block.Length, throwOnEndOfStream: false);
+                if (read == 0 && headerBytes.Length == 0)
+                    throw new FitsFormatException($"{source}: empty file");
+                if (read < block.Length)
+                    throw new FitsFormatException(
+                        $"{source}: the file ends inside the primary header, at byte {headerBytes.Length + read} (truncated or not FITS)");
+                // Checked on the first block so that a large file of another kind is not read to its end.
+                if (headerBytes.Length == 0 && !block.AsSpan().StartsWith("SIMPLE  ="u8))
+                    throw new FitsFormatException($"{source}: does not start with SIMPLE = (not a FITS file)");
+                headerBytes.Write(block);
+            }
+            while (!HasEndCard(block));
+        }
+        catch (InvalidDataException e)
+        {
+            throw new FitsFormatException($"{source}: corrupt gzip data ({e.Message})", e);
+        }
+
+        var header = new FitsHeader();
+        header.ParseCards(headerBytes.ToArray(), $"{source}: primary header", 0, requireEnd: true);
+        headerLength = headerBytes.Length;
+        return header;
+    }
+
+    private static bool HasEndCard(ReadOnlySpan<byte> block)
+    {
+        for (var offset = 0; offset < block.Length; offset += FitsCard.Length)
+            if (block.Slice(offset, FitsCard.Length).StartsWith("END     "u8))
+                return true;
+        return false;
+    }
+
     public FitsHdu this[int index] => Hdus[index];
 
     public ImageHdu GetImage(int index) =>

@@ -1,0 +1,140 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Vasco.Tests.Download;
+
+/// <summary>
+/// A minimal HTTP/1.1 server on 127.0.0.1 that answers each request with the next scripted behaviour (the last
+/// one repeats). Raw sockets, so that it can stall, cut a body short or lie about its length like a real
+/// overloaded archive. Every answer closes the connection.
+/// </summary>
+sealed class ScriptedHttpServer : IDisposable
+{
+    readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    readonly CancellationTokenSource _stop = new();
+    readonly Queue<Func<Stream, Task>> _script = new();
+    readonly Task _acceptLoop;
+    Func<Stream, Task>? _last;
+    int _requests;
+
+    public ScriptedHttpServer(params Func<Stream, Task>[] script)
+    {
+        foreach (var step in script)
+            _script.Enqueue(step);
+        _listener.Start();
+        _acceptLoop = AcceptAsync();
+    }
+
+    public Uri Endpoint => new($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/cgi-bin/dss_search");
+
+    public int Requests => Volatile.Read(ref _requests);
+
+    public ConcurrentQueue<string> RequestLines { get; } = new();
+
+    async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await _listener.AcceptTcpClientAsync(_stop.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                return;
+            }
+            _ = ServeAsync(client);
+        }
+    }
+
+    async Task ServeAsync(TcpClient client)
+    {
+        using (client)
+        {
+            try
+            {
+                var stream = client.GetStream();
+                RequestLines.Enqueue(await ReadRequestLineAsync(stream));
+                Interlocked.Increment(ref _requests);
+                lock (_script)
+                    _last = _script.TryDequeue(out var next) ? next : _last;
+                await _last!(stream);
+                await stream.FlushAsync();
+            }
+            catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+            {
+                // The client gave up (an attempt timed out): nothing to answer.
+            }
+        }
+    }
+
+    /// <summary>Reads the request head up to the blank line; returns its first line.</summary>
+    static async Task<string> ReadRequestLineAsync(Stream stream)
+    {
+        var head = new StringBuilder();
+        var buffer = new byte[1];
+        while (head.Length < 4 || head.ToString(head.Length - 4, 4) != "\r\n\r\n")
+        {
+            if (await stream.ReadAsync(buffer) == 0)
+                throw new IOException("request ended early");
+            head.Append((char)buffer[0]);
+        }
+        var text = head.ToString();
+        return text[..text.IndexOf('\r')];
+    }
+
+    public static Func<Stream, Task> Answer(int status, string contentType, byte[] body, params string[] headers) =>
+        stream => WriteAsync(stream, status, [$"Content-Type: {contentType}", $"Content-Length: {body.Length}", .. headers], body);
+
+    public static Func<Stream, Task> FitsAnswer(byte[] body, params string[] headers) => Answer(200, "image/x-fits", body, headers);
+
+    public static Func<Stream, Task> Status(int status, params string[] headers) =>
+        Answer(status, "text/plain", Encoding.ASCII.GetBytes($"status {status}"), headers);
+
+    public static Func<Stream, Task> Html(string page) => Answer(200, "text/html; charset=utf-8", Encoding.UTF8.GetBytes(page));
+
+    /// <summary>Says nothing for a while, then hangs up.</summary>
+    public static Func<Stream, Task> Stall(TimeSpan wait) => async _ => await Task.Delay(wait);
+
+    /// <summary>Sends the first <paramref name="sent"/> bytes of the body and closes; with no Content-Length the client sees a short file, with one a broken transfer.</summary>
+    public static Func<Stream, Task> Cut(byte[] body, int sent, bool declareLength) =>
+        stream => WriteAsync(stream, 200, declareLength ? ["Content-Type: image/x-fits", $"Content-Length: {body.Length}"] : ["Content-Type: image/x-fits"], body[..sent]);
+
+    /// <summary>Waits, then answers: lets two requests overlap.</summary>
+    public static Func<Stream, Task> Slow(TimeSpan wait, Func<Stream, Task> then) => async stream =>
+    {
+        await Task.Delay(wait);
+        await then(stream);
+    };
+
+    static async Task WriteAsync(Stream stream, int status, IEnumerable<string> headers, byte[] body)
+    {
+        var head = new StringBuilder($"HTTP/1.1 {status} {Reason(status)}\r\n");
+        foreach (var header in headers.Append("Connection: close"))
+            head.Append(header).Append("\r\n");
+        head.Append("\r\n");
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head.ToString()));
+        await stream.WriteAsync(body);
+    }
+
+    static string Reason(int status) => status switch
+    {
+        200 => "OK",
+        404 => "Not Found",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        _ => "Status",
+    };
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _listener.Stop();
+        _acceptLoop.Wait(TimeSpan.FromSeconds(5));
+        _stop.Dispose();
+    }
+}
