@@ -9,6 +9,7 @@ using System.Text.RegularExpressions;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
+using Vasco.Fits;
 using Vasco.IO;
 using Vasco.Sky;
 
@@ -38,7 +39,7 @@ public sealed partial class DssClient : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxRetries);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BackoffBase, 1.0);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxConcurrency, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBodyBytes, FitsBlock);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBodyBytes, FitsHeader.BlockSize);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.CacheDir);
         _options = options;
         _http = new HttpClient(handler ?? new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate })
@@ -69,8 +70,6 @@ public sealed partial class DssClient : IDisposable
         // Separate from the retries so that waiting for a free slot (MaxConcurrency) does not eat into an attempt's time.
         _attemptTimeout = new ResiliencePipelineBuilder().AddTimeout(options.AttemptTimeout).Build();
     }
-
-    const int FitsBlock = 2880;
 
     string RejectedDir => _options.RejectedDir ?? Path.Combine(_options.CacheDir, "rejected");
 
