@@ -11,8 +11,13 @@ namespace Vasco.MSBuild;
 /// error per failed tile, a one-line summary, and returns the failed tiles so the public
 /// target can fail the build at its end. Subclasses supply the work for one tile.
 /// </summary>
-public abstract class TileStepTask : VascoTask
+public abstract class TileStepTask : VascoTask, ICancelableTask
 {
+    // Cancel() (Ctrl+C, a killed build) stops the tiles and kills their tool processes.
+    readonly CancellationTokenSource _cancel = new();
+
+    public void Cancel() => _cancel.Cancel();
+
     [Required] public string RunDir { get; set; } = "";
     [Required] public string RunId { get; set; } = "";
     [Required] public string StampDir { get; set; } = "";
@@ -80,6 +85,7 @@ public abstract class TileStepTask : VascoTask
             StampDir = StampDir,
             FailFast = ParameterValues.Has("FailFast") && ParameterValues.Boolean("FailFast"),
             StepFields = StepFields,
+            Cancellation = _cancel.Token,
         };
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var outcomes = runner.Run(stale, AllTiles.Select(t => t.ItemSpec).ToList(), RunTile, o =>

@@ -76,6 +76,8 @@ public sealed class StepRunner
     public required IReadOnlyDictionary<string, StepDeclaration> AllSteps { get; init; }
     public required string StampDir { get; init; }
     public bool FailFast { get; init; }
+    /// <summary>Cancels the step: running tools are killed, tiles not started are left stale.</summary>
+    public CancellationToken Cancellation { get; init; }
     /// <summary>Fields for the step's manifest.json (endpoint, survey, ...).</summary>
     public IDictionary<string, object?>? StepFields { get; init; }
 
@@ -83,7 +85,7 @@ public sealed class StepRunner
     {
         Directory.CreateDirectory(Step.OutputDir);
         var outcomes = new List<TileOutcome>();
-        using var cancel = new CancellationTokenSource();
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
         var options = new ParallelOptions { MaxDegreeOfParallelism = Parameters.MaxParallel };
         try
         {
@@ -132,7 +134,12 @@ public sealed class StepRunner
             var status = e is UpstreamMissingException ? TileStatus.Skipped : TileStatus.Failed;
             return new TileOutcome(tile.TileId, status, clock.Elapsed.TotalSeconds, code, message, v?.File);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (OperationCanceledException)
+        {
+            // Cancelled: no manifest and no failure record, so the next build simply reruns the tile.
+            return new TileOutcome(tile.TileId, TileStatus.Skipped, clock.Elapsed.TotalSeconds, ErrorCodes.TileFailed, $"tile {tile.TileId} cancelled");
+        }
+        catch (Exception e)
         {
             File.AppendAllText(ctx.LogPath(".error.log"), $"{DateTimeOffset.UtcNow:O} {e}\n");
             var message = $"unexpected {e.GetType().Name}: {e.Message} (stack trace in {RunPaths.Relative(RunDir, ctx.LogPath(".error.log"))})";

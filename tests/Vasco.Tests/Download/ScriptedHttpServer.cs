@@ -16,8 +16,17 @@ sealed class ScriptedHttpServer : IDisposable
     readonly CancellationTokenSource _stop = new();
     readonly Queue<Func<Stream, Task>> _script = new();
     readonly Task _acceptLoop;
+    readonly Func<string, Func<Stream, Task>>? _route;
     Func<Stream, Task>? _last;
     int _requests;
+
+    /// <summary>A server that picks each answer from the request line (several tiles at once).</summary>
+    public ScriptedHttpServer(Func<string, Func<Stream, Task>> route)
+    {
+        _route = route;
+        _listener.Start();
+        _acceptLoop = AcceptAsync();
+    }
 
     public ScriptedHttpServer(params Func<Stream, Task>[] script)
     {
@@ -57,11 +66,13 @@ sealed class ScriptedHttpServer : IDisposable
             try
             {
                 var stream = client.GetStream();
-                RequestLines.Enqueue(await ReadRequestLineAsync(stream));
+                var line = await ReadRequestLineAsync(stream);
+                RequestLines.Enqueue(line);
                 Interlocked.Increment(ref _requests);
-                lock (_script)
-                    _last = _script.TryDequeue(out var next) ? next : _last;
-                await _last!(stream);
+                Func<Stream, Task> answer;
+                if (_route is not null) answer = _route(line);
+                else lock (_script) answer = _last = _script.TryDequeue(out var next) ? next : _last!;
+                await answer(stream);
                 await stream.FlushAsync();
             }
             catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
