@@ -82,3 +82,20 @@ public class ParameterTests
     public void ThePipelineVersionMatchesTheBuildVersion() =>
         Assert.That(File.ReadAllText(Repo.Path("Directory.Build.props")), Does.Contain($"<VascoVersion>{PipelineInfo.Version}</VascoVersion>"));
 }
+
+public class ShippedConfigTests
+{
+    [Test]
+    public void ThePipelineYamlListsEveryParameterWithItsBuiltInDefault()
+    {
+        var values = ParameterSet.ReadConfig(Repo.Path("config", "pipeline.yaml"),
+            ParameterCatalog.BuiltIn.ToDictionary(d => d.Name, StringComparer.OrdinalIgnoreCase));
+        var text = File.ReadAllText(Repo.Path("config", "pipeline.yaml"));
+        foreach (var p in ParameterCatalog.BuiltIn)
+        {
+            Assert.That(text, Does.Match($@"(?m)^{p.Name}:"), $"{p.Name} is missing from config/pipeline.yaml");
+            var inFile = values.TryGetValue(p.Name, out var v) ? p.Normalize(v) : p.Normalize(p.Default);
+            Assert.That(inFile, Is.EqualTo(p.Normalize(p.Default)), p.Name);
+        }
+    }
+}
