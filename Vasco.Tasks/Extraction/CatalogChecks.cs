@@ -7,7 +7,10 @@ namespace Vasco.Extraction;
 public static class CatalogChecks
 {
     public static readonly string[] Pass1Columns = ["X_IMAGE", "Y_IMAGE", "ALPHA_J2000", "DELTA_J2000", "MAG_AUTO", "FLUX_APER", "FLUXERR_APER", "FLUX_RADIUS", "ELONGATION", "FLAGS", "SNR_WIN", "VIGNET"];
-    public static readonly string[] Pass2Columns = ["X_IMAGE", "Y_IMAGE", "ALPHA_J2000", "DELTA_J2000", "MAG_AUTO", "FWHM_IMAGE", "SNR_WIN", "SPREAD_MODEL", "SPREADERR_MODEL", "ELONGATION", "FLAGS", "IMAFLAGS_ISO", "XMIN_IMAGE", "XMAX_IMAGE", "YMIN_IMAGE", "YMAX_IMAGE", "MAG_PSF"];
+    public static readonly string[] Pass2Columns = ["NUMBER", "X_IMAGE", "Y_IMAGE", "ALPHA_J2000", "DELTA_J2000", "MAG_AUTO", "FWHM_IMAGE", "SNR_WIN", "ELONGATION", "FLAGS", "IMAFLAGS_ISO", "XMIN_IMAGE", "XMAX_IMAGE", "YMIN_IMAGE", "YMAX_IMAGE"];
+
+    /// <summary>The model-fitting columns of pass 2 with SpreadModel=all.</summary>
+    public static readonly string[] ModelColumns = ["SPREAD_MODEL", "SPREADERR_MODEL", "MAG_PSF"];
 
     public static void Pass1(LdacCatalog catalog, string path)
     {
@@ -37,9 +40,9 @@ public static class CatalogChecks
                 "inspect the plate (trailing, defects) or raise PsfMaxChi2.", path);
     }
 
-    public static void Pass2(LdacCatalog catalog, int pass1Count, double tolerance, string path)
+    public static void Pass2(LdacCatalog catalog, int pass1Count, double tolerance, bool modelFitting, string path)
     {
-        var missing = catalog.Missing(Pass2Columns);
+        var missing = catalog.Missing(modelFitting ? [.. Pass2Columns, .. ModelColumns] : Pass2Columns);
         if (missing.Count > 0)
             throw new VascoException(ErrorCodes.Pass2CatalogInvalid, $"The pass-2 catalog {Path.GetFileName(path)} lacks {string.Join(", ", missing)}.",
                 "restore config/sextractor/pass2.param.", path);
@@ -47,6 +50,8 @@ public static class CatalogChecks
             throw new VascoException(ErrorCodes.Pass2CatalogInvalid,
                 string.Create(CultureInfo.InvariantCulture, $"Pass 2 found {catalog.Count} sources against {pass1Count} in pass 1 (tolerance {tolerance:P0})."),
                 "passes 1 and 2 must detect alike: check that both use config/sextractor/vasco.sex and the same image and mask.", path);
+        CheckSkyCoordinates(catalog, path);
+        if (!modelFitting) return;
         // PSFEx with no usable star gives pass 2 a model that yields MAG_PSF = 99 for every source (FACTS 1).
         if (catalog.Count > 0 && catalog.Column("MAG_PSF").All(m => m >= 99))
             throw new VascoException(ErrorCodes.Pass2CatalogInvalid, "Every MAG_PSF in pass 2 is 99: the PSF model is empty.",
@@ -54,7 +59,6 @@ public static class CatalogChecks
         if (catalog.Column("SPREAD_MODEL").Any(v => double.IsNaN(v)))
             throw new VascoException(ErrorCodes.Pass2CatalogInvalid, "Pass 2 wrote NaN SPREAD_MODEL values.",
                 "check the PSF model of this tile.", path);
-        CheckSkyCoordinates(catalog, path);
     }
 
     // Without a WCS it can read, SExtractor writes 0 for every position and exits 0 (FACTS 1).

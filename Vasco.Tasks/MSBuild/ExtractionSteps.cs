@@ -66,7 +66,10 @@ public sealed class VascoPsf : TileStepTask
 public sealed class VascoPass2 : TileStepTask
 {
     [Required] public string ConfigFile { get; set; } = "";
+    /// <summary>The column list without model fitting (SpreadModel=selected).</summary>
     [Required] public string ParametersFile { get; set; } = "";
+    /// <summary>The column list with SPREAD_MODEL and PSF photometry for every source (SpreadModel=all).</summary>
+    [Required] public string ModelParametersFile { get; set; } = "";
 
     protected override void RunTile(TileContext t)
     {
@@ -74,11 +77,13 @@ public sealed class VascoPass2 : TileStepTask
         var psf = Path.Combine(t.UpstreamDirs["Psf"], t.Tile.TileId + ".psf");
         var pass1 = Path.Combine(t.UpstreamDirs["Pass1"], t.Tile.TileId + ".cat");
         var catalog = t.OutputPath(".cat");
+        var modelFitting = t.Parameters["SpreadModel"] == "all";
         new SExtractor(ToolPath("source-extractor"), TimeSpan.FromSeconds(t.Parameters.Number("ToolTimeoutSeconds")))
-            .Run(new SExtractorJob(clean, ConfigFile, ParametersFile, catalog, t.LogPath(), mask, psf) { Overrides = VascoPass1.Detection(t.Parameters) }, t.Cancellation);
+            .Run(new SExtractorJob(clean, ConfigFile, modelFitting ? ModelParametersFile : ParametersFile, catalog, t.LogPath(), mask, psf)
+                { Overrides = VascoPass1.Detection(t.Parameters) }, t.Cancellation);
         var result = LdacCatalog.Read(catalog);
         var pass1Count = LdacCatalog.Read(pass1).Count;
-        CatalogChecks.Pass2(result, pass1Count, t.Parameters.Number("Pass2CountTolerance"), catalog);
+        CatalogChecks.Pass2(result, pass1Count, t.Parameters.Number("Pass2CountTolerance"), modelFitting, catalog);
         t.AddInput(clean);
         t.AddInput(mask);
         t.AddInput(psf);
@@ -87,5 +92,6 @@ public sealed class VascoPass2 : TileStepTask
         t.Counts["pass1_objects"] = pass1Count;
         t.Fields["p2_cat"] = Relative(catalog);
         t.Fields["psf_model_used"] = Relative(psf);
+        t.Fields["spread_model"] = modelFitting ? "every source" : "measured in step 8 for the sources the selection asks about";
     }
 }

@@ -52,7 +52,13 @@ public abstract class TileStepTask : VascoTask, ICancelableTask
     /// <summary>Step-level fields of the step's manifest.json (the seed's checklist fields).</summary>
     protected Dictionary<string, object?> StepFields { get; } = new(StringComparer.Ordinal);
 
-    protected abstract void RunTile(TileContext tile);
+    /// <summary>The work of one tile (steps that batch their tiles override <see cref="RunTiles"/> instead).</summary>
+    protected virtual void RunTile(TileContext tile) =>
+        throw new NotImplementedException($"{GetType().Name} overrides neither RunTile nor RunTiles.");
+
+    /// <summary>How the stale tiles run: one by one in parallel, unless a step batches them.</summary>
+    protected virtual IReadOnlyList<TileOutcome> RunTiles(StepRunner runner, IReadOnlyList<Tile> stale, IReadOnlyList<string> allTileIds, Action<TileOutcome> onTile) =>
+        runner.Run(stale, allTileIds, RunTile, onTile);
 
     protected override void ExecuteCore()
     {
@@ -88,7 +94,7 @@ public abstract class TileStepTask : VascoTask, ICancelableTask
             Cancellation = _cancel.Token,
         };
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var outcomes = runner.Run(stale, AllTiles.Select(t => t.ItemSpec).ToList(), RunTile, o =>
+        var outcomes = RunTiles(runner, stale, AllTiles.Select(t => t.ItemSpec).ToList(), o =>
         {
             switch (o.Status)
             {

@@ -57,6 +57,13 @@ public static class ErrorCodes
     public const string PsfUnusable = "VASCO4001";
     public const string Pass2CatalogInvalid = "VASCO5001";
 
+    // 7xxx: cross-match
+    public const string CrossMatchInvalid = "VASCO7001";
+    public const string CrossMatchCounts = "VASCO7002";
+
+    // 8xxx: filters and validation
+    public const string ValidatorFailed = "VASCO8001";
+
     /// <summary>Code, and what it means, for the README's table.</summary>
     public static readonly IReadOnlyList<(string Code, string Meaning)> All =
     [
@@ -97,5 +104,8 @@ public static class ErrorCodes
         (WcsIgnored, "SExtractor wrote zero sky coordinates: it did not read the image's WCS"),
         (PsfUnusable, "PSFEx accepted too few stars, or its model's FWHM or chi2 is out of bounds"),
         (Pass2CatalogInvalid, "the pass-2 catalog lacks columns, has empty PSF measurements, or lost detections against pass 1"),
+        (CrossMatchInvalid, "a cross-match input has a position that is not degrees in range, or an input file is missing"),
+        (CrossMatchCounts, "the cross-match outputs do not add up to its inputs, or a pair lies beyond the match radius"),
+        (ValidatorFailed, "the within5 validator found a match beyond the radius plus tolerance, or a candidate with a modern source within the radius"),
     ];
 }

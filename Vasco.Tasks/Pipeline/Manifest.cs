@@ -47,6 +47,8 @@ public sealed class Manifest
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        // NaN and infinities (an empty tile's statistics) are written as "NaN", "Infinity".
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
     public byte[] ToJsonBytes() => JsonSerializer.SerializeToUtf8Bytes(this, Options);

@@ -81,21 +81,54 @@ public sealed class StepRunner
     /// <summary>Fields for the step's manifest.json (endpoint, survey, ...).</summary>
     public IDictionary<string, object?>? StepFields { get; init; }
 
-    public IReadOnlyList<TileOutcome> Run(IReadOnlyList<Tile> stale, IReadOnlyList<string> allTileIds, Action<TileContext> work, Action<TileOutcome>? onTile = null)
+    public IReadOnlyList<TileOutcome> Run(IReadOnlyList<Tile> stale, IReadOnlyList<string> allTileIds, Action<TileContext> work, Action<TileOutcome>? onTile = null) =>
+        RunBatched<bool>(stale, allTileIds, ctx => { work(ctx); return true; }, batch: null, finish: null, onTile);
+
+    /// <summary>
+    /// Runs a step whose tiles share one expensive call (one STILTS run for all stale tiles,
+    /// to pay the JVM start once): <paramref name="prepare"/> per tile in parallel, then
+    /// <paramref name="batch"/> once for the tiles prepared without error, then
+    /// <paramref name="finish"/> per tile. A failed batch fails its tiles, not the others.
+    /// </summary>
+    public IReadOnlyList<TileOutcome> RunBatched<T>(IReadOnlyList<Tile> stale, IReadOnlyList<string> allTileIds,
+        Func<TileContext, T> prepare, Action<IReadOnlyList<(TileContext Tile, T Prepared)>>? batch, Action<TileContext, T>? finish,
+        Action<TileOutcome>? onTile = null)
     {
         Directory.CreateDirectory(Step.OutputDir);
         var outcomes = new List<TileOutcome>();
+        var prepared = new List<(TileRun Run, T Value)>();
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
         var options = new ParallelOptions { MaxDegreeOfParallelism = Parameters.MaxParallel };
+        void Report(TileOutcome outcome)
+        {
+            lock (outcomes) outcomes.Add(outcome);
+            onTile?.Invoke(outcome);
+            if (outcome.Status == TileStatus.Failed && FailFast) cancel.Cancel();
+        }
         try
         {
             Parallel.ForEach(stale, options, tile =>
             {
                 if (cancel.IsCancellationRequested) return;
-                var outcome = RunTile(tile, work, cancel.Token);
-                lock (outcomes) outcomes.Add(outcome);
-                onTile?.Invoke(outcome);
-                if (outcome.Status == TileStatus.Failed && FailFast) cancel.Cancel();
+                var run = Begin(tile, cancel.Token);
+                T value = default!;
+                var failed = Guard(run, () => { CheckUpstream(tile); value = prepare(run.Context); });
+                if (failed is not null) Report(failed);
+                else if (batch is null) Report(Complete(run));
+                else lock (prepared) prepared.Add((run, value));
+            });
+            if (batch is null || prepared.Count == 0 || cancel.IsCancellationRequested) return outcomes;
+            Exception? batchError = null;
+            try { batch(prepared.Select(p => (p.Run.Context, p.Value)).ToList()); }
+            catch (Exception e) when (e is not OperationCanceledException) { batchError = e; }
+            Parallel.ForEach(prepared, options, p =>
+            {
+                var failed = Guard(p.Run, () =>
+                {
+                    if (batchError is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(batchError);
+                    finish?.Invoke(p.Run.Context, p.Value);
+                });
+                Report(failed ?? Complete(p.Run));
             });
         }
         finally
@@ -105,46 +138,58 @@ public sealed class StepRunner
         return outcomes;
     }
 
-    TileOutcome RunTile(Tile tile, Action<TileContext> work, CancellationToken token)
+    /// <summary>One tile's run: its context, clock, and where its manifest or failure record goes.</summary>
+    sealed record TileRun(TileContext Context, DateTimeOffset Started, Stopwatch Clock, string ManifestPath, string FailedPath, string? Stamp);
+
+    TileRun Begin(Tile tile, CancellationToken token)
     {
-        var started = DateTimeOffset.UtcNow;
-        var clock = Stopwatch.StartNew();
         var upstreamDirs = Step.After.Where(AllSteps.ContainsKey).ToDictionary(s => s, s => AllSteps[s].OutputDir, StringComparer.Ordinal);
         var ctx = new TileContext(tile, Step, RunDir, RunId, Parameters, upstreamDirs, token);
-        var manifestPath = TileRecords.ManifestPath(Step.OutputDir, tile.TileId);
-        var failedPath = TileRecords.FailedPath(Step.OutputDir, tile.TileId);
-        var stamp = StampPlanner.ReadDigest(StampPlanner.StampPath(StampDir, Step.Name, tile.TileId));
+        var run = new TileRun(ctx, DateTimeOffset.UtcNow, Stopwatch.StartNew(),
+            TileRecords.ManifestPath(Step.OutputDir, tile.TileId), TileRecords.FailedPath(Step.OutputDir, tile.TileId),
+            StampPlanner.ReadDigest(StampPlanner.StampPath(StampDir, Step.Name, tile.TileId)));
+        // An old manifest must not outlive a rerun that fails half way.
+        File.Delete(run.ManifestPath);
+        return run;
+    }
+
+    TileOutcome Complete(TileRun run)
+    {
+        var tile = run.Context.Tile;
+        NewManifest(tile, run.Started, run.Clock.Elapsed.TotalSeconds, run.Stamp, run.Context).Write(run.ManifestPath);
+        File.Delete(run.FailedPath);
+        return new TileOutcome(tile.TileId, TileStatus.Ok, run.Clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Runs part of a tile's work; returns null when it succeeded, or the tile's failure (recorded).</summary>
+    TileOutcome? Guard(TileRun run, Action action)
+    {
+        var (ctx, tile, elapsed) = (run.Context, run.Context.Tile, run.Clock.Elapsed.TotalSeconds);
         try
         {
-            // An old manifest must not outlive a rerun that fails half way.
-            File.Delete(manifestPath);
-            CheckUpstream(tile);
-            work(ctx);
-            var m = NewManifest(tile, started, clock.Elapsed.TotalSeconds, stamp, ctx);
-            m.Write(manifestPath);
-            File.Delete(failedPath);
-            return new TileOutcome(tile.TileId, TileStatus.Ok, clock.Elapsed.TotalSeconds);
+            action();
+            return null;
         }
         catch (Exception e) when (e is VascoException or IOException or InvalidDataException or UnauthorizedAccessException)
         {
             var v = e as VascoException;
             var code = v?.Code ?? ErrorCodes.TileFailed;
             var message = v?.UserMessage ?? $"{e.GetType().Name}: {e.Message}";
-            WriteFailure(tile, started, clock.Elapsed.TotalSeconds, ctx, code, message, failedPath);
+            WriteFailure(tile, run.Started, elapsed, ctx, code, message, run.FailedPath);
             var status = e is UpstreamMissingException ? TileStatus.Skipped : TileStatus.Failed;
-            return new TileOutcome(tile.TileId, status, clock.Elapsed.TotalSeconds, code, message, v?.File);
+            return new TileOutcome(tile.TileId, status, elapsed, code, message, v?.File);
         }
         catch (OperationCanceledException)
         {
             // Cancelled: no manifest and no failure record, so the next build simply reruns the tile.
-            return new TileOutcome(tile.TileId, TileStatus.Skipped, clock.Elapsed.TotalSeconds, ErrorCodes.TileFailed, $"tile {tile.TileId} cancelled");
+            return new TileOutcome(tile.TileId, TileStatus.Skipped, elapsed, ErrorCodes.TileFailed, $"tile {tile.TileId} cancelled");
         }
         catch (Exception e)
         {
             File.AppendAllText(ctx.LogPath(".error.log"), $"{DateTimeOffset.UtcNow:O} {e}\n");
             var message = $"unexpected {e.GetType().Name}: {e.Message} (stack trace in {RunPaths.Relative(RunDir, ctx.LogPath(".error.log"))})";
-            WriteFailure(tile, started, clock.Elapsed.TotalSeconds, ctx, ErrorCodes.Internal, message, failedPath);
-            return new TileOutcome(tile.TileId, TileStatus.Failed, clock.Elapsed.TotalSeconds, ErrorCodes.Internal, message);
+            WriteFailure(tile, run.Started, elapsed, ctx, ErrorCodes.Internal, message, run.FailedPath);
+            return new TileOutcome(tile.TileId, TileStatus.Failed, elapsed, ErrorCodes.Internal, message);
         }
     }
 

@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Text;
+using Vasco.Catalogs;
+using Vasco.IO;
+using Vasco.Pipeline;
+using Vasco.Sky;
+
+namespace Vasco.CrossMatch;
+
+/// <summary>A modern catalog source at the plate epoch, with what its catalog says.</summary>
+public sealed record ModernSource(string Catalog, ReferenceStar Star, double Ra, double Dec);
+
+/// <summary>Everything one tile brings to the cross-match.</summary>
+public sealed record TileMatchInput(PlateSources Plate, IReadOnlyList<ModernSource> Modern, double PlateEpoch)
+{
+    public MatchInput Positions(string tileId) => new(tileId, Plate["ra"], Plate["dec"],
+        Modern.Select(m => m.Ra).ToArray(), Modern.Select(m => m.Dec).ToArray());
+}
+
+/// <summary>Counts of one tile's match (the seed's manifest fields).</summary>
+public sealed record MatchCounts(int Plate, int Modern, int Matched, int MatchedModern, int UnmatchedLocal, int UnmatchedCdss, double MaxSeparationArcsec);
+
+/// <summary>Step 7 for one tile: inputs at the plate epoch, and the three output tables with their checks.</summary>
+public static class TileCrossMatch
+{
+    /// <summary>
+    /// Reads the pass-2 sources and every modern catalog of the tile, carrying the modern
+    /// positions back to the plate epoch: a star that moved more than the match radius since
+    /// the plate was taken must still find its plate image.
+    /// </summary>
+    public static TileMatchInput Prepare(string pass2Catalog, double plateEpoch, IEnumerable<(string Catalog, string Csv)> catalogs)
+    {
+        var plate = PlateSources.FromLdac(pass2Catalog);
+        var modern = new List<ModernSource>();
+        foreach (var (name, csv) in catalogs)
+        {
+            if (!File.Exists(csv))
+                throw new VascoException(ErrorCodes.CrossMatchInvalid, $"The {name} catalog of this tile ({csv}) is missing.",
+                    "rebuild step 6 (VascoExternal) for this tile.", csv);
+            foreach (var star in ReferenceCatalogCsv.Read(csv))
+            {
+                var atPlate = star.PropagatedTo(plateEpoch);
+                modern.Add(new ModernSource(name, star, atPlate.Ra, atPlate.Dec));
+            }
+        }
+        return new TileMatchInput(plate, modern, plateEpoch);
+    }
+
+    /// <summary>Writes &lt;tile&gt;_xmatch.csv, _local.csv and _cdss.csv and checks that they add up.</summary>
+    public static MatchCounts Write(string dir, string tileId, TileMatchInput input, MatchResult result, double radiusArcsec, double toleranceArcsec)
+    {
+        var plate = input.Plate;
+        var modern = input.Modern;
+        var separations = result.Pairs.Select(p => Angles.SeparationDeg(plate["ra"][p.Plate], plate["dec"][p.Plate], modern[p.Modern].Ra, modern[p.Modern].Dec) * 3600).ToList();
+        var counts = new MatchCounts(plate.Count, modern.Count, result.Pairs.Count, result.Pairs.Select(p => p.Modern).Distinct().Count(),
+            result.Local.Count, result.Cdss.Count, separations.Count == 0 ? 0 : separations.Max());
+        Check(tileId, counts, result, radiusArcsec, toleranceArcsec);
+
+        string[] RefCells(ModernSource m) =>
+        [
+            m.Catalog, Safe(m.Star.Id), PlateSources.Format(m.Ra), PlateSources.Format(m.Dec), PlateSources.Format(m.Star.Mag),
+            PlateSources.Format(m.Star.PmRa), PlateSources.Format(m.Star.PmDec), PlateSources.Format(m.Star.Ra), PlateSources.Format(m.Star.Dec),
+            PlateSources.Format(m.Star.Epoch),
+        ];
+        string[] refHeader = ["ref_catalog", "ref_id", "ref_ra", "ref_dec", "ref_mag", "ref_pmra", "ref_pmdec", "ref_ra_catalog", "ref_dec_catalog", "ref_epoch", "sep_arcsec"];
+        AtomicFile.WriteAllText(Path.Combine(dir, tileId + "_xmatch.csv"), plate.ToCsv(result.Pairs.Select(p => p.Plate).ToList(),
+            (refHeader, k => [.. RefCells(modern[result.Pairs[k].Modern]), separations[k].ToString("0.0000", CultureInfo.InvariantCulture)])));
+        AtomicFile.WriteAllText(Path.Combine(dir, tileId + "_local.csv"), plate.ToCsv(result.Local, null));
+        var cdss = new StringBuilder("catalog,id,ra,dec,mag,pmra,pmdec,ra_catalog,dec_catalog,epoch\n");
+        foreach (var i in result.Cdss) cdss.Append(string.Join(',', RefCells(modern[i]))).Append('\n');
+        AtomicFile.WriteAllText(Path.Combine(dir, tileId + "_cdss.csv"), cdss.ToString());
+        return counts;
+    }
+
+    static void Check(string tileId, MatchCounts c, MatchResult result, double radius, double tolerance)
+    {
+        var pairedPlate = result.Pairs.Select(p => p.Plate).Distinct().Count();
+        if (pairedPlate != result.Pairs.Count || pairedPlate + c.UnmatchedLocal != c.Plate || c.MatchedModern + c.UnmatchedCdss != c.Modern)
+            throw new VascoException(ErrorCodes.CrossMatchCounts,
+                $"Tile {tileId}: the cross-match does not add up (plate {c.Plate} = {pairedPlate} matched + {c.UnmatchedLocal} unmatched; modern {c.Modern} = {c.MatchedModern} matched + {c.UnmatchedCdss} unmatched).",
+                "see the STILTS log of this step; rebuild with -p:FromStep=7.");
+        if (c.MaxSeparationArcsec > radius + tolerance)
+            throw new VascoException(ErrorCodes.CrossMatchCounts,
+                string.Create(CultureInfo.InvariantCulture, $"Tile {tileId}: a matched pair is {c.MaxSeparationArcsec:0.000}\" apart, beyond the {radius}\" radius: the positions' units are inconsistent."),
+                "see the STILTS log of this step.");
+    }
+
+    // A comma would split the CSV cell.
+    static string Safe(string id) => id.Replace(',', ';');
+}

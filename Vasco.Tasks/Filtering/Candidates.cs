@@ -1,0 +1,55 @@
+using System.Globalization;
+using System.Text;
+using Vasco.CrossMatch;
+using Vasco.IO;
+
+namespace Vasco.Filtering;
+
+/// <summary>
+/// The run's candidates.csv and each tile's share of it: INTERFACE.md's columns first
+/// (tile_id, number, ra, dec at the plate epoch, mag, snr_win, fwhm_image, elongation,
+/// spread_model, flags, plate_id, plate_epoch), then what a reviewer wants next to them.
+/// </summary>
+public static class Candidates
+{
+    public static readonly string[] Columns =
+    [
+        "tile_id", "number", "ra", "dec", "mag", "snr_win", "fwhm_image", "elongation", "spread_model", "flags", "plate_id", "plate_epoch",
+        "magerr_auto", "x_image", "y_image", "imaflags_iso", "nearest_modern_arcsec", "nearest_bright_arcsec", "nearest_bright_mag",
+    ];
+
+    public static string Header => string.Join(',', Columns) + "\n";
+
+    /// <summary>One tile's kept sources as candidate rows (no header).</summary>
+    public static string Rows(string tileId, PlateSources unmatched, TileSelection selection, IReadOnlyDictionary<int, double> spread, string plateId, double plateEpoch)
+    {
+        var sb = new StringBuilder();
+        foreach (var i in selection.Kept)
+        {
+            string F(string column) => unmatched.Has(column) ? PlateSources.Format(unmatched[column][i]) : "";
+            sb.AppendJoin(',',
+                tileId, F("number"), F("ra"), F("dec"), F("mag_auto"), F("snr_win"), F("fwhm_image"), F("elongation"),
+                PlateSources.Format(spread[i]), F("flags"), plateId.Replace(',', ';'), plateEpoch.ToString("0.000000", CultureInfo.InvariantCulture),
+                F("magerr_auto"), F("x_image"), F("y_image"), F("imaflags_iso"),
+                Round(selection.NearestModernArcsec[i]), Round(selection.NearestBrightArcsec[i]), Round(selection.NearestBrightMag[i]));
+            sb.Append('\n');
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Joins the tiles' candidate rows, in tile order, into the run's candidates.csv.</summary>
+    public static int WriteRun(string path, IEnumerable<string> tileFiles)
+    {
+        var sb = new StringBuilder(Header);
+        var count = 0;
+        foreach (var file in tileFiles)
+        {
+            var lines = File.ReadAllLines(file);
+            foreach (var line in lines.Skip(1).Where(l => l.Length > 0)) { sb.Append(line).Append('\n'); count++; }
+        }
+        AtomicFile.WriteAllText(path, sb.ToString());
+        return count;
+    }
+
+    static string Round(double v) => double.IsFinite(v) ? v.ToString("0.000", CultureInfo.InvariantCulture) : "";
+}

@@ -1,0 +1,153 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Build.Framework;
+using Vasco.CrossMatch;
+using Vasco.Extraction;
+using Vasco.Filtering;
+using Vasco.IO;
+using Vasco.Pipeline;
+using Vasco.Preprocess;
+
+namespace Vasco.MSBuild;
+
+/// <summary>
+/// Step 8: the paper's selection over each tile's unmatched plate sources, spike and halo
+/// rejection, SPREAD_MODEL where it is needed, and the within5 validator.
+/// </summary>
+public sealed class VascoFilter : TileStepTask
+{
+    public ITaskItem? BrightStars { get; set; }
+    [Required] public string ConfigFile { get; set; } = "";
+    [Required] public string SpreadParametersFile { get; set; } = "";
+
+    BrightStarCatalog? _bright;
+
+    protected override void Prepare(StepDeclaration step)
+    {
+        _bright = BrightStars is null ? null : BrightStarCatalog.Read(BrightStars.GetMetadata("FullPath"), VascoPreprocess.Columns(BrightStars));
+        StepFields["criteria"] = Thresholds(ParameterValues);
+        StepFields["criteria_order"] = Selection.Order;
+    }
+
+    internal static SelectionThresholds Thresholds(ParameterSet p) => new()
+    {
+        SnrWinMin = p.Number("SnrWinMin"),
+        FwhmMin = p.Number("FwhmMin"),
+        FwhmMax = p.Number("FwhmMax"),
+        ElongationMax = p.Number("ElongationMax"),
+        SpreadModelMin = p.Number("SpreadModelMin"),
+        ExtentDifferenceMax = p.Number("ExtentDifferenceMax"),
+        ExtentMin = p.Number("ExtentMin"),
+        ClipSigma = p.Number("ClipSigma"),
+        SpikeMagLimit = p.Number("SpikeMagLimit"),
+        HaloSlope = p.Number("HaloSlope"),
+        HaloIntercept = p.Number("HaloIntercept"),
+        BrightStarSearchArcmin = p.Number("BrightStarSearchArcmin"),
+    };
+
+    protected override void RunTile(TileContext t)
+    {
+        var id = t.Tile.TileId;
+        var xdir = t.UpstreamDirs["CrossMatch"];
+        var (local, xmatch, cdss) = (Path.Combine(xdir, id + "_local.csv"), Path.Combine(xdir, id + "_xmatch.csv"), Path.Combine(xdir, id + "_cdss.csv"));
+        var preprocess = Manifest.Read(Path.Combine(t.UpstreamDirs["Preprocess"], id + TileRecords.ManifestSuffix));
+        var epoch = VascoCrossMatch.PlateEpochOf(Path.Combine(t.UpstreamDirs["Preprocess"], id + TileRecords.ManifestSuffix));
+        var plateId = preprocess.Fields.TryGetValue("plate_id", out var pid) && pid is JsonElement { ValueKind: JsonValueKind.String } s ? s.GetString()! : "";
+
+        var unmatched = PlateSources.ReadCsv(local);
+        var matched = PlateSources.ReadCsv(xmatch);
+        var all = PlateSources.Concat(unmatched, matched);
+        var modern = ModernPositions.Read(xmatch, cdss);
+        var pairs = ReadColumn(xmatch, "sep_arcsec");
+        var bright = (_bright?.Stars ?? []).Select(b => b.PropagatedTo(epoch)).Select(b => (b.Ra, b.Dec, b.Mag)).ToList();
+        var p = t.Parameters;
+        var measured = new Dictionary<int, double>();
+        var selection = TileFilter.Select(unmatched, all, modern, pairs, bright, Thresholds(p), p.Number("MatchRadiusArcsec"), p.Number("ValidatorToleranceArcsec"),
+            rows =>
+            {
+                foreach (var (row, value) in SpreadModel(t, unmatched, rows)) measured[row] = value;
+                return measured;
+            }, id);
+
+        // Every unmatched source with its verdict, for review; the kept ones as candidate rows.
+        var filtered = t.OutputPath("_filtered.csv");
+        AtomicFile.WriteAllText(filtered, unmatched.ToCsv(Enumerable.Range(0, unmatched.Count).ToList(),
+            (["verdict", "spread_model_measured", "nearest_modern_arcsec", "nearest_bright_arcsec", "nearest_bright_mag"], k =>
+            [
+                selection.Verdicts[k] ?? "kept",
+                measured.TryGetValue(k, out var v) ? PlateSources.Format(v) : "",
+                F(selection.NearestModernArcsec[k]), F(selection.NearestBrightArcsec[k]), F(selection.NearestBrightMag[k]),
+            ])));
+        var candidates = t.OutputPath("_candidates.csv");
+        AtomicFile.WriteAllText(candidates, Candidates.Header + Candidates.Rows(id, unmatched, selection, measured, plateId, epoch));
+        t.AddInput(local);
+        t.AddInput(xmatch);
+        t.AddInput(cdss);
+        t.AddOutput(filtered);
+        t.AddOutput(candidates);
+        t.Counts["unmatched"] = unmatched.Count;
+        t.Counts["kept_count"] = selection.Kept.Count;
+        t.Counts["dropped_count"] = unmatched.Count - selection.Kept.Count;
+        foreach (var (criterion, n) in selection.Dropped) t.Counts["dropped_" + criterion] = n;
+        t.Counts["spread_model_measured"] = measured.Count;
+        t.Fields["clip"] = selection.Clip;
+        t.Fields["validator"] = selection.Validator with { MinCandidateDistanceArcsec = double.IsFinite(selection.Validator.MinCandidateDistanceArcsec) ? selection.Validator.MinCandidateDistanceArcsec : -1 };
+        t.Fields["plate_id"] = plateId;
+        t.Fields["plate_epoch"] = epoch;
+    }
+
+    /// <summary>SPREAD_MODEL of some unmatched sources: from pass 2 when it has the column, else measured now in ASSOC mode.</summary>
+    IEnumerable<(int Row, double Value)> SpreadModel(TileContext t, PlateSources unmatched, IReadOnlyList<int> rows)
+    {
+        if (unmatched.Has("spread_model")) return rows.Select(r => (r, unmatched["spread_model"][r]));
+        var id = t.Tile.TileId;
+        var pre = t.UpstreamDirs["Preprocess"];
+        var sources = rows.Select(r => new AssocSource((int)unmatched["number"][r], unmatched["x_image"][r], unmatched["y_image"][r])).ToList();
+        var byNumber = new SpreadModelMeasurement(new SExtractor(ToolPath("source-extractor"), TimeSpan.FromSeconds(t.Parameters.Number("ToolTimeoutSeconds"))))
+            .Measure(sources, Path.Combine(pre, id + ".clean.fits"), Path.Combine(pre, id + ".mask"), Path.Combine(t.UpstreamDirs["Psf"], id + ".psf"),
+                ConfigFile, SpreadParametersFile, VascoPass1.Detection(t.Parameters), t.LogPath(".spread.log"), t.Cancellation);
+        return rows.Select(r => (r, byNumber.TryGetValue((int)unmatched["number"][r], out var v) ? v : double.NaN));
+    }
+
+    static double[] ReadColumn(string csv, string column)
+    {
+        var lines = File.ReadAllLines(csv);
+        var index = Array.IndexOf(lines[0].Split(','), column);
+        return lines.Skip(1).Where(l => l.Length > 0).Select(l => double.Parse(l.Split(',')[index], CultureInfo.InvariantCulture)).ToArray();
+    }
+
+    static string F(double v) => double.IsFinite(v) ? v.ToString("0.000", CultureInfo.InvariantCulture) : "";
+}
+
+/// <summary>The run's candidates.csv and filter.manifest.json, from every tile's share.</summary>
+public sealed class VascoWriteCandidates : VascoTask
+{
+    [Required] public string RunDir { get; set; } = "";
+    [Required] public string RunId { get; set; } = "";
+    [Required] public string FilterDir { get; set; } = "";
+    [Required] public ITaskItem[] AllTiles { get; set; } = [];
+
+    protected override void ExecuteCore()
+    {
+        var started = DateTimeOffset.UtcNow;
+        var tiles = AllTiles.Select(t => t.ItemSpec).ToList();
+        var files = tiles.Select(t => Path.Combine(FilterDir, t + "_candidates.csv")).Where(File.Exists).ToList();
+        var path = Path.Combine(FilterDir, "candidates.csv");
+        var count = Candidates.WriteRun(path, files);
+        var manifest = new Manifest { Step = "Filter", StepNumber = 8, RunId = RunId, StartedUtc = started };
+        foreach (var tile in tiles)
+        {
+            var m = Manifest.TryRead(TileRecords.ManifestPath(FilterDir, tile));
+            if (m is null) { manifest.FailedTiles.Add(new FailedTile(tile, ErrorCodes.TileFailed, "no filtered set for this tile (see the step's errors)")); continue; }
+            foreach (var (k, v) in m.Counts) manifest.Counts[k] = manifest.Counts.GetValueOrDefault(k) + v;
+            manifest.Inputs.AddRange(m.Outputs.Where(o => o.Path.EndsWith("_candidates.csv", StringComparison.Ordinal)));
+        }
+        manifest.Status = manifest.FailedTiles.Count == 0 ? "ok" : "partial";
+        manifest.Outputs.Add(FileRecord.Of(path, RunDir));
+        manifest.Fields["candidates"] = count;
+        manifest.Fields["tiles_with_candidates"] = files.Count(f => File.ReadLines(f).Skip(1).Any(l => l.Length > 0));
+        manifest.FinishedUtc = DateTimeOffset.UtcNow;
+        manifest.Write(Path.Combine(FilterDir, "filter.manifest.json"));
+        LogHigh($"VascoFilter: {count} candidate(s) in {RunPaths.Relative(RunDir, path)}");
+    }
+}
