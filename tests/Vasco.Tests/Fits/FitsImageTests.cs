@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.IO.Compression;
 using NUnit.Framework;
 using Vasco.Fits;
+using Vasco.Tests.Support;
 
 namespace Vasco.Tests.Fits;
 
@@ -68,49 +70,57 @@ public class FitsImageTests
         Assert.That(image.ReadFloats(), Is.EqualTo(values.Select(v => (float)v).ToArray()));
     }
 
+    private static string RoundTripFile(int bitpix, double bscale, double bzero) =>
+        string.Create(CultureInfo.InvariantCulture, $"written-by-vasco/image_bitpix{bitpix}_bscale{bscale:R}_bzero{bzero:R}.fits");
+
+    /// <summary>
+    /// astropy read each of these files, as our writer writes them, when the data were made (fits_roundtrip_images.json):
+    /// our writer must still write them byte for byte, and what astropy read must be the values written.
+    /// </summary>
     [Test]
+    [Category(AstropyData.WritesInputs)]
     public void WrittenImagesPassFitsverifyAndAstropyReadsThemIdentically()
     {
-        var files = new List<(string Path, double[] Values)>();
-        try
+        var files = new List<(string File, int Bitpix, double BScale, double BZero, double[] Values)>();
+        foreach (object[] c in ImageCases)
         {
-            foreach (object[] c in ImageCases)
+            var (bitpix, bscale, bzero) = ((int)c[0], (double)c[1], (double)c[2]);
+            var values = SampleValues(bitpix, bscale, bzero);
+            var header = new FitsHeader();
+            header.Set("OBJECT", "round trip");
+            header.AddHistory("written by Vasco tests");
+            var writer = new FitsWriter();
+            writer.AddImage(values, Axes3D, bitpix, bscale, bzero, header);
+            var path = ExternalTools.TempPath(".fits");
+            try
             {
-                var (bitpix, bscale, bzero) = ((int)c[0], (double)c[1], (double)c[2]);
-                var values = SampleValues(bitpix, bscale, bzero);
-                var header = new FitsHeader();
-                header.Set("OBJECT", "round trip");
-                header.AddHistory("written by Vasco tests");
-                var writer = new FitsWriter();
-                writer.AddImage(values, Axes3D, bitpix, bscale, bzero, header);
-                var path = ExternalTools.TempPath(".fits");
                 writer.WriteTo(path);
-                files.Add((path, values));
                 ExternalTools.AssertFitsVerifyClean(path);
+                var file = RoundTripFile(bitpix, bscale, bzero);
+                AstropyData.AssertSameAsCommittedInput(file, File.ReadAllBytes(path));
+                files.Add((file, bitpix, bscale, bzero, values));
             }
-
-            // Stored values as astropy reads them, scaled in float64 (astropy itself scales BITPIX -32 in float32,
-            // which would blur the comparison); repr() of a float64 round-trips exactly.
-            var output = ExternalTools.RunPython("""
-                import sys
-                from astropy.io import fits
-                import numpy as np
-                for path in sys.argv[1:]:
-                    with fits.open(path, do_not_scale_image_data=True) as hdus:
-                        header, data = hdus[0].header, hdus[0].data.astype(np.float64)
-                        data = data * header.get('BSCALE', 1.0) + header.get('BZERO', 0.0)
-                        print(' '.join(repr(float(v)) for v in data.ravel()))
-                """, files.Select(f => f.Path).ToArray());
-            var rows = ExternalTools.ParseRows(output);
-
-            Assert.That(rows, Has.Length.EqualTo(files.Count));
-            for (var i = 0; i < files.Count; i++)
-                Assert.That(rows[i], Is.EqualTo(files[i].Values), $"case {i}: {string.Join(",", (object[])ImageCases[i])}");
-        }
-        finally
-        {
-            foreach (var (path, _) in files)
+            finally
+            {
                 File.Delete(path);
+            }
+        }
+        AstropyData.StopIfWritingInputs();
+
+        // Stored values as astropy read them, scaled in float64 (astropy itself scales BITPIX -32 in float32,
+        // which would blur the comparison); the JSON holds repr() of each float64, which round-trips exactly.
+        var images = AstropyData.Json("fits_roundtrip_images.json").GetProperty("images");
+        Assert.That(images.EnumerateObject().Select(p => p.Name), Is.EquivalentTo(files.Select(f => AstropyData.RepoRelative(f.File))));
+        foreach (var (file, bitpix, bscale, bzero, values) in files)
+        {
+            var astropy = images.GetProperty(AstropyData.RepoRelative(file));
+            AstropyData.AssertInputUnchanged(AstropyData.RepoRelative(file), astropy.GetProperty("sha256").GetString()!);
+            Assert.That(astropy.GetProperty("bitpix").GetInt32(), Is.EqualTo(bitpix), file);
+            Assert.That(astropy.GetProperty("bscale").GetDouble(), Is.EqualTo(bscale), file);
+            Assert.That(astropy.GetProperty("bzero").GetDouble(), Is.EqualTo(bzero), file);
+            Assert.That(astropy.GetProperty("shape").EnumerateArray().Select(n => n.GetInt32()), Is.EqualTo(Enumerable.Reverse(Axes3D)), file);
+            Assert.That(astropy.GetProperty("object").GetString(), Is.EqualTo("round trip"), file);
+            Assert.That(AstropyData.Doubles(astropy.GetProperty("values")), Is.EqualTo(values), file);
         }
     }
 
@@ -229,26 +239,21 @@ public class FitsImageTests
         var image = FitsFile.Read(M67Path).Primary;
         (int X, int Y)[] positions = [(1, 1), (1059, 1), (1, 1059), (1059, 1059), (530, 530), (123, 987), (800, 222)];
 
-        // Pixel (x, y) 1-based is data[y-1, x-1] in numpy.
-        var output = ExternalTools.RunPython("""
-            import sys
-            from astropy.io import fits
-            data = fits.getdata(sys.argv[1])
-            for pair in sys.argv[2:]:
-                x, y = map(int, pair.split(','))
-                print(float(data[y - 1, x - 1]))
-            print(float(data.astype('float64').sum()))
-            """, [M67Path, .. positions.Select(p => $"{p.X},{p.Y}")]);
-        var expected = ExternalTools.ParseRows(output).Select(r => r[0]).ToArray();
+        // astropy's fits.getdata of the committed plate: pixel (x, y) 1-based is data[y-1, x-1], and the float64 sum.
+        var astropy = AstropyData.Json("m67_pixels.json");
+        AstropyData.AssertInputUnchanged(astropy.GetProperty("file").GetString()!, astropy.GetProperty("sha256").GetString()!);
+        Assert.That(AstropyData.Pairs(astropy.GetProperty("positions")), Is.EqualTo(positions.Select(p => ((double)p.X, (double)p.Y))));
+        var expected = AstropyData.Doubles(astropy.GetProperty("values"));
         var pixels = image.ReadDoubles();
 
         Assert.That(image.Bitpix, Is.EqualTo(16));
         Assert.That(image.Axes, Is.EqualTo(new[] { 1059, 1059 }));
         Assert.That(image.Header.GetString("PLTLABEL"), Is.EqualTo("E438"));
         Assert.That(image.Header.GetInt("CNPIX1"), Is.EqualTo(8734));
+        Assert.That(expected, Has.Length.EqualTo(positions.Length));
         for (var i = 0; i < positions.Length; i++)
             Assert.That(pixels[(positions[i].Y - 1) * 1059 + positions[i].X - 1], Is.EqualTo(expected[i]), $"pixel {positions[i]}");
-        Assert.That(pixels.Sum(), Is.EqualTo(expected[^1]));
+        Assert.That(pixels.Sum(), Is.EqualTo(astropy.GetProperty("sum").GetDouble()));
         Assert.That(pixels.Min(), Is.EqualTo(image.Header.GetDouble("DATAMIN")));
         Assert.That(pixels.Max(), Is.EqualTo(image.Header.GetDouble("DATAMAX")));
     }

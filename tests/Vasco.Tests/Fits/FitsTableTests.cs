@@ -1,5 +1,6 @@
 using NUnit.Framework;
 using Vasco.Fits;
+using Vasco.Tests.Support;
 
 namespace Vasco.Tests.Fits;
 
@@ -96,6 +97,7 @@ public class FitsTableTests
     }
 
     [Test]
+    [Category(AstropyData.WritesInputs)]
     public void LdacCatalogRoundTripsAndPassesFitsverifyAndAstropy()
     {
         // FITS_LDAC as SExtractor writes it: empty primary, LDAC_IMHEAD holding the image header as one
@@ -117,40 +119,35 @@ public class FitsTableTests
             Assert.That(file.GetTable(2).ExtensionName, Is.EqualTo("LDAC_OBJECTS"));
             // SExtractor's own column name has blanks, which fitsverify flags; nothing else may be reported.
             ExternalTools.AssertFitsVerifyClean(path, allowedWarning: "Name \"Field Header Card\" contains character ' '");
-
-            var output = ExternalTools.RunPython("""
-                import sys
-                from astropy.io import fits
-                with fits.open(sys.argv[1]) as hdus:
-                    head = hdus['LDAC_IMHEAD'].data['Field Header Card'][0]
-                    print(len(head))
-                    objects = hdus['LDAC_OBJECTS'].data
-                    for name in ['MAG', 'FLUX', 'NUMBER', 'FLAGS', 'SOURCE_ID', 'BYTE']:
-                        print(' '.join(repr(float(v)) for v in objects[name]))
-                    print(' '.join(repr(float(v)) for v in objects['VIGNET'].ravel()))
-                    print(objects['VIGNET'].shape[1], objects['VIGNET'].shape[2])
-                    print(' '.join(repr(float(v)) for v in objects['MAG_APER'].ravel()))
-                    print(' '.join(str(len(s)) for s in objects['NAME']))
-                """, path);
-            var rows = ExternalTools.ParseRows(output);
-
-            Assert.That(rows[0][0], Is.EqualTo(headerText.Length / 80), "TDIM (80, N) makes astropy see N cards");
-            Assert.That(rows[1], Is.EqualTo(Mags));
-            Assert.That(rows[2], Is.EqualTo(Fluxes.Select(f => (double)f)));
-            Assert.That(rows[3], Is.EqualTo(Numbers.Select(n => (double)n)));
-            Assert.That(rows[4], Is.EqualTo(Flags.Select(n => (double)n)));
-            Assert.That(rows[5], Is.EqualTo(Ids.Select(n => (double)n)));
-            Assert.That(rows[6], Is.EqualTo(Bytes.Select(n => (double)n)));
-            Assert.That(rows[7], Is.EqualTo(Vignets.SelectMany(v => v).Select(f => (double)f)));
-            Assert.That(rows[8], Is.EqualTo(new[] { 2.0, 3.0 }), "TDIM (3,2) is numpy shape (2,3)");
-            Assert.That(rows[9], Is.EqualTo(Apertures.SelectMany(v => v)));
-            Assert.That(rows[10], Is.EqualTo(Names.Select(n => (double)n.Length)));
+            // astropy read this file, as our writer writes it, when the data were made.
+            AstropyData.AssertSameAsCommittedInput(LdacFile, File.ReadAllBytes(path));
         }
         finally
         {
             File.Delete(path);
         }
+        AstropyData.StopIfWritingInputs();
+
+        var astropy = AstropyData.Json("fits_roundtrip_ldac.json");
+        Assert.That(astropy.GetProperty("file").GetString(), Is.EqualTo(AstropyData.RepoRelative(LdacFile)));
+        AstropyData.AssertInputUnchanged(AstropyData.RepoRelative(LdacFile), astropy.GetProperty("sha256").GetString()!);
+        var objects = astropy.GetProperty("objects");
+        double[] Column(string name) => AstropyData.Doubles(objects.GetProperty(name));
+
+        Assert.That(astropy.GetProperty("imhead_length").GetInt32(), Is.EqualTo(headerText.Length / 80), "TDIM (80, N) makes astropy see N cards");
+        Assert.That(Column("MAG"), Is.EqualTo(Mags));
+        Assert.That(Column("FLUX"), Is.EqualTo(Fluxes.Select(f => (double)f)));
+        Assert.That(Column("NUMBER"), Is.EqualTo(Numbers.Select(n => (double)n)));
+        Assert.That(Column("FLAGS"), Is.EqualTo(Flags.Select(n => (double)n)));
+        Assert.That(Column("SOURCE_ID"), Is.EqualTo(Ids.Select(n => (double)n)));
+        Assert.That(Column("BYTE"), Is.EqualTo(Bytes.Select(n => (double)n)));
+        Assert.That(Column("VIGNET"), Is.EqualTo(Vignets.SelectMany(v => v).Select(f => (double)f)));
+        Assert.That(AstropyData.Doubles(astropy.GetProperty("vignet_cell_shape")), Is.EqualTo(new[] { 2.0, 3.0 }), "TDIM (3,2) is numpy shape (2,3)");
+        Assert.That(Column("MAG_APER"), Is.EqualTo(Apertures.SelectMany(v => v)));
+        Assert.That(AstropyData.Doubles(astropy.GetProperty("name_lengths")), Is.EqualTo(Names.Select(n => (double)n.Length)));
     }
+
+    private const string LdacFile = "written-by-vasco/m67_objects.ldac";
 
     [Test]
     public void PsfexStylePsfMaskIsReadAsOneVectorWithDims()
@@ -174,31 +171,20 @@ public class FitsTableTests
     public void ReadsScaledColumnsWrittenByAstropy()
     {
         // astropy writes unsigned integers with TZEROn; the second column gets TSCAL/TZERO over raw 0, 3, -60.
-        var path = ExternalTools.TempPath(".fits");
-        try
-        {
-            ExternalTools.RunPython("""
-                import sys
-                import numpy as np
-                from astropy.io import fits
-                u16 = fits.Column(name='U16', format='I', bzero=32768, array=np.array([0, 40000, 65535], dtype=np.uint16))
-                raw = fits.Column(name='SCALED', format='J', array=np.array([0, 3, -60], dtype=np.int32))
-                table = fits.BinTableHDU.from_columns([u16, raw], name='SCALEDTAB')
-                table.header['TSCAL2'] = 0.5
-                table.header['TZERO2'] = 10.0
-                table.writeto(sys.argv[1])
-                """, path);
+        // generate.py wrote the file with astropy and recorded the values astropy reads back from it.
+        var astropy = AstropyData.Json("fits_scaled_columns.json");
+        var file = astropy.GetProperty("file").GetString()!;
+        AstropyData.AssertInputUnchanged(file, astropy.GetProperty("sha256").GetString()!);
+        double[] expectedU16 = [0.0, 40000, 65535];
+        double[] expectedScaled = [10.0, 11.5, -20.0];
+        Assert.That(AstropyData.Doubles(astropy.GetProperty("columns").GetProperty("U16")), Is.EqualTo(expectedU16));
+        Assert.That(AstropyData.Doubles(astropy.GetProperty("columns").GetProperty("SCALED")), Is.EqualTo(expectedScaled));
 
-            var table = FitsFile.Read(path).GetTable("SCALEDTAB");
+        var table = FitsFile.Read(Repo.Path(file.Split('/'))).GetTable("SCALEDTAB");
 
-            Assert.That(table.GetColumn("U16").Zero, Is.EqualTo(32768));
-            Assert.That(table.ReadDoubles("U16"), Is.EqualTo(new[] { 0.0, 40000, 65535 }));
-            Assert.That(table.GetColumn("SCALED").Scale, Is.EqualTo(0.5));
-            Assert.That(table.ReadDoubles("SCALED"), Is.EqualTo(new[] { 10.0, 11.5, -20.0 }));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        Assert.That(table.GetColumn("U16").Zero, Is.EqualTo(32768));
+        Assert.That(table.ReadDoubles("U16"), Is.EqualTo(expectedU16));
+        Assert.That(table.GetColumn("SCALED").Scale, Is.EqualTo(0.5));
+        Assert.That(table.ReadDoubles("SCALED"), Is.EqualTo(expectedScaled));
     }
 }

@@ -1,48 +1,56 @@
-using System.Globalization;
-using Vasco.Fits;
+using System.Text.Json;
+using NUnit.Framework;
 using Vasco.Sky;
-using Vasco.Tests.Fits;
+using Vasco.Tests.Support;
 
 namespace Vasco.Tests.Sky;
 
-/// <summary>astropy.wcs (WCSLIB underneath, including TPV and DSS) as the oracle: one python call per batch of points.</summary>
-internal static class AstropyWcs
+/// <summary>
+/// astropy.wcs (WCSLIB underneath, including TPV and DSS) as the oracle, from committed data: for one header,
+/// a pixel grid, astropy's all_pix2world of it (origin 1), and astropy's all_world2pix of those sky positions
+/// (tolerance 1e-12, maxiter 200). Made by tests/Vasco.Tests/Data/astropy/generate.py.
+/// </summary>
+internal sealed class AstropyWcs
 {
-    private const string Script = """
-        import sys
-        import warnings
-        import numpy as np
-        from astropy.io import fits
-        from astropy.wcs import WCS
-        warnings.simplefilter('ignore')
-        path, direction = sys.argv[1], sys.argv[2]
-        points = np.array([[float(v) for v in p.split(',')] for p in sys.argv[3:]])
-        wcs = WCS(fits.getheader(path))
-        if direction == 'pix2world':
-            out = wcs.all_pix2world(points, 1)
-        else:
-            out = wcs.all_world2pix(points, 1, tolerance=1e-12, maxiter=200)
-        for a, b in out:
-            print(repr(float(a)), repr(float(b)))
-        """;
-
-    public static (double A, double B)[] PixelToSky(string fitsPath, IReadOnlyList<(double X, double Y)> pixels) =>
-        Run(fitsPath, "pix2world", pixels);
-
-    public static (double A, double B)[] SkyToPixel(string fitsPath, IReadOnlyList<(double Ra, double Dec)> sky) =>
-        Run(fitsPath, "world2pix", sky);
-
-    /// <summary>Writes a header alone (no pixels) to a temporary FITS file for astropy to read; the caller deletes it.</summary>
-    public static string WriteHeader(IEnumerable<FitsCard> cards)
+    private AstropyWcs(string header, (double X, double Y)[] pixels, (double Ra, double Dec)[] sky, (double X, double Y)[] pixelsBack)
     {
-        var writer = new FitsWriter();
-        writer.AddImage(Array.Empty<float>(), [], new FitsHeader(cards));
-        var path = ExternalTools.TempPath(".fits");
-        writer.WriteTo(path);
-        return path;
+        Header = header;
+        Pixels = pixels;
+        Sky = sky;
+        PixelsBack = pixelsBack;
     }
 
-    /// <summary>A grid of n x n pixel positions spanning the pixel edges of a width x height image.</summary>
+    /// <summary>The file astropy read the header from, relative to the repository root: the real plate, or a file in the data folder.</summary>
+    public string Header { get; }
+
+    public (double X, double Y)[] Pixels { get; }
+
+    /// <summary>astropy's sky position of each of <see cref="Pixels"/>.</summary>
+    public (double Ra, double Dec)[] Sky { get; }
+
+    /// <summary>astropy's pixel position of each of <see cref="Sky"/>.</summary>
+    public (double X, double Y)[] PixelsBack { get; }
+
+    /// <summary>Reads one expectation: <paramref name="element"/> is an object with header, grid, pixels, sky and pixels_back.</summary>
+    public static AstropyWcs From(JsonElement element)
+    {
+        var grid = element.GetProperty("grid");
+        var pixels = AstropyData.Pairs(element.GetProperty("pixels"));
+        // The grid the data were made on is the one the tests mean.
+        Assert.That(pixels, Is.EqualTo(Grid(grid.GetProperty("width").GetInt32(), grid.GetProperty("height").GetInt32(), grid.GetProperty("n").GetInt32())));
+        var header = element.GetProperty("header").GetString()!;
+        AstropyData.AssertInputUnchanged(header, element.GetProperty("header_sha256").GetString()!);
+        var expectation = new AstropyWcs(header, pixels,
+            AstropyData.Pairs(element.GetProperty("sky")), AstropyData.Pairs(element.GetProperty("pixels_back")));
+        Assert.That(expectation.Sky, Has.Length.EqualTo(pixels.Length));
+        Assert.That(expectation.PixelsBack, Has.Length.EqualTo(pixels.Length));
+        return expectation;
+    }
+
+    /// <summary>The expectation in a JSON file whose root is one expectation.</summary>
+    public static AstropyWcs Load(string jsonName) => From(AstropyData.Json(jsonName));
+
+    /// <summary>A grid of n x n pixel positions spanning the pixel edges of a width x height image (generate.py makes the same one).</summary>
     public static List<(double X, double Y)> Grid(int width, int height, int n)
     {
         var points = new List<(double, double)>();
@@ -52,36 +60,20 @@ internal static class AstropyWcs
         return points;
     }
 
-    /// <summary>Largest separation in arcsec between our sky positions and astropy's.</summary>
-    public static double MaxSkyErrorArcsec(IWcs wcs, string fitsPath, IReadOnlyList<(double X, double Y)> pixels)
+    /// <summary>Largest separation in arcsec between our sky positions of the grid and astropy's.</summary>
+    public double MaxSkyErrorArcsec(IWcs wcs) => Pixels.Select((p, i) =>
     {
-        var expected = PixelToSky(fitsPath, pixels);
-        return pixels.Select((p, i) =>
-        {
-            var (ra, dec) = wcs.PixelToSky(p.X, p.Y);
-            return WcsMath.SeparationDegrees(ra, dec, expected[i].A, expected[i].B) * WcsMath.ArcsecPerDegree;
-        }).Max();
-    }
+        var (ra, dec) = wcs.PixelToSky(p.X, p.Y);
+        return WcsMath.SeparationDegrees(ra, dec, Sky[i].Ra, Sky[i].Dec) * WcsMath.ArcsecPerDegree;
+    }).Select(NaNAsInfinite).Max();
 
-    /// <summary>Largest pixel distance between our inverse and astropy's for the sky positions of <paramref name="pixels"/>.</summary>
-    public static double MaxPixelError(IWcs wcs, string fitsPath, IReadOnlyList<(double X, double Y)> pixels)
+    /// <summary>Largest pixel distance between our inverse and astropy's, for astropy's sky positions of the grid.</summary>
+    public double MaxPixelError(IWcs wcs) => Sky.Select((s, i) =>
     {
-        var sky = pixels.Select(p => wcs.PixelToSky(p.X, p.Y)).ToList();
-        var expected = SkyToPixel(fitsPath, sky);
-        return sky.Select((s, i) =>
-        {
-            var (x, y) = wcs.SkyToPixel(s.Ra, s.Dec);
-            return Math.Sqrt(Math.Pow(x - expected[i].A, 2) + Math.Pow(y - expected[i].B, 2));
-        }).Max();
-    }
+        var (x, y) = wcs.SkyToPixel(s.Ra, s.Dec);
+        return Math.Sqrt(Math.Pow(x - PixelsBack[i].X, 2) + Math.Pow(y - PixelsBack[i].Y, 2));
+    }).Select(NaNAsInfinite).Max();
 
-    private static (double, double)[] Run(string fitsPath, string direction, IReadOnlyList<(double, double)> points)
-    {
-        var args = new List<string> { fitsPath, direction };
-        args.AddRange(points.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Item1:R},{p.Item2:R}")));
-        var rows = ExternalTools.ParseRows(ExternalTools.RunPython(Script, [.. args]));
-        if (rows.Length != points.Count)
-            throw new InvalidOperationException($"astropy returned {rows.Length} points for {points.Count}");
-        return rows.Select(r => (r[0], r[1])).ToArray();
-    }
+    // Enumerable.Max ranks NaN below every number; a point we cannot map is the worst error, not none.
+    private static double NaNAsInfinite(double error) => double.IsNaN(error) ? double.PositiveInfinity : error;
 }
