@@ -57,6 +57,14 @@ public static class ErrorCodes
     public const string PsfUnusable = "VASCO4001";
     public const string Pass2CatalogInvalid = "VASCO5001";
 
+    // 60xx: reference catalogs (step 6)
+    public const string CatalogFetchFailed = "VASCO6001";
+    public const string CatalogQueryRejected = "VASCO6002";
+    public const string CatalogTruncated = "VASCO6003";
+    public const string CatalogUnreadable = "VASCO6004";
+    public const string CatalogColumns = "VASCO6005";
+    public const string CatalogValue = "VASCO6006";
+
     /// <summary>Code, and what it means, for the README's table.</summary>
     public static readonly IReadOnlyList<(string Code, string Meaning)> All =
     [
@@ -97,5 +105,11 @@ public static class ErrorCodes
         (WcsIgnored, "SExtractor wrote zero sky coordinates: it did not read the image's WCS"),
         (PsfUnusable, "PSFEx accepted too few stars, or its model's FWHM or chi2 is out of bounds"),
         (Pass2CatalogInvalid, "the pass-2 catalog lacks columns, has empty PSF measurements, or lost detections against pass 1"),
+        (CatalogFetchFailed, "a VizieR cone search failed on every mirror after every retry (network, timeouts, server errors, overload)"),
+        (CatalogQueryRejected, "VizieR answered a cone search with an error message (quoted): a wrong table or column name, or a malformed query"),
+        (CatalogTruncated, "a VizieR cone search still hit the row limit after splitting the cone as deep as allowed"),
+        (CatalogUnreadable, "a local reference catalog is missing or is not a readable CSV"),
+        (CatalogColumns, "a reference catalog lacks a column that its column mapping names"),
+        (CatalogValue, "a reference catalog cell (local CSV or VizieR answer) is not a number, or a position is not on the sky"),
     ];
 }
