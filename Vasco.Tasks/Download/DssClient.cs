@@ -8,9 +8,9 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Polly;
 using Polly.Retry;
-using Polly.Timeout;
 using Vasco.Fits;
 using Vasco.IO;
+using Vasco.Net;
 using Vasco.Sky;
 
 namespace Vasco.Download;
@@ -42,12 +42,7 @@ public sealed partial class DssClient : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBodyBytes, FitsHeader.BlockSize);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.CacheDir);
         _options = options;
-        _http = new HttpClient(handler ?? new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate })
-        {
-            // Each attempt is limited by the resilience pipeline instead.
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
-        _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Vasco", typeof(DssClient).Assembly.GetName().Version?.ToString(3) ?? "0"));
+        _http = HttpRetry.CreateClient(handler);
         _inFlight = new SemaphoreSlim(options.MaxConcurrency, options.MaxConcurrency);
 
         var retry = new ResiliencePipelineBuilder<Answer>();
@@ -55,9 +50,10 @@ public sealed partial class DssClient : IDisposable
             retry.AddRetry(new RetryStrategyOptions<Answer>
             {
                 MaxRetryAttempts = options.MaxRetries,
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is TimeoutRejectedException or HttpRequestException or IOException
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && HttpRetry.IsTransient(e)
                                                             || args.Outcome.Result is { Kind: AnswerKind.Transient }),
-                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(RetryDelay(args.AttemptNumber, args.Outcome.Result?.RetryAfter)),
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(HttpRetry.Delay(args.AttemptNumber, options.BackoffUnit, options.BackoffBase,
+                    options.MaxDelay, args.Outcome.Result?.RetryAfter)),
                 OnRetry = args =>
                 {
                     var session = args.Context.Properties.GetValue(SessionKey, null!);
@@ -142,10 +138,10 @@ public sealed partial class DssClient : IDisposable
                 static (ctx, state) => state.Client.AttemptAsync(state.Url, state.Session, ctx.CancellationToken),
                 context, (Client: this, Url: url, Session: session)).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is TimeoutRejectedException or HttpRequestException or IOException)
+        catch (Exception e) when (HttpRetry.IsTransient(e))
         {
-            var reason = $"no answer from STScI after {session.Attempts} attempt(s): {Describe(Outcome.FromException<Answer>(e))}";
-            session.Log.Add($"attempt {session.Attempts}: {Describe(Outcome.FromException<Answer>(e))}");
+            var reason = $"no answer from STScI after {session.Attempts} attempt(s): {HttpRetry.Describe(e)}";
+            session.Log.Add($"attempt {session.Attempts}: {HttpRetry.Describe(e)}");
             return Failure(url, session, reason, null, null);
         }
         finally
@@ -194,11 +190,8 @@ public sealed partial class DssClient : IDisposable
         using var response = await _http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         var status = (int)response.StatusCode;
         var said = $"STScI answered HTTP {status} {response.ReasonPhrase}".TrimEnd();
-        if (status is 408 or 429 or >= 500)
-        {
-            var retryAfter = status is 429 or 503 ? RetryAfter(response.Headers.RetryAfter) : null;
-            return new Answer(AnswerKind.Transient, status, said, null, null, null, retryAfter);
-        }
+        if (HttpRetry.IsTransientStatus(status))
+            return new Answer(AnswerKind.Transient, status, said, null, null, null, HttpRetry.RetryAfter(response));
         if (response.Content.Headers.ContentLength > _options.MaxBodyBytes)
             return new Answer(AnswerKind.Final, status, $"{said} with {response.Content.Headers.ContentLength} bytes, more than any cutout (MaxBodyBytes {_options.MaxBodyBytes})", null, null, null, null);
         var body = await ReadBodyAsync(response.Content, cancellationToken).ConfigureAwait(false);
@@ -234,21 +227,6 @@ public sealed partial class DssClient : IDisposable
             _ => new Answer(AnswerKind.Final, status, check.Reason!, body, ".fits", null, null),
         };
     }
-
-    /// <summary>Backoff for retry n (0-based): BackoffBase^(n+1) units, jittered by +-20% so parallel tiles spread out; at least Retry-After.</summary>
-    TimeSpan RetryDelay(int attemptNumber, TimeSpan? retryAfter)
-    {
-        var backoff = _options.BackoffUnit * Math.Pow(_options.BackoffBase, attemptNumber + 1) * (0.8 + 0.4 * Random.Shared.NextDouble());
-        var delay = retryAfter is { } asked && asked > backoff ? asked : backoff;
-        return delay > _options.MaxDelay ? _options.MaxDelay : delay;
-    }
-
-    static TimeSpan? RetryAfter(RetryConditionHeaderValue? header) => header switch
-    {
-        { Delta: { } delta } => delta,
-        { Date: { } date } => date - DateTimeOffset.UtcNow is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
-        _ => null,
-    };
 
     async Task<byte[]?> ReadBodyAsync(HttpContent content, CancellationToken cancellationToken)
     {
@@ -308,14 +286,7 @@ public sealed partial class DssClient : IDisposable
         return body.Length > max ? text + "..." : text;
     }
 
-    static string Describe(Outcome<Answer> outcome) => outcome.Exception switch
-    {
-        TimeoutRejectedException e => $"no complete answer within {e.Timeout.TotalSeconds:0.###} s",
-        HttpRequestException e => $"connection failed ({e.Message})",
-        IOException e => $"the connection broke during the answer ({e.Message})",
-        { } e => e.Message,
-        null => outcome.Result!.Summary,
-    };
+    static string Describe(Outcome<Answer> outcome) => outcome.Exception is { } e ? HttpRetry.Describe(e) : outcome.Result!.Summary;
 
     static (string Ra, string Dec, string Size) Normalise(double raDeg, double decDeg, double sizeArcmin)
     {

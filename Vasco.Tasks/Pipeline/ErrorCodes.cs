@@ -63,6 +63,13 @@ public static class ErrorCodes
 
     // 8xxx: filters and validation
     public const string ValidatorFailed = "VASCO8001";
+    // 60xx: reference catalogs (step 6)
+    public const string CatalogFetchFailed = "VASCO6001";
+    public const string CatalogQueryRejected = "VASCO6002";
+    public const string CatalogTruncated = "VASCO6003";
+    public const string CatalogUnreadable = "VASCO6004";
+    public const string CatalogColumns = "VASCO6005";
+    public const string CatalogValue = "VASCO6006";
 
     /// <summary>Code, and what it means, for the README's table.</summary>
     public static readonly IReadOnlyList<(string Code, string Meaning)> All =
@@ -107,5 +114,11 @@ public static class ErrorCodes
         (CrossMatchInvalid, "a cross-match input has a position that is not degrees in range, or an input file is missing"),
         (CrossMatchCounts, "the cross-match outputs do not add up to its inputs, or a pair lies beyond the match radius"),
         (ValidatorFailed, "the within5 validator found a match beyond the radius plus tolerance, or a candidate with a modern source within the radius"),
+        (CatalogFetchFailed, "a VizieR cone search failed on every mirror after every retry (network, timeouts, server errors, overload)"),
+        (CatalogQueryRejected, "VizieR answered a cone search with an error message (quoted): a wrong table or column name, or a malformed query"),
+        (CatalogTruncated, "a VizieR cone search still hit the row limit after splitting the cone as deep as allowed"),
+        (CatalogUnreadable, "a local reference catalog is missing or is not a readable CSV"),
+        (CatalogColumns, "a reference catalog lacks a column that its column mapping names"),
+        (CatalogValue, "a reference catalog cell (local CSV or VizieR answer) is not a number, or a position is not on the sky"),
     ];
 }

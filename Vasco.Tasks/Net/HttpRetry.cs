@@ -1,0 +1,61 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Polly.Timeout;
+
+namespace Vasco.Net;
+
+/// <summary>
+/// What the clients of shared archives (STScI, VizieR) agree on: which failures are worth another attempt,
+/// how long to wait before it, and how to say what went wrong.
+/// </summary>
+public static class HttpRetry
+{
+    /// <summary>An HTTP client for an archive: gzip/deflate accepted, a Vasco User-Agent, no client-wide timeout.</summary>
+    public static HttpClient CreateClient(HttpMessageHandler? handler)
+    {
+        var http = new HttpClient(handler ?? new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate })
+        {
+            // Each attempt is limited by the caller's resilience pipeline instead.
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Vasco", typeof(HttpRetry).Assembly.GetName().Version?.ToString(3) ?? "0"));
+        return http;
+    }
+
+    /// <summary>Statuses that say "not now" rather than "never": timeouts, rate limits, server errors.</summary>
+    public static bool IsTransientStatus(int status) => status is 408 or 429 or >= 500;
+
+    /// <summary>Exceptions of one attempt that another attempt may not meet: a timeout, a refused or broken connection.</summary>
+    public static bool IsTransient(Exception e) => e is TimeoutRejectedException or HttpRequestException or IOException;
+
+    /// <summary>What a 429 or 503 asks the client to wait, if it says.</summary>
+    public static TimeSpan? RetryAfter(HttpResponseMessage response) =>
+        (int)response.StatusCode is 429 or 503 ? RetryAfter(response.Headers.RetryAfter) : null;
+
+    static TimeSpan? RetryAfter(RetryConditionHeaderValue? header) => header switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - DateTimeOffset.UtcNow is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+        _ => null,
+    };
+
+    /// <summary>
+    /// Backoff for retry n (0-based): <paramref name="backoffBase"/>^(n+1) units, jittered by +-20% so parallel
+    /// requests spread out; at least what Retry-After asks; never more than <paramref name="maxDelay"/>.
+    /// </summary>
+    public static TimeSpan Delay(int attemptNumber, TimeSpan unit, double backoffBase, TimeSpan maxDelay, TimeSpan? retryAfter)
+    {
+        var backoff = unit * Math.Pow(backoffBase, attemptNumber + 1) * (0.8 + 0.4 * Random.Shared.NextDouble());
+        var delay = retryAfter is { } asked && asked > backoff ? asked : backoff;
+        return delay > maxDelay ? maxDelay : delay;
+    }
+
+    /// <summary>A failed attempt's exception in words.</summary>
+    public static string Describe(Exception e) => e switch
+    {
+        TimeoutRejectedException t => $"no complete answer within {t.Timeout.TotalSeconds:0.###} s",
+        HttpRequestException h => $"connection failed ({h.Message})",
+        IOException io => $"the connection broke during the answer ({io.Message})",
+        _ => e.Message,
+    };
+}
