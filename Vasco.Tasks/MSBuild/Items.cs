@@ -48,6 +48,7 @@ public static class Items
         Path.GetFullPath(item.GetMetadata("LogDir")))
     {
         TileFiles = StepDeclaration.SplitList(item.GetMetadata("TileFiles")),
+        Extra = item.GetMetadata("Extra"),
     };
 
     public static ParameterSet ToParameters(ITaskItem[] items) =>

@@ -137,6 +137,7 @@ public sealed class StampPlanner
         foreach (var tool in step.Tools.Order(StringComparer.Ordinal))
             lines.Add($"tool {tool}={(ToolVersions.TryGetValue(tool, out var v) ? v : "unknown")}");
         foreach (var file in step.Files) lines.Add(FileLine(file));
+        if (step.Extra.Length > 0) lines.Add("extra " + step.Extra);
         return lines;
     }
 

@@ -22,6 +22,9 @@ public sealed record StepDeclaration(
     /// </summary>
     public IReadOnlyList<string> TileFiles { get; init; } = [];
 
+    /// <summary>Anything else the step's output depends on, as text (e.g. the run's catalog list).</summary>
+    public string Extra { get; init; } = "";
+
     public IEnumerable<string> TileFilesFor(Tiling.Tile tile) =>
         TileFiles.Select(p => p.Replace("{tile}", tile.TileId).Replace("{target}", tile.Target));
 
