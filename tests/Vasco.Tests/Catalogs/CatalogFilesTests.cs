@@ -135,6 +135,19 @@ public class CatalogFilesTests
     }
 
     [Test]
+    public void AGaiaSourceIsCarriedBackToThePlateEpoch()
+    {
+        var star = new ReferenceStar("604918934986017536", 132.8, 11.8, 12.0, 0, -1000, 2016.0);
+
+        var onPlate = star.PropagatedTo(1951.911);
+
+        Assert.That(onPlate.Epoch, Is.EqualTo(1951.911));
+        Assert.That(onPlate.Ra, Is.EqualTo(132.8).Within(1e-9));
+        // 1"/yr southward for 64.089 yr: the plate saw it 64.089" further north.
+        Assert.That((onPlate.Dec - star.Dec) * 3600, Is.EqualTo(64.089).Within(1e-4), "to 0.1 mas: the motion runs along the tangent plane");
+    }
+
+    [Test]
     public void ATilesConeReachesItsCornersPlusTheMargin()
     {
         var tile = new Tile("M67", "M67", 132.834, 11.812, 30, 0, 0, 132.579, 133.089, 11.562, 12.062);
