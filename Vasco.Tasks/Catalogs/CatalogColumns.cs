@@ -19,7 +19,8 @@ public sealed record CatalogColumns(
     double Epoch)
 {
     /// <summary>Every column named, each once, in the order a query asks for them.</summary>
-    public IReadOnlyList<string> Names { get; } =
+    // Computed on each use: a stored list would go stale in a copy made with `with`.
+    public IReadOnlyList<string> Names =>
         IdColumns.Append(RaColumn).Append(DecColumn).Concat(MagColumns).Append(PmRaColumn).Append(PmDecColumn)
             .OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
 

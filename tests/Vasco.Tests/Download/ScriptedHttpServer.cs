@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -36,11 +37,17 @@ sealed class ScriptedHttpServer : IDisposable
         _acceptLoop = AcceptAsync();
     }
 
-    public Uri Endpoint => new($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/cgi-bin/dss_search");
+    public Uri Endpoint => new(BaseUri, "cgi-bin/dss_search");
+
+    /// <summary>The server's root, as a mirror's base address.</summary>
+    public Uri BaseUri => new($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
 
     public int Requests => Volatile.Read(ref _requests);
 
     public ConcurrentQueue<string> RequestLines { get; } = new();
+
+    /// <summary>When each request head was read (Stopwatch timestamps), to check the spacing between requests.</summary>
+    public ConcurrentQueue<long> RequestTimes { get; } = new();
 
     async Task AcceptAsync()
     {
@@ -67,6 +74,7 @@ sealed class ScriptedHttpServer : IDisposable
             {
                 var stream = client.GetStream();
                 var line = await ReadRequestLineAsync(stream);
+                RequestTimes.Enqueue(Stopwatch.GetTimestamp());
                 RequestLines.Enqueue(line);
                 Interlocked.Increment(ref _requests);
                 Func<Stream, Task> answer;
