@@ -6,7 +6,6 @@ using Vasco.Extraction;
 using Vasco.Filtering;
 using Vasco.IO;
 using Vasco.Pipeline;
-using Vasco.Preprocess;
 
 namespace Vasco.MSBuild;
 
@@ -19,12 +18,17 @@ public sealed class VascoFilter : TileStepTask
     public ITaskItem? BrightStars { get; set; }
     [Required] public string ConfigFile { get; set; } = "";
     [Required] public string SpreadParametersFile { get; set; } = "";
+    [Required] public string CacheDir { get; set; } = "";
+    public string? Mirrors { get; set; }
 
-    BrightStarCatalog? _bright;
+    BrightStarSource? _bright;
+
+    protected override void Finish() => _bright?.Dispose();
 
     protected override void Prepare(StepDeclaration step)
     {
-        _bright = BrightStars is null ? null : BrightStarCatalog.Read(BrightStars.GetMetadata("FullPath"), VascoPreprocess.Columns(BrightStars));
+        _bright = new BrightStarSource(BrightStars, ParameterValues, CacheDir, Mirrors);
+        StepFields["bright_star_catalog"] = _bright.Description(RunDir);
         StepFields["criteria"] = Thresholds(ParameterValues);
         StepFields["criteria_order"] = Selection.Order;
     }
@@ -59,7 +63,8 @@ public sealed class VascoFilter : TileStepTask
         var all = PlateSources.Concat(unmatched, matched);
         var modern = ModernPositions.Read(xmatch, cdss);
         var pairs = ReadColumn(xmatch, "sep_arcsec");
-        var bright = (_bright?.Stars ?? []).Select(b => b.PropagatedTo(epoch)).Select(b => (b.Ra, b.Dec, b.Mag)).ToList();
+        var searchArcmin = t.Tile.SizeArcmin / Math.Sqrt(2) + t.Parameters.Number("BrightStarSearchArcmin");
+        var bright = _bright!.Around(t.Tile, searchArcmin, t.Cancellation).Select(b => b.PropagatedTo(epoch)).Select(b => (b.Ra, b.Dec, b.Mag)).ToList();
         var p = t.Parameters;
         var measured = new Dictionary<int, double>();
         var selection = TileFilter.Select(unmatched, all, modern, pairs, bright, Thresholds(p), p.Number("MatchRadiusArcsec"), p.Number("ValidatorToleranceArcsec"),

@@ -11,19 +11,20 @@ namespace Vasco.MSBuild;
 /// </summary>
 public sealed class VascoPreprocess : TileStepTask
 {
-    /// <summary>The bright-star catalog (VascoBrightStars): a CSV path with column metadata.</summary>
+    /// <summary>The bright-star catalog (VascoBrightStars): a CSV path with column metadata; none: Tycho-2 from VizieR.</summary>
     public ITaskItem? BrightStars { get; set; }
+    [Required] public string CacheDir { get; set; } = "";
+    public string? Mirrors { get; set; }
 
-    BrightStarCatalog? _catalog;
+    BrightStarSource? _bright;
 
     protected override void Prepare(StepDeclaration step)
     {
-        if (BrightStars is null)
-            throw new VascoException(ErrorCodes.BrightStarsUnreadable,
-                "The run names no bright-star catalog for the masks.",
-                "add <VascoBrightStars Include=\"tycho2.csv\" /> (Tycho-2 columns by default, or RaColumn/DecColumn/MagColumn metadata) to the run file.");
-        _catalog = BrightStarCatalog.Read(BrightStars.GetMetadata("FullPath"), Columns(BrightStars));
+        _bright = new BrightStarSource(BrightStars, ParameterValues, CacheDir, Mirrors);
+        StepFields["bright_star_catalog"] = _bright.Description(RunDir);
     }
+
+    protected override void Finish() => _bright?.Dispose();
 
     /// <summary>Tycho-2's columns unless the item names its own (the same metadata as VascoCatalog).</summary>
     internal static BrightStarColumns Columns(ITaskItem item)
@@ -47,7 +48,9 @@ public sealed class VascoPreprocess : TileStepTask
             Mask = new MaskOptions(p.Number("MaskMagLimit"), p.Number("MaskReferenceMag"), p.Number("MaskReferenceRadiusArcsec"),
                 p.Number("MaskMinRadiusArcsec"), p.Number("MaskMaxRadiusArcsec"), p.Number("MaskSpikeLengthFactor"), p.Number("MaskSpikeHalfWidthArcsec")),
         };
-        var result = PlatePreprocessor.Run(plate, _catalog!.Stars, clean, mask, options);
+        // The stars whose mask can reach into the tile: its half-diagonal plus the largest mask radius and spikes.
+        var reachArcmin = t.Tile.SizeArcmin / Math.Sqrt(2) + options.Mask.ReachArcsec(-2) / 60 + 1;
+        var result = PlatePreprocessor.Run(plate, _bright!.Around(t.Tile, reachArcmin, t.Cancellation), clean, mask, options);
         t.AddInput(plate);
         t.AddOutput(clean);
         t.AddOutput(mask);
@@ -63,6 +66,6 @@ public sealed class VascoPreprocess : TileStepTask
         t.Fields["plate_id"] = result.PlateId;
         t.Fields["wcs_fit_residual_arcsec"] = result.FitResidualArcsec;
         t.Fields["masked_fraction"] = Math.Round(result.MaskedFraction, 6);
-        t.Fields["bright_star_catalog"] = Relative(_catalog.Path);
+        t.Fields["bright_star_catalog"] = _bright.Description(RunDir);
     }
 }

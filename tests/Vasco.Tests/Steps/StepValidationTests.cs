@@ -25,16 +25,21 @@ public class StepValidationTests
     }
 
     [Test]
-    public void ARunWithoutABrightStarCatalogSaysHowToAddOne()
+    public void WithoutABrightStarFileTheMasksAskVizierForTycho2AndSayWhatToDoWhenItIsDown()
     {
+        using var down = new ScriptedHttpServer(_ => ScriptedHttpServer.Status(503));
         var input = Repo.Path("runs", "m67", "input");
         using var run = new RunFolder("nobright").WriteRunFile(
-            $"<TilingMode>single</TilingMode><TileSizeArcmin>30</TileSizeArcmin><ImageSource>local</ImageSource><LocalImageDir>{input}</LocalImageDir>",
+            $"""
+            <TilingMode>single</TilingMode><TileSizeArcmin>30</TileSizeArcmin><ImageSource>local</ImageSource><LocalImageDir>{input}</LocalImageDir>
+            <VizierRetries>0</VizierRetries><VascoVizierMirrors>http://127.0.0.1:{down.Endpoint.Port}/</VascoVizierMirrors>
+            """,
             """<VascoTarget Include="M67" Ra="132.834" Dec="11.812" />""", testSteps: false);
         var build = run.Build("-t:VascoPreprocess");
         Assert.That(build.ExitCode, Is.Not.EqualTo(0));
-        Assert.That(build.ErrorCodes(), Does.Contain("VASCO2005"));
-        Assert.That(build.Output, Does.Contain("VascoBrightStars"));
+        Assert.That(build.ErrorCodes(), Is.EquivalentTo(new[] { "VASCO6001", "VASCO0002" }), build.Output);
+        Assert.That(build.Output, Does.Contain("Tycho-2").And.Contain("VascoBrightStars"));
+        Assert.That(down.RequestLines.Single(), Does.Contain("I%2F259%2Ftyc2").Or.Contain("I/259/tyc2"));
     }
 
     [Test]

@@ -1,0 +1,41 @@
+using Microsoft.Build.Framework;
+using Vasco.Catalogs;
+using Vasco.Pipeline;
+using Vasco.Preprocess;
+using Vasco.Tiling;
+
+namespace Vasco.MSBuild;
+
+/// <summary>
+/// The bright stars around a tile, for the masks (step 2) and the spike and halo rule
+/// (step 8): the run's VascoBrightStars file when it names one, else Tycho-2 from VizieR
+/// (through the same cached, polite client as step 6).
+/// </summary>
+public sealed class BrightStarSource : IDisposable
+{
+    readonly BrightStarCatalog? _file;
+    readonly VizierClient? _vizier;
+
+    public BrightStarSource(ITaskItem? item, ParameterSet parameters, string cacheDir, string? mirrors)
+    {
+        if (item is not null) _file = BrightStarCatalog.Read(item.GetMetadata("FullPath"), VascoPreprocess.Columns(item));
+        else _vizier = VascoExternal.NewVizierClient(parameters, cacheDir, mirrors);
+    }
+
+    /// <summary>Where the stars come from, for manifests.</summary>
+    public string Description(string runDir) =>
+        _file is not null ? RunPaths.Relative(runDir, _file.Path) : $"Tycho-2 from VizieR ({CatalogSource.Tycho2.VizierTable})";
+
+    /// <summary>The stars within <paramref name="radiusArcmin"/> of the tile centre (all of a file's stars: they are few).</summary>
+    public IReadOnlyList<BrightStar> Around(Tile tile, double radiusArcmin, CancellationToken cancellation)
+    {
+        if (_file is not null) return _file.Stars;
+        var result = _vizier!.ConeSearchAsync(CatalogSource.Tycho2, new Cone(tile.RaDeg, tile.DecDeg, radiusArcmin), cancellation).GetAwaiter().GetResult();
+        if (!result.Ok)
+            throw new VascoException(result.FailureCode ?? ErrorCodes.CatalogFetchFailed, $"Tycho-2 for tile {tile.TileId}: {result.FailureReason}",
+                "check the network and VizieR's status, or give the run a VascoBrightStars file.");
+        return result.Stars.Select(s => new BrightStar(s.Ra, s.Dec, s.Mag, s.PmRa, s.PmDec, s.Epoch)).ToList();
+    }
+
+    public void Dispose() => _vizier?.Dispose();
+}
