@@ -50,6 +50,14 @@ public class ModernSkyTests
         Assert.That(again.ExitCode, Is.EqualTo(0), again.Output);
         Assert.That(vizier.Requests, Is.EqualTo(1));
         Assert.That(Manifest.Read(remote.Path("data", "ext", remote.RunId, "M67.manifest.json")).Counts["cache_hit_gaia"], Is.EqualTo(1));
+
+        // Clean removes what the run wrote, and keeps the shared caches.
+        Assert.That(remote.Build("-t:Clean").ExitCode, Is.EqualTo(0));
+        var left = Directory.GetFiles(remote.Path("data"), "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(remote.Dir, f)).Where(f => !f.StartsWith("data/cache/", StringComparison.Ordinal)).ToList();
+        Assert.That(left, Is.Empty);
+        Assert.That(Directory.GetFiles(remote.Path("data", "cache", "vizier"), "*", SearchOption.AllDirectories), Is.Not.Empty);
+        Assert.That(Directory.Exists(remote.Path("obj", "vasco", remote.RunId)), Is.False);
     }
 
     [Test]
