@@ -1,6 +1,5 @@
 using System.Globalization;
-using CsvHelper;
-using CsvHelper.Configuration;
+using Vasco.IO;
 using Vasco.Pipeline;
 
 namespace Vasco.Preprocess;
@@ -40,85 +39,53 @@ public sealed record BrightStarColumns(
 /// <summary>The bright stars read from a catalog file, and how many rows had to be left out.</summary>
 public sealed record BrightStarCatalog(string Path, IReadOnlyList<BrightStar> Stars, int RowsWithoutMagnitude, int RowsWithoutPosition)
 {
+    static readonly CsvInputKind Kind = new("Bright-star catalog", ErrorCodes.BrightStarsUnreadable, ErrorCodes.BrightStarsColumns,
+        "check the bright-star catalog path, or fetch the catalog again (Tycho-2 is VizieR I/259/tyc2).",
+        "fetch the catalog with those columns, or change the column mapping to name the columns it has.",
+        "fetch the catalog again as a comma-separated file with a header line.");
+
     /// <summary>Reads a CSV with a header line; empty cells are missing values, other non-numbers are errors.</summary>
     public static BrightStarCatalog Read(string path, BrightStarColumns columns)
     {
-        if (!File.Exists(path))
-            throw new VascoException(ErrorCodes.BrightStarsUnreadable,
-                $"Bright-star catalog '{path}' does not exist.",
-                "check the bright-star catalog path, or fetch the catalog again (Tycho-2 is VizieR I/259/tyc2).", path);
-        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
-        {
-            PrepareHeaderForMatch = a => a.Header.Trim().ToLowerInvariant(),
-            TrimOptions = TrimOptions.Trim,
-            IgnoreBlankLines = true,
-            BadDataFound = null,
-            DetectDelimiter = false,
-        };
         var stars = new List<BrightStar>();
         int withoutMagnitude = 0, withoutPosition = 0;
-        try
+        var headed = HeadedCsv.Read(path, Kind, columns.Named(), (cell, line) =>
         {
-            using var reader = new StreamReader(path);
-            using var csv = new CsvReader(reader, config);
-            if (!csv.Read())
-                throw new VascoException(ErrorCodes.BrightStarsUnreadable, $"Bright-star catalog '{path}' is empty.",
-                    "fetch the catalog again; it needs a header line and one row per star.", path);
-            csv.ReadHeader();
-            var header = csv.HeaderRecord!.Select(h => h.Trim().ToLowerInvariant()).ToHashSet();
-            var missing = columns.Named().Where(c => !header.Contains(c.ToLowerInvariant())).ToList();
-            if (missing.Count > 0)
-                throw new VascoException(ErrorCodes.BrightStarsColumns,
-                    $"Bright-star catalog '{path}' lacks the column(s) {string.Join(", ", missing)} (it has: {string.Join(", ", csv.HeaderRecord!)}).",
-                    "fetch the catalog with those columns, or change the column mapping to name the columns it has.", path);
-
-            while (csv.Read())
+            double? Cell(string? column)
             {
-                var line = csv.Parser.RawRow;
-                double? Cell(string? column)
-                {
-                    if (column == null)
-                        return null;
-                    var text = csv.GetField(column.ToLowerInvariant());
-                    if (string.IsNullOrEmpty(text))
-                        return null;
-                    if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value))
-                        return value;
-                    throw new VascoException(ErrorCodes.BrightStarsValue,
-                        $"Bright-star catalog '{path}' line {line}: {column} = '{text}' is not a number.",
-                        "fix or remove that row, or fetch the catalog again as plain CSV (decimal points, no units in the cells).", path);
-                }
-
-                var mag = Cell(columns.MagColumn) ?? Cell(columns.FallbackMagColumn);
-                if (mag == null)
-                {
-                    withoutMagnitude++;
-                    continue;
-                }
-                var (ra, dec) = (Cell(columns.RaColumn), Cell(columns.DecColumn));
-                if (ra != null && dec != null)
-                {
-                    stars.Add(new BrightStar(ra.Value, dec.Value, mag.Value,
-                        Cell(columns.PmRaColumn) ?? 0, Cell(columns.PmDecColumn) ?? 0, columns.Epoch));
-                    continue;
-                }
-                var (fallbackRa, fallbackDec) = (Cell(columns.RaFallbackColumn), Cell(columns.DecFallbackColumn));
-                if (fallbackRa != null && fallbackDec != null)
-                    stars.Add(new BrightStar(fallbackRa.Value, fallbackDec.Value, mag.Value, 0, 0, columns.Epoch));
-                else
-                    withoutPosition++;
+                if (column == null)
+                    return null;
+                var text = cell(column);
+                if (string.IsNullOrEmpty(text))
+                    return null;
+                if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value))
+                    return value;
+                throw new VascoException(ErrorCodes.BrightStarsValue,
+                    $"Bright-star catalog '{path}' line {line}: {column} = '{text}' is not a number.",
+                    "fix or remove that row, or fetch the catalog again as plain CSV (decimal points, no units in the cells).", path);
             }
-        }
-        catch (IOException e)
-        {
-            throw new VascoException(ErrorCodes.BrightStarsUnreadable, $"Bright-star catalog '{path}' cannot be read: {e.Message}",
-                "check that the file exists and is readable.", path, e);
-        }
-        catch (CsvHelperException e)
-        {
-            throw new VascoException(ErrorCodes.BrightStarsUnreadable, $"Bright-star catalog '{path}' is not a readable CSV: {e.Message.Split('\n')[0]}",
-                "fetch the catalog again as a comma-separated file with a header line.", path, e);
-        }
+
+            var mag = Cell(columns.MagColumn) ?? Cell(columns.FallbackMagColumn);
+            if (mag == null)
+            {
+                withoutMagnitude++;
+                return;
+            }
+            var (ra, dec) = (Cell(columns.RaColumn), Cell(columns.DecColumn));
+            if (ra != null && dec != null)
+            {
+                stars.Add(new BrightStar(ra.Value, dec.Value, mag.Value, Cell(columns.PmRaColumn) ?? 0, Cell(columns.PmDecColumn) ?? 0, columns.Epoch));
+                return;
+            }
+            var (fallbackRa, fallbackDec) = (Cell(columns.RaFallbackColumn), Cell(columns.DecFallbackColumn));
+            if (fallbackRa != null && fallbackDec != null)
+                stars.Add(new BrightStar(fallbackRa.Value, fallbackDec.Value, mag.Value, 0, 0, columns.Epoch));
+            else
+                withoutPosition++;
+        });
+        if (!headed)
+            throw new VascoException(ErrorCodes.BrightStarsUnreadable, $"Bright-star catalog '{path}' is empty.",
+                "fetch the catalog again; it needs a header line and one row per star.", path);
         return new BrightStarCatalog(path, stars, withoutMagnitude, withoutPosition);
     }
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
-using CsvHelper;
-using CsvHelper.Configuration;
+using Vasco.IO;
 using Vasco.Pipeline;
 using Vasco.Sky;
 
@@ -32,53 +31,17 @@ public static class Targets
         return new Target(name.Trim(), raDeg, decDeg, size, size, source);
     }
 
+    static readonly CsvInputKind TargetList = new("Target list", ErrorCodes.TargetListUnreadable, ErrorCodes.TargetListColumns,
+        "check the VascoTargetList Include path (relative paths are relative to the run file's folder).",
+        "give the CSV a header line with the columns name, ra, dec (and optionally size_arcmin).",
+        "save the target list as a comma-separated file with a header line name,ra,dec.");
+
     /// <summary>Reads a target list CSV. Header names are case-insensitive; blank lines are skipped.</summary>
     public static List<Target> ReadCsv(string path, double defaultSizeArcmin)
     {
-        if (!File.Exists(path))
-            throw new VascoException(ErrorCodes.TargetListUnreadable,
-                $"Target list '{path}' does not exist.",
-                "check the VascoTargetList Include path (relative paths are relative to the run file's folder).", path);
-        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
-        {
-            PrepareHeaderForMatch = a => a.Header.Trim().ToLowerInvariant(),
-            TrimOptions = TrimOptions.Trim,
-            IgnoreBlankLines = true,
-            BadDataFound = null,
-            DetectDelimiter = false,
-        };
         var targets = new List<Target>();
-        try
-        {
-            using var reader = new StreamReader(path);
-            using var csv = new CsvReader(reader, config);
-            if (!csv.Read()) return targets;
-            csv.ReadHeader();
-            var header = csv.HeaderRecord!.Select(h => h.Trim().ToLowerInvariant()).ToHashSet();
-            var missing = new[] { "name", "ra", "dec" }.Where(c => !header.Contains(c)).ToList();
-            if (missing.Count > 0)
-                throw new VascoException(ErrorCodes.TargetListColumns,
-                    $"Target list '{path}' lacks the column(s) {string.Join(", ", missing)} (it has: {string.Join(", ", csv.HeaderRecord!)}).",
-                    "give the CSV a header line with the columns name, ra, dec (and optionally size_arcmin).", path);
-            var hasSize = header.Contains("size_arcmin");
-            while (csv.Read())
-            {
-                var line = csv.Parser.RawRow;
-                var source = $"{Path.GetFileName(path)} line {line}";
-                var name = csv.GetField("name") ?? "";
-                targets.Add(Parse(name, csv.GetField("ra"), csv.GetField("dec"), hasSize ? csv.GetField("size_arcmin") : null, defaultSizeArcmin, source));
-            }
-        }
-        catch (IOException e)
-        {
-            throw new VascoException(ErrorCodes.TargetListUnreadable, $"Target list '{path}' cannot be read: {e.Message}",
-                "check that the file exists and is readable.", path, e);
-        }
-        catch (CsvHelperException e)
-        {
-            throw new VascoException(ErrorCodes.TargetListUnreadable, $"Target list '{path}' is not a readable CSV: {e.Message.Split('\n')[0]}",
-                "save the target list as a comma-separated file with a header line name,ra,dec.", path, e);
-        }
+        HeadedCsv.Read(path, TargetList, ["name", "ra", "dec"], (cell, line) =>
+            targets.Add(Parse(cell("name") ?? "", cell("ra"), cell("dec"), cell("size_arcmin"), defaultSizeArcmin, $"{Path.GetFileName(path)} line {line}")));
         return targets;
     }
 

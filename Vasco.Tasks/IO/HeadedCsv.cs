@@ -1,0 +1,66 @@
+using System.Globalization;
+using CsvHelper;
+using CsvHelper.Configuration;
+using Vasco.Pipeline;
+
+namespace Vasco.IO;
+
+/// <summary>What a kind of CSV input is called in messages, and its error codes and fixes.</summary>
+/// <param name="What">"Target list", "Reference catalog", ...</param>
+public sealed record CsvInputKind(string What, string UnreadableCode, string ColumnsCode, string MissingFix, string ColumnsFix, string UnreadableFix);
+
+/// <summary>
+/// The one way Vasco reads a user's CSV with a header line (targets, reference and
+/// bright-star catalogs): header names matched without regard to case, blank lines
+/// skipped, missing columns and unreadable files turned into the input's VASCO errors.
+/// </summary>
+public static class HeadedCsv
+{
+    /// <summary>
+    /// Calls <paramref name="row"/> for each data row with a cell reader (by column name,
+    /// null or empty when missing) and the row's line number. Returns false for a file with
+    /// no header line at all.
+    /// </summary>
+    public static bool Read(string path, CsvInputKind kind, IEnumerable<string> requiredColumns, Action<Func<string, string?>, long> row)
+    {
+        if (!File.Exists(path))
+            throw new VascoException(kind.UnreadableCode, $"{kind.What} '{path}' does not exist.", kind.MissingFix, path);
+        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
+        {
+            PrepareHeaderForMatch = a => a.Header.Trim().ToLowerInvariant(),
+            TrimOptions = TrimOptions.Trim,
+            IgnoreBlankLines = true,
+            BadDataFound = null,
+            DetectDelimiter = false,
+        };
+        try
+        {
+            using var reader = new StreamReader(path);
+            using var csv = new CsvReader(reader, config);
+            if (!csv.Read()) return false;
+            csv.ReadHeader();
+            var header = csv.HeaderRecord!.Select(h => h.Trim().ToLowerInvariant()).ToHashSet();
+            var missing = requiredColumns.Where(c => !header.Contains(c.ToLowerInvariant())).ToList();
+            if (missing.Count > 0)
+                throw new VascoException(kind.ColumnsCode,
+                    $"{kind.What} '{path}' lacks the column(s) {string.Join(", ", missing)} (it has: {string.Join(", ", csv.HeaderRecord!)}).",
+                    kind.ColumnsFix, path);
+            while (csv.Read())
+            {
+                var line = csv.Parser.RawRow;
+                row(column => header.Contains(column.ToLowerInvariant()) ? csv.GetField(column.ToLowerInvariant()) : null, line);
+            }
+            return true;
+        }
+        catch (IOException e)
+        {
+            throw new VascoException(kind.UnreadableCode, $"{kind.What} '{path}' cannot be read: {e.Message}",
+                "check that the file exists and is readable.", path, e);
+        }
+        catch (CsvHelperException e)
+        {
+            throw new VascoException(kind.UnreadableCode, $"{kind.What} '{path}' is not a readable CSV: {e.Message.Split('\n')[0]}",
+                kind.UnreadableFix, path, e);
+        }
+    }
+}
