@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Polly;
-using Polly.Retry;
 using Vasco.IO;
 using Vasco.Net;
 using Vasco.Pipeline;
@@ -49,25 +48,14 @@ public sealed class VizierClient : IDisposable
         _inFlight = new SemaphoreSlim(options.MaxConcurrency, options.MaxConcurrency);
         _spacing = options.Mirrors.Distinct().ToDictionary(m => m, _ => new RequestSpacing(options.MinInterval));
 
-        var retry = new ResiliencePipelineBuilder<Answer>();
-        if (options.MaxRetries > 0)
-            retry.AddRetry(new RetryStrategyOptions<Answer>
+        _retry = HttpRetry.RetryPipeline<Answer>(options.MaxRetries, options.BackoffUnit, options.BackoffBase, options.MaxDelay,
+            answer => answer.Kind == AnswerKind.Transient, answer => answer.RetryAfter, args =>
             {
-                MaxRetryAttempts = options.MaxRetries,
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && HttpRetry.IsTransient(e)
-                                                            || args.Outcome.Result is { Kind: AnswerKind.Transient }),
-                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(HttpRetry.Delay(args.AttemptNumber, options.BackoffUnit, options.BackoffBase,
-                    options.MaxDelay, args.Outcome.Result?.RetryAfter)),
-                OnRetry = args =>
-                {
-                    var session = args.Context.Properties.GetValue(SessionKey, null!);
-                    session.Retries++;
-                    session.RetryWait += args.RetryDelay;
-                    session.Log.Add($"{args.Context.Properties.GetValue(MirrorKey, null!).Host}: {Describe(args.Outcome)}; retrying in {args.RetryDelay.TotalSeconds:0.###} s");
-                    return ValueTask.CompletedTask;
-                },
+                var session = args.Context.Properties.GetValue(SessionKey, null!);
+                session.Retries++;
+                session.RetryWait += args.RetryDelay;
+                session.Log.Add($"{args.Context.Properties.GetValue(MirrorKey, null!).Host}: {Describe(args.Outcome)}; retrying in {args.RetryDelay.TotalSeconds:0.###} s");
             });
-        _retry = retry.Build();
         // Separate from the retries so that waiting for a slot or a turn does not eat into an attempt's time.
         _attemptTimeout = new ResiliencePipelineBuilder().AddTimeout(options.AttemptTimeout).Build();
     }

@@ -7,7 +7,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using Polly;
-using Polly.Retry;
 using Vasco.Fits;
 using Vasco.IO;
 using Vasco.Net;
@@ -45,24 +44,13 @@ public sealed partial class DssClient : IDisposable
         _http = HttpRetry.CreateClient(handler);
         _inFlight = new SemaphoreSlim(options.MaxConcurrency, options.MaxConcurrency);
 
-        var retry = new ResiliencePipelineBuilder<Answer>();
-        if (options.MaxRetries > 0)
-            retry.AddRetry(new RetryStrategyOptions<Answer>
+        _retry = HttpRetry.RetryPipeline<Answer>(options.MaxRetries, options.BackoffUnit, options.BackoffBase, options.MaxDelay,
+            answer => answer.Kind == AnswerKind.Transient, answer => answer.RetryAfter, args =>
             {
-                MaxRetryAttempts = options.MaxRetries,
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && HttpRetry.IsTransient(e)
-                                                            || args.Outcome.Result is { Kind: AnswerKind.Transient }),
-                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(HttpRetry.Delay(args.AttemptNumber, options.BackoffUnit, options.BackoffBase,
-                    options.MaxDelay, args.Outcome.Result?.RetryAfter)),
-                OnRetry = args =>
-                {
-                    var session = args.Context.Properties.GetValue(SessionKey, null!);
-                    session.Waited += args.RetryDelay;
-                    session.Log.Add($"attempt {args.AttemptNumber + 1}: {Describe(args.Outcome)}; retrying in {args.RetryDelay.TotalSeconds:0.###} s");
-                    return ValueTask.CompletedTask;
-                },
+                var session = args.Context.Properties.GetValue(SessionKey, null!);
+                session.Waited += args.RetryDelay;
+                session.Log.Add($"attempt {args.AttemptNumber + 1}: {Describe(args.Outcome)}; retrying in {args.RetryDelay.TotalSeconds:0.###} s");
             });
-        _retry = retry.Build();
         // Separate from the retries so that waiting for a free slot (MaxConcurrency) does not eat into an attempt's time.
         _attemptTimeout = new ResiliencePipelineBuilder().AddTimeout(options.AttemptTimeout).Build();
     }

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Polly;
 using Polly.Timeout;
+using Polly.Retry;
 
 namespace Vasco.Net;
 
@@ -58,4 +60,30 @@ public static class HttpRetry
         IOException io => $"the connection broke during the answer ({io.Message})",
         _ => e.Message,
     };
+
+    /// <summary>
+    /// The retry pipeline both archive clients use: up to <paramref name="maxRetries"/> retries of
+    /// transient exceptions and of answers <paramref name="isTransient"/> calls transient,
+    /// waiting per <see cref="Delay"/> (Retry-After wins); <paramref name="onRetry"/> records each.
+    /// </summary>
+    public static ResiliencePipeline<TAnswer> RetryPipeline<TAnswer>(int maxRetries, TimeSpan backoffUnit, double backoffBase, TimeSpan maxDelay,
+        Func<TAnswer, bool> isTransient, Func<TAnswer, TimeSpan?> retryAfter, Action<OnRetryArguments<TAnswer>> onRetry)
+    {
+        var retry = new ResiliencePipelineBuilder<TAnswer>();
+        if (maxRetries > 0)
+            retry.AddRetry(new RetryStrategyOptions<TAnswer>
+            {
+                MaxRetryAttempts = maxRetries,
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && IsTransient(e)
+                                                            || args.Outcome.Result is { } r && isTransient(r)),
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(Delay(args.AttemptNumber, backoffUnit, backoffBase, maxDelay,
+                    args.Outcome.Result is { } r ? retryAfter(r) : null)),
+                OnRetry = args =>
+                {
+                    onRetry(args);
+                    return ValueTask.CompletedTask;
+                },
+            });
+        return retry.Build();
+    }
 }
