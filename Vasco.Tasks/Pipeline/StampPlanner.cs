@@ -230,7 +230,8 @@ public sealed class StampPlanner
 /// <summary>Names of the per-tile records in a step's folder.</summary>
 public static class TileRecords
 {
-    public const string ManifestSuffix = ".manifest.json";
+    // Not ".manifest.json": step-level files such as filter.manifest.json must never read as a tile's record.
+    public const string ManifestSuffix = ".tile.json";
     public const string FailedSuffix = ".failed.json";
 
     public static string ManifestPath(string stepDir, string tileId) => Path.Combine(stepDir, tileId + ManifestSuffix);

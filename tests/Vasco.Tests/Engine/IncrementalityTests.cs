@@ -115,7 +115,7 @@ public class IncrementalityTests
         Assert.That(pruned.Ran("VascoWriteTiles"), Is.True, "the tile list changed");
         Assert.That(pruned.TilesRun("StarCount"), Is.Empty, "the remaining tiles are unchanged");
         Assert.That(File.Exists(betaCount), Is.False);
-        Assert.That(File.Exists(run.Path("data", "starcount", run.RunId, "beta.manifest.json")), Is.False);
+        Assert.That(File.Exists(run.Path("data", "starcount", run.RunId, "beta.tile.json")), Is.False);
         Assert.That(File.Exists(run.Path("data", "stardensity", run.RunId, "beta.density.txt")), Is.False);
         Assert.That(File.GetLastWriteTimeUtc(alphaCount), Is.EqualTo(alphaTime));
         var manifest = Vasco.Pipeline.Manifest.Read(run.Path("data", "starcount", run.RunId, "manifest.json"));
@@ -133,7 +133,7 @@ public class IncrementalityTests
         Assert.That(failed.ErrorCodes(), Does.Contain("VASCO9002").And.Contain("VASCO0002"));
         Assert.That(failed.TilesRun("StarDensity"), Is.EqualTo(AllTiles), "the others go on to the next step");
         Assert.That(File.Exists(run.Path("data", "stardensity", run.RunId, "alpha.density.txt")));
-        Assert.That(File.Exists(run.Path("data", "starcount", run.RunId, "beta.manifest.json")), Is.False);
+        Assert.That(File.Exists(run.Path("data", "starcount", run.RunId, "beta.tile.json")), Is.False);
         var manifest = Vasco.Pipeline.Manifest.Read(run.Path("data", "starcount", run.RunId, "manifest.json"));
         Assert.That(manifest.Status, Is.EqualTo("partial"));
         Assert.That(manifest.FailedTiles.Single().TileId, Is.EqualTo("beta"));

@@ -32,11 +32,11 @@ public class DownloadStepTests
 
         var dir = run.Path("data", "downloads", run.RunId);
         Assert.That(FileRecord.Sha256Of(Path.Combine(dir, "good.fits")), Is.EqualTo(M67Plate.Sha256));
-        var good = Manifest.Read(Path.Combine(dir, "good.manifest.json"));
+        var good = Manifest.Read(Path.Combine(dir, "good.tile.json"));
         Assert.That(good.Fields["cache_hit"]!.ToString(), Is.EqualTo("False"));
         Assert.That(good.Fields["region"]!.ToString(), Is.EqualTo("XE486"));
         Assert.That(File.Exists(Path.Combine(dir, "south.fits")), Is.False, "an HTML answer never enters later steps");
-        Assert.That(File.Exists(Path.Combine(dir, "south.manifest.json")), Is.False);
+        Assert.That(File.Exists(Path.Combine(dir, "south.tile.json")), Is.False);
         Assert.That(Directory.GetFiles(Path.Combine(dir, "rejected"), "*.html"), Has.Length.EqualTo(1), "the answer is saved aside");
 
         var step = Manifest.Read(Path.Combine(dir, "manifest.json"));
@@ -56,7 +56,7 @@ public class DownloadStepTests
         var forced = run.Build("-t:VascoDownload", endpoint, "-p:FromStep=1", "-p:Tiles=good");
         Assert.That(forced.ExitCode, Is.EqualTo(0), forced.Output);
         Assert.That(server.RequestLines.Count(l => l.Contains("d=11.812", StringComparison.Ordinal)), Is.EqualTo(goodRequests));
-        Assert.That(Manifest.Read(Path.Combine(dir, "good.manifest.json")).Fields["cache_hit"]!.ToString(), Is.EqualTo("True"));
+        Assert.That(Manifest.Read(Path.Combine(dir, "good.tile.json")).Fields["cache_hit"]!.ToString(), Is.EqualTo("True"));
     }
 
     [Test]

@@ -39,7 +39,7 @@ public class ModernSkyTests
 
         var rows = ReferenceCatalogCsv.Read(remote.Path("data", "ext", "gaia", remote.RunId, "M67.csv"));
         Assert.That(rows, Has.Count.EqualTo(3795));
-        var manifest = Manifest.Read(remote.Path("data", "ext", remote.RunId, "M67.manifest.json"));
+        var manifest = Manifest.Read(remote.Path("data", "ext", remote.RunId, "M67.tile.json"));
         Assert.That(manifest.Counts["rows_gaia"], Is.EqualTo(3795));
         Assert.That(manifest.Counts["cache_hit_gaia"], Is.EqualTo(0));
         Assert.That(manifest.Retries, Is.GreaterThan(0));
@@ -49,7 +49,7 @@ public class ModernSkyTests
         var again = remote.Build("-p:FromStep=6");
         Assert.That(again.ExitCode, Is.EqualTo(0), again.Output);
         Assert.That(vizier.Requests, Is.EqualTo(1));
-        Assert.That(Manifest.Read(remote.Path("data", "ext", remote.RunId, "M67.manifest.json")).Counts["cache_hit_gaia"], Is.EqualTo(1));
+        Assert.That(Manifest.Read(remote.Path("data", "ext", remote.RunId, "M67.tile.json")).Counts["cache_hit_gaia"], Is.EqualTo(1));
 
         // Clean removes what the run wrote, and keeps the shared caches.
         Assert.That(remote.Build("-t:Clean").ExitCode, Is.EqualTo(0));

@@ -42,7 +42,7 @@ public class PlateToCatalogTests
     public void Pass2PositionsAgreeWithGaiaAtThePlateEpoch()
     {
         var catalog = LdacCatalog.Read(Data("catalogs", "p2", _run.RunId, "M67.cat"));
-        var epoch = double.Parse(Manifest.Read(Data("masks", _run.RunId, "M67.manifest.json")).Fields["plate_epoch"]!.ToString()!, CultureInfo.InvariantCulture);
+        var epoch = double.Parse(Manifest.Read(Data("masks", _run.RunId, "M67.tile.json")).Fields["plate_epoch"]!.ToString()!, CultureInfo.InvariantCulture);
         Assert.That(epoch, Is.EqualTo(1951.911).Within(0.001));
 
         // Gaia DR3 (epoch 2016.0) carried back to the plate epoch.
@@ -84,9 +84,9 @@ public class PlateToCatalogTests
     [Test]
     public void ThePsfAndMaskPassTheirValidations()
     {
-        var psf = Manifest.Read(Data("psf", _run.RunId, "M67.manifest.json"));
+        var psf = Manifest.Read(Data("psf", _run.RunId, "M67.tile.json"));
         Assert.That(psf.Counts["stars_used"], Is.GreaterThanOrEqualTo(20));
-        var masks = Manifest.Read(Data("masks", _run.RunId, "M67.manifest.json"));
+        var masks = Manifest.Read(Data("masks", _run.RunId, "M67.tile.json"));
         Assert.That(masks.Counts["masked_pixels"], Is.GreaterThan(0), "bright stars are on the plate");
         var wcsFit = double.Parse(masks.Fields["wcs_fit_residual_arcsec"]!.ToString()!, CultureInfo.InvariantCulture);
         Assert.That(wcsFit, Is.LessThan(0.05));

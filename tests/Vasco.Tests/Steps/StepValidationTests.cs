@@ -19,7 +19,7 @@ public class StepValidationTests
         Assert.That(build.ExitCode, Is.Not.EqualTo(0));
         Assert.That(build.ErrorCodes(), Is.EquivalentTo(new[] { "VASCO4001", "VASCO0002" }), build.Output);
         Assert.That(build.Output, Does.Contain("PsfMinStars=100000"));
-        Assert.That(File.Exists(run.Path("data", "psf", run.RunId, "M67.manifest.json")), Is.False);
+        Assert.That(File.Exists(run.Path("data", "psf", run.RunId, "M67.tile.json")), Is.False);
         Assert.That(File.Exists(run.Path("data", "catalogs", "p2", run.RunId, "M67.cat")), Is.False, "pass 2 never ran on a rejected PSF");
         Assert.That(Manifest.Read(run.Path("data", "catalogs", "p2", run.RunId, "manifest.json")).Status, Is.EqualTo("failed"));
     }

@@ -1,0 +1,58 @@
+using System.Globalization;
+using System.Text;
+
+namespace Vasco.Summaries;
+
+/// <summary>Counts of a quantity in equal bins; values outside [Low, High) go to the first or last bin.</summary>
+public sealed record Histogram(string Quantity, string Unit, double Low, double High, int[] Counts)
+{
+    public double BinWidth => (High - Low) / Counts.Length;
+
+    public static Histogram Of(string quantity, string unit, IEnumerable<double> values, double low, double high, int bins)
+    {
+        var counts = new int[bins];
+        foreach (var v in values)
+        {
+            if (!double.IsFinite(v)) continue;
+            var i = (int)Math.Floor((v - low) / (high - low) * bins);
+            counts[Math.Clamp(i, 0, bins - 1)]++;
+        }
+        return new Histogram(quantity, unit, low, high, counts);
+    }
+
+    /// <summary>A histogram over the 1st to 99th percentile of the values (for quantities with no natural range).</summary>
+    public static Histogram OverRange(string quantity, string unit, IReadOnlyList<double> values, int bins)
+    {
+        var finite = values.Where(double.IsFinite).Order().ToArray();
+        if (finite.Length == 0) return Of(quantity, unit, [], 0, 1, bins);
+        var low = Math.Floor(finite[(int)(0.01 * (finite.Length - 1))]);
+        var high = Math.Ceiling(finite[(int)(0.99 * (finite.Length - 1))]);
+        if (high <= low) high = low + 1;
+        return Of(quantity, unit, finite, low, high, bins);
+    }
+
+    public int Total => Counts.Sum();
+
+    /// <summary>The bins as CSV rows: quantity, bin_low, bin_high, count.</summary>
+    public void AppendCsv(StringBuilder sb)
+    {
+        for (var i = 0; i < Counts.Length; i++)
+            sb.Append(Quantity).Append(',')
+              .Append((Low + i * BinWidth).ToString("R", CultureInfo.InvariantCulture)).Append(',')
+              .Append((Low + (i + 1) * BinWidth).ToString("R", CultureInfo.InvariantCulture)).Append(',')
+              .Append(Counts[i].ToString(CultureInfo.InvariantCulture)).Append('\n');
+    }
+
+    /// <summary>A bar chart of the bins (ScottPlot), written atomically as PNG.</summary>
+    public void SavePng(string path, string title)
+    {
+        var plot = new ScottPlot.Plot();
+        var bars = Counts.Select((c, i) => new ScottPlot.Bar { Position = Low + (i + 0.5) * BinWidth, Value = c, Size = BinWidth * 0.95 }).ToList();
+        plot.Add.Bars(bars);
+        plot.Title(title);
+        plot.XLabel(Unit.Length > 0 ? $"{Quantity} ({Unit})" : Quantity);
+        plot.YLabel("sources");
+        plot.Axes.Margins(bottom: 0);
+        Vasco.IO.AtomicFile.WriteAllBytes(path, plot.GetImageBytes(800, 500, ScottPlot.ImageFormat.Png));
+    }
+}

@@ -1,0 +1,172 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Vasco.Extraction;
+using Vasco.Filtering;
+using Vasco.IO;
+using Vasco.Pipeline;
+
+namespace Vasco.Summaries;
+
+/// <summary>One tile's figures across the steps, read from the steps' per-tile manifests.</summary>
+public sealed record TileFigures(string TileId, string Status, string? Failure, IReadOnlyDictionary<string, double> Values, double Seconds);
+
+/// <summary>
+/// Step 9: the run's summary.md and summary.csv (per tile and per run: detections per pass,
+/// PSF stars and FWHM, catalog rows, matched and unmatched, kept and dropped per criterion,
+/// candidates, failures with reasons, timings), histograms of FWHM_IMAGE, MAG_AUTO and
+/// SNR_WIN as PNG and as data.
+/// </summary>
+public static class RunSummary
+{
+    /// <summary>The summary.csv columns after scope, tile_id, status (a stable schema: only add at the end).</summary>
+    public static readonly string[] Columns =
+    [
+        "detections_p1", "detections_p2", "psf_stars", "psf_fwhm_px", "catalog_rows", "matched", "unmatched_local", "unmatched_cdss",
+        "kept", .. Selection.Order.Select(c => "dropped_" + c), "candidates", "seconds",
+    ];
+
+    public static IReadOnlyList<TileFigures> Collect(IReadOnlyList<StepDeclaration> steps, IReadOnlyList<string> tileIds)
+    {
+        var byName = steps.ToDictionary(s => s.Name, StringComparer.Ordinal);
+        var result = new List<TileFigures>();
+        foreach (var tile in tileIds)
+        {
+            var values = new Dictionary<string, double>(StringComparer.Ordinal);
+            string? failure = null;
+            double seconds = 0;
+            foreach (var step in steps.Where(s => s.PerTile).OrderBy(s => s.Number))
+            {
+                var m = Manifest.TryRead(TileRecords.ManifestPath(step.OutputDir, tile));
+                if (m is null)
+                {
+                    var failed = Manifest.TryRead(TileRecords.FailedPath(step.OutputDir, tile));
+                    failure ??= failed?.FailedTiles.FirstOrDefault() is { } f ? $"{step.Name}: {f.Code} {f.Reason}" : $"{step.Name}: not built";
+                    continue;
+                }
+                seconds += m.ElapsedSeconds;
+                double C(string k) => m.Counts.GetValueOrDefault(k, double.NaN);
+                switch (step.Name)
+                {
+                    case "Pass1": values["detections_p1"] = C("objects_detected"); break;
+                    case "Pass2": values["detections_p2"] = C("objects_detected"); break;
+                    case "Psf":
+                        values["psf_stars"] = C("stars_used");
+                        values["psf_fwhm_px"] = m.Fields.TryGetValue("model_quality", out var q) && q is JsonElement e
+                            && e.TryGetProperty("fwhm_pixels", out var fwhm) ? fwhm.GetDouble() : double.NaN;
+                        break;
+                    case "External": values["catalog_rows"] = m.Counts.Where(c => c.Key.StartsWith("rows_", StringComparison.Ordinal)).Sum(c => c.Value); break;
+                    case "CrossMatch":
+                        values["matched"] = C("matched_count");
+                        values["unmatched_local"] = C("unmatched_local");
+                        values["unmatched_cdss"] = C("unmatched_cdss");
+                        break;
+                    case "Filter":
+                        values["kept"] = C("kept_count");
+                        values["candidates"] = C("kept_count");
+                        foreach (var c in Selection.Order) values["dropped_" + c] = C("dropped_" + c);
+                        break;
+                }
+            }
+            result.Add(new TileFigures(tile, failure is null ? "ok" : "failed", failure, values, Math.Round(seconds, 3)));
+        }
+        return result;
+    }
+
+    public static string Csv(string runId, IReadOnlyList<TileFigures> tiles)
+    {
+        var sb = new StringBuilder("scope,tile_id,status,").Append(string.Join(',', Columns)).Append(",failure\n");
+        foreach (var t in tiles)
+            sb.Append("tile,").Append(t.TileId).Append(',').Append(t.Status).Append(',')
+              .AppendJoin(',', Columns.Select(c => c == "seconds" ? F(t.Seconds) : F(t.Values.GetValueOrDefault(c, double.NaN))))
+              .Append(',').Append(Quote(t.Failure ?? "")).Append('\n');
+        sb.Append("run,").Append(runId).Append(',').Append(tiles.All(t => t.Status == "ok") ? "ok" : "partial").Append(',')
+          .AppendJoin(',', Columns.Select(c => c == "seconds" ? F(tiles.Sum(t => t.Seconds))
+              : c == "psf_fwhm_px" ? F(Median(tiles.Select(t => t.Values.GetValueOrDefault(c, double.NaN))))
+              : F(tiles.Sum(t => t.Values.TryGetValue(c, out var v) && double.IsFinite(v) ? v : 0))))
+          .Append(',').Append(tiles.Count(t => t.Status != "ok")).Append(" failed\n");
+        return sb.ToString();
+    }
+
+    public static string Markdown(string runId, IReadOnlyList<TileFigures> tiles, IReadOnlyList<Histogram> histograms, IReadOnlyList<string> candidateRows)
+    {
+        double Sum(string c) => tiles.Sum(t => t.Values.TryGetValue(c, out var v) && double.IsFinite(v) ? v : 0);
+        var sb = new StringBuilder();
+        sb.Append($"# Vasco run {runId}\n\n");
+        sb.Append($"{tiles.Count} tile(s), {tiles.Count(t => t.Status == "ok")} complete, {tiles.Count(t => t.Status != "ok")} failed; ");
+        sb.Append($"**{Sum("candidates"):0} candidate(s)** (data/filter/{runId}/candidates.csv).\n\n");
+        sb.Append("| | pass 1 | pass 2 | PSF stars | modern rows | matched | unmatched | kept |\n|---|---|---|---|---|---|---|---|\n");
+        sb.Append($"| run | {Sum("detections_p1"):0} | {Sum("detections_p2"):0} | {Sum("psf_stars"):0} | {Sum("catalog_rows"):0} | {Sum("matched"):0} | {Sum("unmatched_local"):0} | {Sum("kept"):0} |\n");
+        foreach (var t in tiles.Take(200))
+        {
+            string V(string c) => t.Values.TryGetValue(c, out var v) && double.IsFinite(v) ? v.ToString("0", CultureInfo.InvariantCulture) : "-";
+            sb.Append($"| {t.TileId} | {V("detections_p1")} | {V("detections_p2")} | {V("psf_stars")} | {V("catalog_rows")} | {V("matched")} | {V("unmatched_local")} | {V("kept")} |\n");
+        }
+        if (tiles.Count > 200) sb.Append($"\n({tiles.Count - 200} more tiles in summary.csv)\n");
+        sb.Append("\n## Selection\n\n| criterion | dropped |\n|---|---|\n");
+        foreach (var c in Selection.Order) sb.Append($"| {c} | {Sum("dropped_" + c):0} |\n");
+        sb.Append($"| kept | {Sum("kept"):0} |\n");
+        var failed = tiles.Where(t => t.Failure is not null).ToList();
+        sb.Append("\n## Failures\n\n").Append(failed.Count == 0 ? "None.\n" : string.Concat(failed.Select(t => $"- {t.TileId}: {t.Failure}\n")));
+        sb.Append("\n## Candidates\n\n");
+        sb.Append(candidateRows.Count == 0 ? "None.\n" : "```\n" + string.Join('\n', candidateRows.Take(101)) + "\n```\n");
+        sb.Append("\n## Distributions of the pass-2 sources\n\n");
+        foreach (var h in histograms)
+            sb.Append($"![{h.Quantity}](hist_{h.Quantity.ToLowerInvariant()}.png)\n\n{h.Total} sources, bins in histograms.csv.\n\n");
+        sb.Append($"Timings: {tiles.Sum(t => t.Seconds):0.0} s of step work in all tiles.\n");
+        return sb.ToString();
+    }
+
+    /// <summary>Histograms of FWHM_IMAGE, MAG_AUTO and SNR_WIN over every pass-2 source of the run.</summary>
+    public static IReadOnlyList<Histogram> Histograms(IEnumerable<string> pass2Catalogs)
+    {
+        var fwhm = new List<double>();
+        var mag = new List<double>();
+        var snr = new List<double>();
+        foreach (var path in pass2Catalogs.Where(File.Exists))
+        {
+            var c = LdacCatalog.Read(path);
+            fwhm.AddRange(c.Column("FWHM_IMAGE"));
+            mag.AddRange(c.Column("MAG_AUTO"));
+            snr.AddRange(c.Column("SNR_WIN").Select(v => v > 0 ? Math.Log10(v) : double.NaN));
+        }
+        return
+        [
+            Histogram.Of("FWHM_IMAGE", "px", fwhm, 0, 15, 60),
+            Histogram.OverRange("MAG_AUTO", "mag, instrumental", mag, 40),
+            Histogram.Of("SNR_WIN", "log10", snr, 0, 4, 40),
+        ];
+    }
+
+    static double Median(IEnumerable<double> values) => Selection.Median(values.Where(double.IsFinite).ToArray());
+    static string F(double v) => double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : "";
+    static string Quote(string s) => "\"" + s.Replace("\"", "\"\"").Replace('\n', ' ') + "\"";
+}
+
+/// <summary>
+/// dashboard/anomalies_minimal.csv: every run's candidates, one row each, accumulated across
+/// runs: a run's rows are replaced, never duplicated, when it is rebuilt. The schema is
+/// stable (a test pins it): columns may only be added at the end.
+/// </summary>
+public static class Dashboard
+{
+    public static readonly string[] Columns = ["run_id", "tile_id", "number", "ra", "dec", "mag", "snr_win", "fwhm_image", "plate_id", "plate_epoch"];
+
+    public static int Update(string path, string runId, string candidatesCsv)
+    {
+        var header = string.Join(',', Columns);
+        var others = File.Exists(path)
+            ? File.ReadAllLines(path).Skip(1).Where(l => l.Length > 0 && l.Split(',')[0] != runId).ToList()
+            : [];
+        var lines = File.ReadAllLines(candidatesCsv);
+        var cols = lines[0].Split(',').ToList();
+        var mine = lines.Skip(1).Where(l => l.Length > 0).Select(l =>
+        {
+            var f = l.Split(',');
+            return string.Join(',', Columns.Select(c => c == "run_id" ? runId : f[cols.IndexOf(c)]));
+        }).ToList();
+        var all = others.Concat(mine).OrderBy(l => l, StringComparer.Ordinal);
+        AtomicFile.WriteAllText(path, header + "\n" + string.Concat(all.Select(l => l + "\n")));
+        return mine.Count;
+    }
+}

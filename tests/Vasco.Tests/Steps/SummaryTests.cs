@@ -1,0 +1,59 @@
+using System.Globalization;
+using NUnit.Framework;
+using Vasco.Pipeline;
+using Vasco.Summaries;
+using Vasco.Tests.Support;
+
+namespace Vasco.Tests.Steps;
+
+/// <summary>Step 9 on the M67 run: the seed's validations and the dashboard's schema and accumulation.</summary>
+[TestFixture, NonParallelizable]
+public class SummaryTests
+{
+    [Test]
+    public void SummariesHistogramsAndTheDashboard()
+    {
+        using var run = M67Run.Create("summary");
+        var build = run.Build();
+        Assert.That(build.ExitCode, Is.EqualTo(0), build.Output);
+        var dir = run.Path("data", "summaries", run.RunId);
+        foreach (var file in new[] { "summary.md", "summary.csv", "histograms.csv", "hist_fwhm_image.png", "hist_mag_auto.png", "hist_snr_win.png", "manifest.json" })
+            Assert.That(new FileInfo(Path.Combine(dir, file)).Length, Is.GreaterThan(0), file);
+        foreach (var png in Directory.GetFiles(dir, "*.png"))
+            Assert.That(File.ReadAllBytes(png)[1..4], Is.EqualTo("PNG"u8.ToArray()), png);
+
+        // Histogram bins hold every pass-2 source, per quantity.
+        var bins = File.ReadAllLines(Path.Combine(dir, "histograms.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+        foreach (var quantity in new[] { "FWHM_IMAGE", "MAG_AUTO", "SNR_WIN" })
+        {
+            var counts = bins.Where(b => b[0] == quantity).Select(b => int.Parse(b[3], CultureInfo.InvariantCulture)).ToList();
+            Assert.That(counts, Has.Count.GreaterThan(0), quantity);
+            Assert.That(counts.Sum(), Is.EqualTo(1353), quantity);
+        }
+
+        var csv = File.ReadAllLines(Path.Combine(dir, "summary.csv"));
+        Assert.That(csv[0], Is.EqualTo("scope,tile_id,status," + string.Join(',', RunSummary.Columns) + ",failure"));
+        Assert.That(csv.Single(l => l.StartsWith("tile,M67,ok,1353,1353,", StringComparison.Ordinal)), Is.Not.Null);
+        Assert.That(File.ReadAllText(Path.Combine(dir, "summary.md")), Does.Contain("**1 candidate(s)**"));
+
+        // The dashboard's schema is stable, and runs accumulate without duplicates.
+        var dashboard = run.Path("dashboard", "anomalies_minimal.csv");
+        Assert.That(File.ReadLines(dashboard).First(), Is.EqualTo("run_id,tile_id,number,ra,dec,mag,snr_win,fwhm_image,plate_id,plate_epoch"));
+        Assert.That(run.Build("-p:RunId=again").ExitCode, Is.EqualTo(0));
+        Assert.That(run.Build("-p:RunId=again", "-p:FromStep=8").ExitCode, Is.EqualTo(0), "a rebuilt run replaces its rows");
+        var rows = File.ReadAllLines(dashboard).Skip(1).ToList();
+        Assert.That(rows.Select(r => r.Split(',')[0]), Is.EquivalentTo(new[] { run.RunId, "again" }));
+        Assert.That(rows.Distinct().Count(), Is.EqualTo(rows.Count));
+
+        var manifest = Manifest.Read(Path.Combine(dir, "manifest.json"));
+        Assert.That(manifest.Status, Is.EqualTo("ok"));
+        Assert.That(manifest.Outputs.Select(o => Path.GetFileName(o.Path)), Does.Contain("summary.md").And.Contain("hist_snr_win.png"));
+        Assert.That(run.Build().ExitCode, Is.EqualTo(0));
+        var candidates = run.Path("data", "filter", run.RunId, "candidates.csv");
+        var written = File.GetLastWriteTimeUtc(candidates);
+        var noop = run.Build();
+        Assert.That(noop.Ran("VascoSummarize"), Is.False, "an unchanged run does not summarize again");
+        Assert.That(noop.Ran("VascoWriteCandidates"), Is.False);
+        Assert.That(File.GetLastWriteTimeUtc(candidates), Is.EqualTo(written), "nothing of the run is rewritten by a no-op build");
+    }
+}
