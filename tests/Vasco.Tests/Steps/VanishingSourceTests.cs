@@ -67,7 +67,7 @@ public class VanishingSourceTests
         Assert.That(restored.TilesRun("VascoPass2"), Is.Empty);
         Assert.That(CandidateNumbers(selected), Is.EqualTo(baseline));
 
-        var filter = Manifest.Read(selected.Path("data", "filter", selected.RunId, "filter.tile.json"));
+        var filter = Manifest.Read(selected.Path("data", "filter", selected.RunId, "filter.manifest.json"));
         Assert.That(filter.Counts["kept_count"], Is.EqualTo(baseline.Count));
         Assert.That(filter.Counts["kept_count"] + filter.Counts["dropped_count"], Is.EqualTo(filter.Counts["unmatched"]));
     }
