@@ -45,8 +45,9 @@ public sealed class VascoSummarize : VascoTask
         var md = Path.Combine(SummariesDir, "summary.md");
         AtomicFile.WriteAllText(md, RunSummary.Markdown(RunId, figures, histograms, candidateRows));
         var dashboardRows = File.Exists(CandidatesFile) ? Dashboard.Update(DashboardFile, RunId, CandidatesFile) : 0;
+        var report = WriteReport(steps, candidateRows, File.ReadAllText(md));
 
-        foreach (var path in new[] { md, csv, binsPath, DashboardFile }.Where(File.Exists)) manifest.Outputs.Add(FileRecord.Of(path, RunDir));
+        foreach (var path in new[] { md, csv, binsPath, DashboardFile }.Concat(report).Where(File.Exists)) manifest.Outputs.Add(FileRecord.Of(path, RunDir));
         if (File.Exists(CandidatesFile)) manifest.Inputs.Add(FileRecord.Of(CandidatesFile, RunDir));
         manifest.Counts["tiles"] = tiles.Count;
         manifest.Counts["tiles_failed"] = figures.Count(f => f.Status != "ok");
@@ -59,5 +60,36 @@ public sealed class VascoSummarize : VascoTask
         manifest.ElapsedSeconds = Math.Round((manifest.FinishedUtc - started).TotalSeconds, 3);
         manifest.Write(Path.Combine(SummariesDir, StepManifests.FileName));
         LogHigh($"VascoSummarize: {RunPaths.Relative(RunDir, md)} ({tiles.Count} tile(s), {dashboardRows} candidate(s))");
+        LogHigh($"Vasco: the report of run {RunId} is {new Uri(report[0]).AbsoluteUri}");
+    }
+
+    /// <summary>report.html (with a plate stamp per candidate), candidates.reg (DS9) and candidates.ecsv (TOPCAT).</summary>
+    string[] WriteReport(IReadOnlyList<StepDeclaration> steps, IReadOnlyList<string> candidateRows, string summaryMarkdown)
+    {
+        var header = candidateRows.Count > 0 ? candidateRows[0].Split(',') : Vasco.Filtering.Candidates.Columns;
+        var cells = candidateRows.Skip(1).Select(l => (IReadOnlyDictionary<string, string>)header.Zip(l.Split(',')).ToDictionary(p => p.First, p => p.Second)).ToList();
+        var masks = steps.First(s => s.Name == "Preprocess").OutputDir;
+        var images = new Dictionary<string, (float[] Pixels, int Width, int Height)?>(StringComparer.Ordinal);
+        var candidates = new List<ReportCandidate>();
+        foreach (var c in cells)
+        {
+            var tile = c["tile_id"];
+            if (!images.TryGetValue(tile, out var image))
+            {
+                var clean = Path.Combine(masks, tile + ".clean.fits");
+                var hdu = File.Exists(clean) ? Vasco.Fits.FitsFile.Read(clean).Primary : null;
+                images[tile] = image = hdu is null ? null : (hdu.ReadFloats(), hdu.Axes[0], hdu.Axes[1]);
+            }
+            var stamp = image is { } im ? Report.Stamp(im.Pixels, im.Width, im.Height, Report.Number(c["x_image"]), Report.Number(c["y_image"])) : null;
+            candidates.Add(new ReportCandidate(c, stamp));
+        }
+        var plots = Directory.GetFiles(SummariesDir, "hist_*.png").Order(StringComparer.Ordinal).Select(p => (Path.GetFileNameWithoutExtension(p), File.ReadAllBytes(p))).ToList();
+        var html = Path.Combine(SummariesDir, "report.html");
+        var reg = Path.Combine(SummariesDir, "candidates.reg");
+        var ecsv = Path.Combine(SummariesDir, "candidates.ecsv");
+        AtomicFile.WriteAllText(reg, Report.Ds9Regions(cells));
+        AtomicFile.WriteAllText(ecsv, Report.Ecsv(header, cells));
+        AtomicFile.WriteAllText(html, Report.Html(RunId, summaryMarkdown, plots, candidates));
+        return [html, reg, ecsv];
     }
 }

@@ -36,6 +36,23 @@ public class SummaryTests
         Assert.That(csv.Single(l => l.StartsWith("tile,M67,ok,1353,1353,", StringComparison.Ordinal)), Is.Not.Null);
         Assert.That(File.ReadAllText(Path.Combine(dir, "summary.md")), Does.Contain("**1 candidate(s)**"));
 
+        // The report, in a real headless Chromium: it loads, and every image (a stamp per candidate, three plots) decodes.
+        var report = Path.Combine(dir, "report.html");
+        Assert.That(build.Output, Does.Contain("the report of run " + run.RunId + " is " + new Uri(report).AbsoluteUri));
+        var dom = Chromium(run, "--dump-dom", new Uri(report).AbsoluteUri);
+        Assert.That(dom, Does.Contain("data-loaded=\"yes\""));
+        Assert.That(dom, Does.Contain("data-broken=\"0\""));
+        Assert.That(dom, Does.Contain("data-images=\"4\""), "one stamp and three plots");
+        Assert.That(dom, Does.Contain("class=\"stamp\"").And.Contain("M67 #344"));
+        var screenshot = run.Path("report.png");
+        Chromium(run, $"--screenshot={screenshot}", "--window-size=1200,1400", new Uri(report).AbsoluteUri);
+        Assert.That(new FileInfo(screenshot).Length, Is.GreaterThan(10_000));
+        TestContext.AddTestAttachment(screenshot, "the M67 report in Chromium");
+        Assert.That(File.ReadAllText(Path.Combine(dir, "candidates.reg")), Does.StartWith("# Region file format: DS9 version 4.1").And.Contain("circle(132.82043"));
+        var ecsv = File.ReadAllLines(Path.Combine(dir, "candidates.ecsv"));
+        Assert.That(ecsv[0], Is.EqualTo("# %ECSV 1.0"));
+        Assert.That(ecsv.Count(l => !l.StartsWith('#')), Is.EqualTo(2), "a header line and the candidate");
+
         // The dashboard's schema is stable, and runs accumulate without duplicates.
         var dashboard = run.Path("dashboard", "anomalies_minimal.csv");
         Assert.That(File.ReadLines(dashboard).First(), Is.EqualTo("run_id,tile_id,number,ra,dec,mag,snr_win,fwhm_image,plate_id,plate_epoch"));
@@ -55,5 +72,24 @@ public class SummaryTests
         Assert.That(noop.Ran("VascoSummarize"), Is.False, "an unchanged run does not summarize again");
         Assert.That(noop.Ran("VascoWriteCandidates"), Is.False);
         Assert.That(File.GetLastWriteTimeUtc(candidates), Is.EqualTo(written), "nothing of the run is rewritten by a no-op build");
+    }
+
+    /// <summary>Debian's Chromium, headless, with nothing reaching out to the network (CI installs it).</summary>
+    static string Chromium(RunFolder run, params string[] args)
+    {
+        var profile = Directory.CreateTempSubdirectory("vasco-chromium-").FullName;
+        try
+        {
+            var result = Vasco.Tools.ProcessRunner.Run("/usr/bin/chromium",
+                ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", $"--user-data-dir={profile}", "--virtual-time-budget=5000", .. args],
+                run.Dir, TimeSpan.FromMinutes(2));
+            Assert.That(result.ExitCode, Is.EqualTo(0), result.StdErr);
+            return result.StdOut;
+        }
+        finally
+        {
+            Directory.Delete(profile, recursive: true);
+        }
     }
 }

@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using SkiaSharp;
+
+namespace Vasco.Summaries;
+
+/// <summary>A candidate as the report shows it: its candidates.csv cells by column name, and its plate stamp.</summary>
+public sealed record ReportCandidate(IReadOnlyDictionary<string, string> Cells, byte[]? StampPng);
+
+/// <summary>
+/// The run's HTML report: one self-contained file (images inline), an overview, the
+/// histograms, and for each candidate a stamp of the plate, its numbers and links. A small
+/// script marks the page once every image has loaded, so a headless browser can tell.
+/// </summary>
+public static class Report
+{
+    /// <summary>A north-up cutout of the plate around (x, y) (1-based pixels), stretched between the 1st and 99.7th percentiles with a square root.</summary>
+    public static byte[] Stamp(float[] pixels, int width, int height, double x, double y, int half = 30, int scale = 5)
+    {
+        var (cx, cy) = ((int)Math.Round(x) - 1, (int)Math.Round(y) - 1);
+        var size = 2 * half + 1;
+        var cut = new double[size * size];
+        for (var j = 0; j < size; j++)
+            for (var i = 0; i < size; i++)
+            {
+                var (px, py) = (cx - half + i, cy - half + j);
+                cut[j * size + i] = px >= 0 && px < width && py >= 0 && py < height ? pixels[py * width + px] : double.NaN;
+            }
+        var finite = cut.Where(double.IsFinite).Order().ToArray();
+        var lo = finite.Length == 0 ? 0 : finite[(int)(0.01 * (finite.Length - 1))];
+        var hi = finite.Length == 0 ? 1 : finite[(int)(0.997 * (finite.Length - 1))];
+        if (hi <= lo) hi = lo + 1;
+        using var bitmap = new SKBitmap(size * scale, size * scale, SKColorType.Gray8, SKAlphaType.Opaque);
+        for (var j = 0; j < size; j++)
+            for (var i = 0; i < size; i++)
+            {
+                var v = cut[j * size + i];
+                var g = double.IsFinite(v) ? (byte)Math.Round(255 * Math.Sqrt(Math.Clamp((v - lo) / (hi - lo), 0, 1))) : (byte)0;
+                // FITS row 1 is the bottom of the image: draw it last so north is up.
+                for (var dy = 0; dy < scale; dy++)
+                    for (var dx = 0; dx < scale; dx++)
+                        bitmap.SetPixel(i * scale + dx, (size - 1 - j) * scale + dy, new SKColor(g, g, g));
+            }
+        // A tick either side of the centre, not over the source.
+        using var canvas = new SKCanvas(bitmap);
+        using var paint = new SKPaint { Color = SKColors.White, StrokeWidth = 2 };
+        var c = (half + 0.5f) * scale;
+        canvas.DrawLine(c - 6 * scale, c, c - 3 * scale, c, paint);
+        canvas.DrawLine(c, c - 6 * scale, c, c - 3 * scale, paint);
+        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        return data.ToArray();
+    }
+
+    public static string Html(string runId, string summaryMarkdown, IReadOnlyList<(string Name, byte[] Png)> plots, IReadOnlyList<ReportCandidate> candidates)
+    {
+        static string E(string s) => WebUtility.HtmlEncode(s);
+        static string Img(byte[] png, string alt, string cls) => $"<img class=\"{cls}\" alt=\"{E(alt)}\" src=\"data:image/png;base64,{Convert.ToBase64String(png)}\">";
+        var sb = new StringBuilder();
+        sb.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Vasco run ").Append(E(runId)).Append("</title>\n<style>")
+          .Append("body{font-family:sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}")
+          .Append(".cand{display:flex;gap:1.5em;margin:1em 0;padding:1em;border:1px solid #ddd}.stamp{image-rendering:pixelated;width:305px;height:305px}.plot{width:48%}pre{background:#f6f6f6;padding:1em;overflow:auto}")
+          .Append("</style></head>\n<body>\n");
+        sb.Append("<h1>Vasco run ").Append(E(runId)).Append("</h1>\n");
+        sb.Append("<p>").Append(candidates.Count).Append(" candidate(s): sources on the POSS-I plate with no modern counterpart that pass the selection. Files: ")
+          .Append("<a href=\"../../filter/").Append(E(runId)).Append("/candidates.csv\">candidates.csv</a>, <a href=\"candidates.ecsv\">candidates.ecsv</a> (TOPCAT), ")
+          .Append("<a href=\"candidates.reg\">candidates.reg</a> (DS9), <a href=\"summary.csv\">summary.csv</a>.</p>\n");
+        sb.Append("<h2>Candidates</h2>\n");
+        foreach (var c in candidates)
+        {
+            string V(string k) => c.Cells.TryGetValue(k, out var v) ? v : "";
+            var (ra, dec) = (V("ra"), V("dec"));
+            sb.Append("<div class=\"cand\" id=\"").Append(E(V("tile_id") + "-" + V("number"))).Append("\">");
+            sb.Append(c.StampPng is null ? "<p>(no plate image)</p>" : Img(c.StampPng, $"plate stamp of {V("tile_id")} #{V("number")}", "stamp"));
+            sb.Append("<div><h3>").Append(E(V("tile_id"))).Append(" #").Append(E(V("number"))).Append("</h3><table>");
+            foreach (var k in new[] { "ra", "dec", "mag", "snr_win", "fwhm_image", "elongation", "spread_model", "flags", "plate_id", "plate_epoch", "nearest_modern_arcsec", "nearest_bright_arcsec", "nearest_bright_mag" })
+                sb.Append("<tr><th>").Append(k).Append("</th><td>").Append(E(V(k))).Append("</td></tr>");
+            sb.Append("</table><p>")
+              .Append($"<a href=\"https://simbad.cds.unistra.fr/simbad/sim-coo?Coord={E(ra)}+{E(dec)}&amp;Radius=10&amp;Radius.unit=arcsec\">SIMBAD</a> · ")
+              .Append($"<a href=\"https://aladin.cds.unistra.fr/AladinLite/?target={E(ra)}+{E(dec)}&amp;fov=0.05\">Aladin Lite</a> · ")
+              .Append($"<a href=\"https://ssd.jpl.nasa.gov/tools/sbwobs.html\">JPL small bodies</a> (epoch {E(V("plate_epoch"))})")
+              .Append("</p><p>Stamp: 61x61 plate pixels (1.7\"/px), north up, east left.</p></div></div>\n");
+        }
+        if (candidates.Count == 0) sb.Append("<p>None.</p>\n");
+        sb.Append("<h2>Distributions</h2>\n");
+        foreach (var (name, png) in plots) sb.Append(Img(png, name, "plot"));
+        sb.Append("\n<h2>Summary</h2>\n<pre>").Append(E(summaryMarkdown)).Append("</pre>\n");
+        // Marks the page when every image has decoded (or counts the ones that failed), for headless checks.
+        sb.Append("<script>window.addEventListener('load',function(){var imgs=[].slice.call(document.images);")
+          .Append("document.body.dataset.images=imgs.length;document.body.dataset.broken=imgs.filter(function(i){return !(i.complete&&i.naturalWidth>0)}).length;")
+          .Append("document.body.dataset.loaded='yes';});</script>\n");
+        sb.Append("</body></html>\n");
+        return sb.ToString();
+    }
+
+    /// <summary>A DS9 region file: a 5" circle and a label per candidate (FK5, degrees).</summary>
+    public static string Ds9Regions(IEnumerable<IReadOnlyDictionary<string, string>> candidates)
+    {
+        var sb = new StringBuilder("# Region file format: DS9 version 4.1\n# Vasco candidates\nglobal color=red width=2 font=\"helvetica 10 normal\"\nfk5\n");
+        foreach (var c in candidates)
+            sb.Append($"circle({c["ra"]},{c["dec"]},5\") # text={{{c["tile_id"]} #{c["number"]}}}\n");
+        return sb.ToString();
+    }
+
+    /// <summary>The candidates as ECSV 1.0 (which TOPCAT and astropy read with types and units).</summary>
+    public static string Ecsv(IReadOnlyList<string> columns, IEnumerable<IReadOnlyDictionary<string, string>> candidates)
+    {
+        static (string Type, string? Unit) Meta(string c) => c switch
+        {
+            "tile_id" or "plate_id" => ("string", null),
+            "number" or "flags" or "imaflags_iso" => ("int64", null),
+            "ra" or "dec" => ("float64", "deg"),
+            "nearest_modern_arcsec" or "nearest_bright_arcsec" => ("float64", "arcsec"),
+            "fwhm_image" or "x_image" or "y_image" => ("float64", "pix"),
+            "plate_epoch" => ("float64", "yr"),
+            _ => ("float64", null),
+        };
+        var sb = new StringBuilder("# %ECSV 1.0\n# ---\n# datatype:\n");
+        foreach (var c in columns)
+        {
+            var (type, unit) = Meta(c);
+            sb.Append("# - {name: ").Append(c).Append(", datatype: ").Append(type).Append(unit is null ? "" : ", unit: " + unit).Append("}\n");
+        }
+        sb.Append("# delimiter: ','\n").Append(string.Join(',', columns)).Append('\n');
+        foreach (var c in candidates)
+            sb.Append(string.Join(',', columns.Select(k => Meta(k).Type == "string" ? c[k] : c[k].Length == 0 ? "nan" : c[k]))).Append('\n');
+        return sb.ToString();
+    }
+
+    public static double Number(string s) => double.Parse(s, CultureInfo.InvariantCulture);
+}
