@@ -71,6 +71,9 @@ public static class ErrorCodes
     public const string CatalogColumns = "VASCO6005";
     public const string CatalogValue = "VASCO6006";
 
+    // 11xx: packaging (step 10)
+    public const string ArchiveInvalid = "VASCO1101";
+
     /// <summary>Code, and what it means, for the README's table.</summary>
     public static readonly IReadOnlyList<(string Code, string Meaning)> All =
     [
@@ -113,6 +116,7 @@ public static class ErrorCodes
         (Pass2CatalogInvalid, "the pass-2 catalog lacks columns, has empty PSF measurements, or lost detections against pass 1"),
         (CrossMatchInvalid, "a cross-match input has a position that is not degrees in range, or an input file is missing"),
         (CrossMatchCounts, "the cross-match outputs do not add up to its inputs, or a pair lies beyond the match radius"),
+        (ArchiveInvalid, "a run archive does not match its checksum, lacks a manifest, or holds an unsafe entry name"),
         (ValidatorFailed, "the within5 validator found a match beyond the radius plus tolerance, or a candidate with a modern source within the radius"),
         (CatalogFetchFailed, "a VizieR cone search failed on every mirror after every retry (network, timeouts, server errors, overload)"),
         (CatalogQueryRejected, "VizieR answered a cone search with an error message (quoted): a wrong table or column name, or a malformed query"),

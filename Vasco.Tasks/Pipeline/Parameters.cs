@@ -105,6 +105,7 @@ public static class ParameterCatalog
         new("HaloSlope", ParameterType.Number, "0.09", "halo rule: rejected when the nearest bright star has m < -HaloSlope*d + HaloIntercept (d in arcsec)", Min: 0),
         new("HaloIntercept", ParameterType.Number, "15.3", "halo rule intercept, magnitude"),
         new("BrightStarSearchArcmin", ParameterType.Number, "90", "how far to look for the nearest bright star", Min: 0, MinExclusive: true),
+        new("PackageIncludeFits", ParameterType.Boolean, "false", "put the run's FITS images and catalogs in the step-10 archive too"),
         new("FailFast", ParameterType.Boolean, "false", "stop at the first failed tile"),
         new("MaxParallel", ParameterType.Integer, "0", "tiles processed at once (0: one per processor)", Min: 0, Max: 1024),
     ];
