@@ -63,7 +63,7 @@ public sealed class VascoSummarize : VascoTask
         LogHigh($"Vasco: the report of run {RunId} is {new Uri(report[0]).AbsoluteUri}");
     }
 
-    /// <summary>report.html (with a plate stamp per candidate), candidates.reg (DS9) and candidates.ecsv (TOPCAT).</summary>
+    /// <summary>report.html (with a plate stamp per candidate), candidates.reg (DS9), candidates.vot (TOPCAT) and candidates.ecsv (astropy).</summary>
     string[] WriteReport(IReadOnlyList<StepDeclaration> steps, IReadOnlyList<string> candidateRows, string summaryMarkdown)
     {
         var header = candidateRows.Count > 0 ? candidateRows[0].Split(',') : Vasco.Filtering.Candidates.Columns;
@@ -87,9 +87,11 @@ public sealed class VascoSummarize : VascoTask
         var html = Path.Combine(SummariesDir, "report.html");
         var reg = Path.Combine(SummariesDir, "candidates.reg");
         var ecsv = Path.Combine(SummariesDir, "candidates.ecsv");
+        var vot = Path.Combine(SummariesDir, "candidates.vot");
+        AtomicFile.WriteAllText(vot, Report.VoTable(RunId, header, cells));
         AtomicFile.WriteAllText(reg, Report.Ds9Regions(cells));
         AtomicFile.WriteAllText(ecsv, Report.Ecsv(header, cells));
         AtomicFile.WriteAllText(html, Report.Html(RunId, summaryMarkdown, plots, candidates));
-        return [html, reg, ecsv];
+        return [html, reg, ecsv, vot];
     }
 }

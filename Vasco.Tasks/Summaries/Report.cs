@@ -63,8 +63,8 @@ public static class Report
           .Append("</style></head>\n<body>\n");
         sb.Append("<h1>Vasco run ").Append(E(runId)).Append("</h1>\n");
         sb.Append("<p>").Append(candidates.Count).Append(" candidate(s): sources on the POSS-I plate with no modern counterpart that pass the selection. Files: ")
-          .Append("<a href=\"../../filter/").Append(E(runId)).Append("/candidates.csv\">candidates.csv</a>, <a href=\"candidates.ecsv\">candidates.ecsv</a> (TOPCAT), ")
-          .Append("<a href=\"candidates.reg\">candidates.reg</a> (DS9), <a href=\"summary.csv\">summary.csv</a>.</p>\n");
+          .Append("<a href=\"../../filter/").Append(E(runId)).Append("/candidates.csv\">candidates.csv</a>, <a href=\"candidates.ecsv\">candidates.ecsv</a> (astropy), ")
+          .Append("<a href=\"candidates.vot\">candidates.vot</a> (VOTable), <a href=\"candidates.reg\">candidates.reg</a> (DS9), <a href=\"summary.csv\">summary.csv</a>.</p>\n");
         sb.Append("<h2>Candidates</h2>\n");
         foreach (var c in candidates)
         {
@@ -102,10 +102,7 @@ public static class Report
         return sb.ToString();
     }
 
-    /// <summary>The candidates as ECSV 1.0 (which TOPCAT and astropy read with types and units).</summary>
-    public static string Ecsv(IReadOnlyList<string> columns, IEnumerable<IReadOnlyDictionary<string, string>> candidates)
-    {
-        static (string Type, string? Unit) Meta(string c) => c switch
+    static (string Type, string? Unit) Meta(string c) => c switch
         {
             "tile_id" or "plate_id" => ("string", null),
             "number" or "flags" or "imaflags_iso" => ("int64", null),
@@ -115,6 +112,10 @@ public static class Report
             "plate_epoch" => ("float64", "yr"),
             _ => ("float64", null),
         };
+
+    /// <summary>The candidates as ECSV 1.0 (astropy reads it with types and units).</summary>
+    public static string Ecsv(IReadOnlyList<string> columns, IEnumerable<IReadOnlyDictionary<string, string>> candidates)
+    {
         var sb = new StringBuilder("# %ECSV 1.0\n# ---\n# datatype:\n");
         foreach (var c in columns)
         {
@@ -124,6 +125,27 @@ public static class Report
         sb.Append("# delimiter: ','\n").Append(string.Join(',', columns)).Append('\n');
         foreach (var c in candidates)
             sb.Append(string.Join(',', columns.Select(k => Meta(k).Type == "string" ? c[k] : c[k].Length == 0 ? "nan" : c[k]))).Append('\n');
+        return sb.ToString();
+    }
+
+    /// <summary>The candidates as a VOTable 1.4 (TOPCAT, STILTS and Aladin read it), positions tagged with their UCDs.</summary>
+    public static string VoTable(string runId, IReadOnlyList<string> columns, IEnumerable<IReadOnlyDictionary<string, string>> candidates)
+    {
+        static string X(string s) => System.Security.SecurityElement.Escape(s);
+        var sb = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<VOTABLE version=\"1.4\" xmlns=\"http://www.ivoa.net/xml/VOTable/v1.3\">\n");
+        sb.Append($" <RESOURCE name=\"vasco\">\n  <TABLE name=\"candidates_{X(runId)}\">\n");
+        sb.Append("   <DESCRIPTION>Vasco vanishing-source candidates: positions at the plate epoch (J2000)</DESCRIPTION>\n");
+        foreach (var c in columns)
+        {
+            var (type, unit) = Meta(c);
+            var votype = type switch { "string" => "char\" arraysize=\"*", "int64" => "long", _ => "double" };
+            var ucd = c switch { "ra" => " ucd=\"pos.eq.ra;meta.main\"", "dec" => " ucd=\"pos.eq.dec;meta.main\"", _ => "" };
+            sb.Append($"   <FIELD name=\"{X(c)}\" datatype=\"{votype}\"{(unit is null ? "" : $" unit=\"{unit}\"")}{ucd}/>\n");
+        }
+        sb.Append("   <DATA><TABLEDATA>\n");
+        foreach (var row in candidates)
+            sb.Append("    <TR>").Append(string.Concat(columns.Select(c => $"<TD>{X(row[c])}</TD>"))).Append("</TR>\n");
+        sb.Append("   </TABLEDATA></DATA>\n  </TABLE>\n </RESOURCE>\n</VOTABLE>\n");
         return sb.ToString();
     }
 

@@ -52,6 +52,12 @@ public class SummaryTests
         var ecsv = File.ReadAllLines(Path.Combine(dir, "candidates.ecsv"));
         Assert.That(ecsv[0], Is.EqualTo("# %ECSV 1.0"));
         Assert.That(ecsv.Count(l => !l.StartsWith('#')), Is.EqualTo(2), "a header line and the candidate");
+        // STILTS (TOPCAT's table library) reads the VOTable with its types and units.
+        var stilts = Vasco.Tools.ProcessRunner.Run("stilts", ["tpipe", $"in={Path.Combine(dir, "candidates.vot")}", "ifmt=votable", "omode=meta"], dir, TimeSpan.FromMinutes(2));
+        Assert.That(stilts.ExitCode, Is.EqualTo(0), stilts.StdErr);
+        Assert.That(stilts.StdOut, Does.Match(@"Rows:\s+1\b"));
+        var ra = Vasco.Tools.ProcessRunner.Run("stilts", ["tpipe", $"in={Path.Combine(dir, "candidates.vot")}", "ifmt=votable", "cmd=keepcols 'tile_id number ra'", "ofmt=csv"], dir, TimeSpan.FromMinutes(2));
+        Assert.That(ra.StdOut, Does.Contain("M67,344,132.8204312564246"));
 
         // The dashboard's schema is stable, and runs accumulate without duplicates.
         var dashboard = run.Path("dashboard", "anomalies_minimal.csv");
