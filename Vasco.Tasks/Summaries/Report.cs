@@ -86,7 +86,8 @@ public static class Report
         foreach (var (name, png) in plots) sb.Append(Img(png, name, "plot"));
         sb.Append("\n<h2>Summary</h2>\n<pre>").Append(E(summaryMarkdown)).Append("</pre>\n");
         // Marks the page when every image has decoded (or counts the ones that failed), for headless checks.
-        sb.Append("<script>window.addEventListener('load',function(){var imgs=[].slice.call(document.images);")
+        sb.Append("<script>var vascoErrors=0;window.addEventListener('error',function(){vascoErrors++;},true);")
+          .Append("window.addEventListener('load',function(){var imgs=[].slice.call(document.images);document.body.dataset.errors=vascoErrors;")
           .Append("document.body.dataset.images=imgs.length;document.body.dataset.broken=imgs.filter(function(i){return !(i.complete&&i.naturalWidth>0)}).length;")
           .Append("document.body.dataset.loaded='yes';});</script>\n");
         sb.Append("</body></html>\n");

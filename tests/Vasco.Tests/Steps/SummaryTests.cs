@@ -42,6 +42,7 @@ public class SummaryTests
         var dom = Chromium(run, "--dump-dom", new Uri(report).AbsoluteUri);
         Assert.That(dom, Does.Contain("data-loaded=\"yes\""));
         Assert.That(dom, Does.Contain("data-broken=\"0\""));
+        Assert.That(dom, Does.Contain("data-errors=\"0\""), "no script or resource error while loading");
         Assert.That(dom, Does.Contain("data-images=\"4\""), "one stamp and three plots");
         Assert.That(dom, Does.Contain("class=\"stamp\"").And.Contain("M67 #344"));
         var screenshot = run.Path("report.png");
