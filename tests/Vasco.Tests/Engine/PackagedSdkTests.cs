@@ -44,6 +44,27 @@ public class PackagedSdkTests
             var again = DotNet.Run(["build", "field.vascoproj", "-t:VascoTiling", "-nologo", "-tl:off", $"-bl:{binlog2}"], run, binlog2, env);
             Assert.That(again.ExitCode, Is.EqualTo(0));
             Assert.That(again.Ran("VascoWriteTiles"), Is.False);
+
+            // The whole pipeline from the package: the tools, the in-process tasks, and Skia's native library for the plots.
+            var input = Repo.Path("runs", "m67", "input");
+            var m67 = Path.Combine(root, "m67");
+            Directory.CreateDirectory(m67);
+            File.Copy(Path.Combine(run, "NuGet.config"), Path.Combine(m67, "NuGet.config"));
+            File.WriteAllText(Path.Combine(m67, "m67.vascoproj"), $"""
+                <Project Sdk="Vasco.Sdk/{version}">
+                  <PropertyGroup><TilingMode>single</TilingMode><TileSizeArcmin>30</TileSizeArcmin><ImageSource>local</ImageSource><LocalImageDir>{input}</LocalImageDir></PropertyGroup>
+                  <ItemGroup>
+                    <VascoTarget Include="M67" Ra="132.834" Dec="11.812" />
+                    <VascoBrightStars Include="{input}/tycho2_M67_r1deg.csv" />
+                    <VascoCatalog Include="gaia" File="{input}/gaia-dr3_M67_r22arcmin.csv" />
+                  </ItemGroup>
+                </Project>
+                """);
+            var binlog3 = Path.Combine(root, "m67.binlog");
+            var whole = DotNet.Run(["build", "m67.vascoproj", "-nologo", "-tl:off", $"-bl:{binlog3}"], m67, binlog3, env);
+            Assert.That(whole.ExitCode, Is.EqualTo(0), whole.Output);
+            Assert.That(File.ReadAllLines(Path.Combine(m67, "data", "filter", "m67", "candidates.csv")), Has.Length.EqualTo(2), "the header and the M67 candidate");
+            Assert.That(new FileInfo(Path.Combine(m67, "data", "summaries", "m67", "hist_fwhm_image.png")).Length, Is.GreaterThan(1000));
         }
         finally
         {
