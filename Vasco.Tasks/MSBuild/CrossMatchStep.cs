@@ -61,11 +61,10 @@ public sealed class VascoCrossMatch : TileStepTask
     }
 
     /// <summary>The plate epoch step 2 read from the plate header.</summary>
-    internal static double PlateEpochOf(string preprocessManifest)
-    {
-        var m = Manifest.Read(preprocessManifest);
-        return m.Fields.TryGetValue("plate_epoch", out var v) && v is JsonElement { ValueKind: JsonValueKind.Number } e
+    internal static double PlateEpochOf(string preprocessManifest) => PlateEpochOf(Manifest.Read(preprocessManifest), preprocessManifest);
+
+    internal static double PlateEpochOf(Manifest m, string preprocessManifest) =>
+        m.Fields.TryGetValue("plate_epoch", out var v) && v is JsonElement { ValueKind: JsonValueKind.Number } e
             ? e.GetDouble()
             : throw new VascoException(ErrorCodes.CrossMatchInvalid, $"{preprocessManifest} records no plate epoch.", "rebuild step 2 for this tile.", preprocessManifest);
-    }
 }

@@ -54,8 +54,9 @@ public sealed class VascoFilter : TileStepTask
         var id = t.Tile.TileId;
         var xdir = t.UpstreamDirs["CrossMatch"];
         var (local, xmatch, cdss) = (Path.Combine(xdir, id + "_local.csv"), Path.Combine(xdir, id + "_xmatch.csv"), Path.Combine(xdir, id + "_cdss.csv"));
-        var preprocess = Manifest.Read(Path.Combine(t.UpstreamDirs["Preprocess"], id + TileRecords.ManifestSuffix));
-        var epoch = VascoCrossMatch.PlateEpochOf(Path.Combine(t.UpstreamDirs["Preprocess"], id + TileRecords.ManifestSuffix));
+        var preprocessPath = Path.Combine(t.UpstreamDirs["Preprocess"], id + TileRecords.ManifestSuffix);
+        var preprocess = Manifest.Read(preprocessPath);
+        var epoch = VascoCrossMatch.PlateEpochOf(preprocess, preprocessPath);
         var plateId = preprocess.Fields.TryGetValue("plate_id", out var pid) && pid is JsonElement { ValueKind: JsonValueKind.String } s ? s.GetString()! : "";
 
         var unmatched = PlateSources.ReadCsv(local);

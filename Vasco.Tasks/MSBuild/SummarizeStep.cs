@@ -43,9 +43,10 @@ public sealed class VascoSummarize : VascoTask
         AtomicFile.WriteAllText(binsPath, bins.ToString());
         var candidateRows = File.Exists(CandidatesFile) ? File.ReadAllLines(CandidatesFile).Where(l => l.Length > 0).ToList() : [];
         var md = Path.Combine(SummariesDir, "summary.md");
-        AtomicFile.WriteAllText(md, RunSummary.Markdown(RunId, figures, histograms, candidateRows));
+        var markdown = RunSummary.Markdown(RunId, figures, histograms, candidateRows);
+        AtomicFile.WriteAllText(md, markdown);
         var dashboardRows = File.Exists(CandidatesFile) ? Dashboard.Update(DashboardFile, RunId, CandidatesFile) : 0;
-        var report = WriteReport(steps, candidateRows, File.ReadAllText(md));
+        var report = WriteReport(steps, candidateRows, markdown);
 
         foreach (var path in new[] { md, csv, binsPath, DashboardFile }.Concat(report).Where(File.Exists)) manifest.Outputs.Add(FileRecord.Of(path, RunDir));
         if (File.Exists(CandidatesFile)) manifest.Inputs.Add(FileRecord.Of(CandidatesFile, RunDir));
