@@ -20,8 +20,9 @@ public sealed record InjectionResult(int Injected, int Removed, double ZeroPoint
 /// pipeline on the same plate) are added to the plate's pixels at known positions and magnitudes, and real
 /// detected stars are taken out of the reference catalog; both are "vanished" in the truth file. Magnitudes
 /// are on the reference catalog's scale through a zero point fitted to the base run's matched stars
-/// (ref_mag - MAG_AUTO, median over 15 &lt; ref_mag &lt; 19, FLAGS 0); the photographic response is not
-/// modelled, so an injected source is a linear addition to the scanned density.
+/// (ref_mag - MAG_AUTO, median over 15 &lt; ref_mag &lt; 19, FLAGS 0). Light is added through a saturating
+/// photographic response (<see cref="PhotographicResponse"/>), so faint sources add linearly and bright ones
+/// flatten towards the plate's saturation as real stars do.
 /// Injected sources avoid masked pixels, 40 px of the edges and 8" of any detected source, so the figure is
 /// the recall of isolated sources.
 /// </summary>
@@ -34,7 +35,7 @@ public static class PlateInjector
         var plate = FitsFile.Read(platePath).Primary;
         var (w, h) = (plate.Axes[0], plate.Axes[1]);
         var pixels = plate.ReadDoubles();
-        var saturation = pixels.Max();
+        var response = PhotographicResponse.Of(pixels);
         var flags = FitsFile.Read(maskPath).Primary.ReadDoubles();
         var wcs = TanWcsOf(maskPath);
 
@@ -68,7 +69,7 @@ public static class PlateInjector
             var mag = random.Uniform(o.MagMin, o.MagMax);
             var flux = Math.Pow(10, -0.4 * (mag - zeroPoint));
             foreach (var (px, py, fraction) in psf.Stamp(x, y, w, h))
-                pixels[(py - 1) * w + (px - 1)] += flux * fraction;
+                pixels[(py - 1) * w + (px - 1)] = response.Add(pixels[(py - 1) * w + (px - 1)], flux * fraction);
             placed.Add((x, y));
             var (ra, dec) = wcs.PixelToSky(x, y);
             truth.Add(new SyntheticSource($"i{i}", SourceKind.Vanished, ra, dec, x, y, Math.Round(mag, 3), 0, 0, false, "injected"));
@@ -91,8 +92,7 @@ public static class PlateInjector
         var writer = new FitsWriter();
         var header = plate.Header.Clone();
         header.AddHistory($"Vasco injection: {o.Count} PSF-shaped sources added (seed {o.Seed}, zero point {zeroPoint.ToString("0.000", CultureInfo.InvariantCulture)}); truth in {Path.GetFileName(outTruth)}.");
-        // The scan saturates: no injected pixel goes above the plate's own brightest value.
-        writer.AddImage(pixels.Select(v => Math.Min(Math.Round(v), saturation)).ToArray(), plate.Axes, plate.Bitpix, plate.BScale, plate.BZero, header);
+        writer.AddImage(pixels.Select(v => Math.Round(v)).ToArray(), plate.Axes, plate.Bitpix, plate.BScale, plate.BZero, header);
         writer.WriteTo(outPlate);
         TruthCsv.Write(outTruth, truth);
         return new InjectionResult(o.Count, removable.Count, Math.Round(zeroPoint, 4), calibration.Count);
@@ -143,4 +143,28 @@ public static class PlateInjector
                 text.Append(csv.Parser.RawRecord);
         AtomicFile.WriteAllText(outPath, text.ToString());
     }
+}
+
+/// <summary>
+/// A plate's scanned value against exposure: V = S + (Vmax - S) (1 - exp(-E)) above the sky S (the median),
+/// linear below it, with Vmax the plate's brightest value. Adding light in E and converting back keeps faint
+/// sources linear and makes bright ones saturate smoothly, keeping the grain noise under them.
+/// </summary>
+public sealed record PhotographicResponse(double Sky, double Saturation)
+{
+    public static PhotographicResponse Of(double[] pixels)
+    {
+        var sorted = pixels.Where(double.IsFinite).Order().ToArray();
+        return new PhotographicResponse(sorted[sorted.Length / 2], sorted[^1]);
+    }
+
+    double Range => Saturation - Sky;
+
+    double Exposure(double value) =>
+        value <= Sky ? (value - Sky) / Range : -Math.Log(Math.Max(1e-9, 1 - Math.Min(value - Sky, Range * (1 - 1e-9)) / Range));
+
+    double Value(double exposure) => exposure <= 0 ? Sky + Range * exposure : Sky + Range * (1 - Math.Exp(-exposure));
+
+    /// <summary>The value of a pixel after <paramref name="light"/> (in plate units near the sky) falls on it.</summary>
+    public double Add(double value, double light) => Value(Exposure(value) + light / Range);
 }

@@ -114,11 +114,12 @@ public sealed record TileRecovery(string TileId, string Kind, double PlateLimitM
         var bins = sources.GroupBy(s => Math.Floor(s.Mag / width)).Where(g => g.Count() >= 5)
             .Select(g => (Mag: (g.Key + 0.5) * width, Fraction: g.Count(s => s.Detected) / (double)g.Count()))
             .OrderBy(b => b.Mag).ToList();
-        // The first bin, going faint, where fewer than half are found; interpolate from the bin before it.
-        for (var i = 1; i < bins.Count; i++)
-            if (bins[i].Fraction < 0.5 && bins[i - 1].Fraction >= 0.5)
+        // Going bright from the faint end: the first bin where at least half are found, interpolated with the
+        // fainter bin after it (saturated bright stars that merge or are missed do not count as the limit).
+        for (var i = bins.Count - 2; i >= 0; i--)
+            if (bins[i].Fraction >= 0.5 && bins[i + 1].Fraction < 0.5)
             {
-                var (a, b) = (bins[i - 1], bins[i]);
+                var (a, b) = (bins[i], bins[i + 1]);
                 return Math.Round(a.Mag + (a.Fraction - 0.5) / (a.Fraction - b.Fraction) * (b.Mag - a.Mag), 3);
             }
         return bins.Count > 0 && bins[^1].Fraction >= 0.5 ? bins[^1].Mag : double.NaN;
