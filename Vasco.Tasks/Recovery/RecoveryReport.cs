@@ -111,8 +111,9 @@ public sealed class RecoveryReport(IReadOnlyList<TileRecovery> tiles, RecoveryGo
         {
             var bins = Bins(kind).Where(b => b.Injected > 0).ToList();
             var x = bins.Select(b => (b.Low + b.High) / 2).ToArray();
+            var summary = Summary(kind);
             var recovered = plot.Add.Scatter(x, bins.Select(b => (double)b.Recovered / b.Injected).ToArray());
-            recovered.LegendText = $"{kind}: candidates (recovered)";
+            recovered.LegendText = $"{kind}: recovered as candidates ({summary.Tiles} tile(s), {summary.FalseCandidates} false candidate(s), at most {summary.MaxFalsePerTile} per tile)";
             var detected = plot.Add.Scatter(x, bins.Select(b => (double)b.Detected / b.Injected).ToArray());
             detected.LegendText = $"{kind}: detected in pass 2";
             detected.LinePattern = ScottPlot.LinePattern.Dashed;
@@ -121,8 +122,7 @@ public sealed class RecoveryReport(IReadOnlyList<TileRecovery> tiles, RecoveryGo
         goalLine.LinePattern = ScottPlot.LinePattern.Dotted;
         var limitLine = plot.Add.VerticalLine(-Goal.BrighterThanLimitBy);
         limitLine.LinePattern = ScottPlot.LinePattern.Dotted;
-        var falses = string.Join(", ", Kinds.Select(k => $"{k}: {Summary(k).FalseCandidates} false in {Summary(k).Tiles} tile(s), at most {Summary(k).MaxFalsePerTile} per tile"));
-        plot.Title($"Injected vanished sources recovered ({falses})", size: 12);
+        plot.Title($"Injected vanished sources: goal {Percent(Goal.MinCompleteness)} at least {Goal.BrighterThanLimitBy} mag above the plate limit", size: 13);
         plot.XLabel("magnitude - tile's plate limit (mag)");
         plot.YLabel("fraction");
         plot.Axes.SetLimits(BinLow, BinHigh, 0, 1.05);
