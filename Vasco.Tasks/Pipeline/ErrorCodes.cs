@@ -29,6 +29,8 @@ public static class ErrorCodes
     public const string NoTargets = "VASCO0206";
     public const string TargetNameInvalid = "VASCO0207";
     public const string FieldSizeInvalid = "VASCO0208";
+    public const string SurveyTakesNoTargets = "VASCO0209";
+    public const string RandomTilesDoNotFit = "VASCO0210";
 
     // 03xx: external tools
     public const string ToolMissing = "VASCO0301";
