@@ -27,6 +27,8 @@ public class SurveyRunTests
         Assert.That(manifest.Fields["tiling_mode"]!.ToString(), Is.EqualTo("random"));
         Assert.That(manifest.Fields["tiles_count"]!.ToString(), Is.EqualTo("5"));
         Assert.That(manifest.Parameters["RandomSeed"], Is.EqualTo("11"));
+        Assert.That(manifest.Fields["band"]!.ToString(), Is.EqualTo("Dec -30 to 90"));
+        Assert.That(build.Output, Does.Contain("VascoTiling: band Dec -30 to 90 -> 5 tile(s)"));
     }
 
     [Test]
