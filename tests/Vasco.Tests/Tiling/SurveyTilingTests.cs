@@ -10,11 +10,13 @@ public class SurveyTilingTests
 {
     // ---- footprint ----
 
-    // POSS-I at 60'; the whole sphere with coarse tiles (both poles); a band across the
+    // POSS-I at 60'; the whole sphere with coarse tiles (both poles; the largest tile and
+    // overlap allowed); a band across the
     // equator and RA 0; a polar band with overlap; a band ending just short of the north
     // pole and one holding the south pole.
     [TestCase(-30, 90, 0, 360, 60, 0)]
     [TestCase(-90, 90, 0, 360, 600, 0)]
+    [TestCase(-90, 90, 0, 360, 1200, 590)]
     [TestCase(-5, 5, 350, 10, 30, 0)]
     [TestCase(80, 90, 0, 360, 45, 3)]
     [TestCase(60, 89.8, 0, 360, 60, 0)]
