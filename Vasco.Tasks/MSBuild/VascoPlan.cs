@@ -55,10 +55,8 @@ public sealed class VascoPlan : VascoTask
             targets.Add(Vasco.Tiling.Targets.Parse(t.ItemSpec, t.GetMetadata("Ra"), t.GetMetadata("Dec"), t.GetMetadata("SizeArcmin"), tileSize, "run file"));
         foreach (var list in TargetLists)
             targets.AddRange(Vasco.Tiling.Targets.ReadCsv(list.GetMetadata("FullPath"), tileSize));
-        Vasco.Tiling.Targets.CheckUnique(targets);
         Lap("targets");
-        var mode = parameters["TilingMode"] == "single" ? TilingMode.Single : TilingMode.Hex30;
-        var tiles = Tiler.Tile(targets, mode, tileSize, parameters.Number("TileOverlapArcmin"));
+        var tiles = Tiler.Plan(Tiler.ParseMode(parameters["TilingMode"]), targets, parameters);
 
         Lap("tiling");
         var selected = SelectTiles(tiles);

@@ -23,7 +23,10 @@ public sealed class VascoWriteTiles : VascoTask
         var parameters = Items.ToParameters(Parameters);
         var tiles = Tiles.Select(Items.ToTile).ToList();
         ValidateTiles(tiles);
-        var targetCount = tiles.Select(t => t.Target).Distinct(StringComparer.Ordinal).Count();
+        // A survey run (footprint, random) has a band instead of targets.
+        var survey = Tiler.ParseMode(parameters["TilingMode"]) is TilingMode.Footprint or TilingMode.Random;
+        var targetCount = survey ? 0 : tiles.Select(t => t.Target).Distinct(StringComparer.Ordinal).Count();
+        var source = survey ? $"band {SkyBand.From(parameters)}" : $"{targetCount} target(s)";
         Directory.CreateDirectory(step.OutputDir);
         var csvPath = Path.Combine(step.OutputDir, "tiles.csv");
         TilesCsv.Write(csvPath, tiles);
@@ -46,14 +49,15 @@ public sealed class VascoWriteTiles : VascoTask
         manifest.Fields["tile_size"] = $"{Tile.Format(parameters.Number("TileSizeArcmin"))}x{Tile.Format(parameters.Number("TileSizeArcmin"))} arcmin";
         manifest.Fields["tiling_mode"] = parameters["TilingMode"];
         manifest.Fields["tiles_count"] = tiles.Count;
+        if (survey) manifest.Fields["band"] = SkyBand.From(parameters).ToString();
         manifest.FinishedUtc = DateTimeOffset.UtcNow;
         manifest.ElapsedSeconds = Math.Round((manifest.FinishedUtc - started).TotalSeconds, 4);
         manifest.Write(Path.Combine(step.OutputDir, StepManifests.FileName));
 
         Directory.CreateDirectory(step.LogDir);
         File.AppendAllText(Path.Combine(step.LogDir, RunId + ".log"),
-            $"{DateTimeOffset.UtcNow:O} tiling: {targetCount} target(s) -> {tiles.Count} tile(s), mode {parameters["TilingMode"]}, size {Tile.Format(parameters.Number("TileSizeArcmin"))}'\n");
-        LogHigh($"VascoTiling: {targetCount} target(s) -> {tiles.Count} tile(s) in {RunPaths.Relative(RunDir, csvPath)}");
+            $"{DateTimeOffset.UtcNow:O} tiling: {source} -> {tiles.Count} tile(s), mode {parameters["TilingMode"]}, size {Tile.Format(parameters.Number("TileSizeArcmin"))}'\n");
+        LogHigh($"VascoTiling: {source} -> {tiles.Count} tile(s) in {RunPaths.Relative(RunDir, csvPath)}");
     }
 
     /// <summary>The seed's validations: non-empty, RA/Dec in range, unique ids.</summary>

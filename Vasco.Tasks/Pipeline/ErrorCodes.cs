@@ -29,6 +29,8 @@ public static class ErrorCodes
     public const string NoTargets = "VASCO0206";
     public const string TargetNameInvalid = "VASCO0207";
     public const string FieldSizeInvalid = "VASCO0208";
+    public const string SurveyTakesNoTargets = "VASCO0209";
+    public const string RandomTilesDoNotFit = "VASCO0210";
 
     // 03xx: external tools
     public const string ToolMissing = "VASCO0301";
@@ -97,9 +99,11 @@ public static class ErrorCodes
         (RaInvalid, "a target's RA is not a number of degrees in [0, 360) or hh:mm:ss"),
         (DecInvalid, "a target's Dec is not a number of degrees in [-90, 90] or dd:mm:ss"),
         (DuplicateTarget, "two targets (or their tile ids) have the same name"),
-        (NoTargets, "the run has no VascoTarget or VascoTargetList"),
+        (NoTargets, "the run (`TilingMode` hex30 or single) has no VascoTarget or VascoTargetList"),
         (TargetNameInvalid, "a target name is empty or has nothing usable for a tile id"),
         (FieldSizeInvalid, "a target's field size is not a positive number of arcmin"),
+        (SurveyTakesNoTargets, "a survey run (`TilingMode=footprint` or `random`) also names targets"),
+        (RandomTilesDoNotFit, "`TilingMode=random`: the band cannot hold `RandomTileCount` non-overlapping tiles"),
         (ToolMissing, "an external tool (source-extractor, psfex, stilts, java) is missing and cannot be installed here"),
         (ToolInstallFailed, "installing an external tool with apt-get failed"),
         (ToolVersionUnreadable, "an external tool is present but its version cannot be read"),

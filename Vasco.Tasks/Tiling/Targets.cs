@@ -50,7 +50,7 @@ public static class Targets
     {
         if (targets.Count == 0)
             throw new VascoException(ErrorCodes.NoTargets, "The run has no targets.",
-                "add <VascoTarget Include=\"NAME\" Ra=\"...\" Dec=\"...\" /> or <VascoTargetList Include=\"targets.csv\" /> to the run file.");
+                "add <VascoTarget Include=\"NAME\" Ra=\"...\" Dec=\"...\" /> or <VascoTargetList Include=\"targets.csv\" /> to the run file, or set TilingMode to footprint or random to tile a survey band instead.");
         var seen = new Dictionary<string, Target>(StringComparer.OrdinalIgnoreCase);
         foreach (var t in targets)
         {

@@ -10,6 +10,10 @@ public enum TilingMode
     Single,
     /// <summary>The reference's hex tessellation: rows of tiles, odd rows shifted by half a tile.</summary>
     Hex30,
+    /// <summary>Survey: hex rings of constant Dec covering the Footprint* band (no targets).</summary>
+    Footprint,
+    /// <summary>Survey: RandomTileCount non-overlapping tiles drawn uniformly over the band (no targets).</summary>
+    Random,
 }
 
 /// <summary>
@@ -26,17 +30,42 @@ public static class Tiler
     /// <summary>Largest field side accepted: beyond this a single tangent plane distorts too much; survey tiling is another mode.</summary>
     public const double MaxFieldArcmin = 1200;
 
+    public static TilingMode ParseMode(string name) => name switch
+    {
+        "single" => TilingMode.Single,
+        "footprint" => TilingMode.Footprint,
+        "random" => TilingMode.Random,
+        _ => TilingMode.Hex30,
+    };
+
+    /// <summary>
+    /// The tiles of a run: its targets' fields (single, hex30), or the survey band
+    /// (footprint, random), which is the field itself, so targets are an error there.
+    /// </summary>
+    public static IReadOnlyList<Tile> Plan(TilingMode mode, IReadOnlyList<Target> targets, ParameterSet parameters)
+    {
+        var tileSize = parameters.Number("TileSizeArcmin");
+        var overlap = parameters.Number("TileOverlapArcmin");
+        if (mode is TilingMode.Single or TilingMode.Hex30)
+        {
+            Targets.CheckUnique(targets);
+            return Tile(targets, mode, tileSize, overlap);
+        }
+        var name = parameters["TilingMode"];
+        if (targets.Count > 0)
+            throw new VascoException(ErrorCodes.SurveyTakesNoTargets,
+                $"TilingMode={name} tiles the survey band, but the run also names {targets.Count} target(s) ({string.Join(", ", targets.Take(3).Select(t => TileIds.Printable(t.Name)))}{(targets.Count > 3 ? ", ..." : "")}).",
+                "remove the VascoTarget and VascoTargetList items (the Footprint* parameters give the band), or set TilingMode to hex30 or single to tile the targets.");
+        CheckSizes(tileSize, overlap);
+        var band = SkyBand.From(parameters);
+        return mode == TilingMode.Footprint
+            ? FootprintTiler.Tile(band, tileSize, overlap)
+            : RandomTiler.Tile(band, tileSize, parameters.Integer("RandomTileCount"), parameters.Integer("RandomSeed"));
+    }
+
     public static IReadOnlyList<Tile> Tile(IReadOnlyList<Target> targets, TilingMode mode, double tileSizeArcmin, double overlapArcmin = 0)
     {
-        if (!(tileSizeArcmin > 0) || tileSizeArcmin > MaxFieldArcmin)
-            throw new VascoException(ErrorCodes.ParameterInvalid,
-                $"TileSizeArcmin={tileSizeArcmin} is not a tile size in (0, {MaxFieldArcmin}] arcmin.",
-                "set TileSizeArcmin to the side of the square tile in arcmin (the default is 60).");
-        if (!(overlapArcmin >= 0) || overlapArcmin >= tileSizeArcmin * 0.5)
-            throw new VascoException(ErrorCodes.ParameterInvalid,
-                $"TileOverlapArcmin={overlapArcmin} is not in [0, TileSizeArcmin/2).",
-                "set TileOverlapArcmin to a small non-negative overlap in arcmin (the default is 0).");
-
+        CheckSizes(tileSizeArcmin, overlapArcmin);
         var tiles = new List<Tile>();
         var ids = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var target in targets)
@@ -57,6 +86,18 @@ public static class Tiler
             }
         }
         return tiles;
+    }
+
+    static void CheckSizes(double tileSizeArcmin, double overlapArcmin)
+    {
+        if (!(tileSizeArcmin > 0) || tileSizeArcmin > MaxFieldArcmin)
+            throw new VascoException(ErrorCodes.ParameterInvalid,
+                $"TileSizeArcmin={tileSizeArcmin} is not a tile size in (0, {MaxFieldArcmin}] arcmin.",
+                "set TileSizeArcmin to the side of the square tile in arcmin (the default is 60).");
+        if (!(overlapArcmin >= 0) || overlapArcmin >= tileSizeArcmin * 0.5)
+            throw new VascoException(ErrorCodes.ParameterInvalid,
+                $"TileOverlapArcmin={overlapArcmin} is not in [0, TileSizeArcmin/2).",
+                "set TileOverlapArcmin to a small non-negative overlap in arcmin (the default is 0).");
     }
 
     static Tile MakeTile(string id, string target, double ra, double dec, double sizeArcmin, int row, int col)
