@@ -115,6 +115,7 @@ public sealed class VascoDownload : TileStepTask
         t.Fields["date_obs"] = header.GetString("DATE-OBS");
         t.Fields["plate_epoch"] = Math.Round(sky.PlateEpoch, 6);
         t.Fields["synthetic_seed"] = _synthetic!.Seed;
+        t.Fields["synthetic_generator_version"] = SyntheticPlate.Version;
         foreach (var kind in new[] { SourceKind.Star, SourceKind.Faint, SourceKind.Vanished, SourceKind.Mover, SourceKind.Defect })
             t.Counts[$"synthetic_{kind}"] = sky.Sources.Count(s => s.Kind == kind);
         t.Counts["fits"] = 1;

@@ -12,6 +12,9 @@ namespace Vasco.Synthetic;
 /// </summary>
 public static class SyntheticPlate
 {
+    /// <summary>Changes whenever the same seed would draw a different plate (recorded in step 1's manifest and the header).</summary>
+    public const int Version = 1;
+
     // Photographic response: value = Fog + Range * (1 - exp(-exposure)); sky exposure 0.145 gives 3,770.
     const double Fog = 2300, Range = 10900, SkyExposure = 0.145, SkyNoise = 150;
     const double Beta = 3, CentreFwhm = 2.4, CornerFwhmGrowth = 0.6, CornerStretch = 0.12;
@@ -163,6 +166,7 @@ public static class SyntheticPlate
         header.Set("EXPOSURE", 50.0, "minutes");
         header.Set("VSYNSEED", sky.Options.Seed, "Vasco synthetic sky seed");
         header.Set("VSYNLIM", sky.Options.LimitMag, "magnitude whose peak is 5 sky sigma");
+        header.Set("VSYNVER", Version, "Vasco synthetic plate generator version");
         foreach (var card in sky.Wcs.ToHeaderCards())
             header.Add(card);
         return header;
