@@ -18,7 +18,7 @@ public static partial class PlateValidator
     public const int FirstYear = 1949, LastYear = 1958;
 
     // The smallest useful cutout and the largest scan (southern POSS-I plates are 23040 px square).
-    const int MinSide = 16, MaxSide = 30000;
+    internal const int MinSide = 16, MaxSide = 30000;
 
     /// <summary>Checks a whole (uncompressed) FITS file held in memory, as downloaded.</summary>
     public static PlateCheck Check(byte[] bytes, string source)

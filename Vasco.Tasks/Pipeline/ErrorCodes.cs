@@ -19,6 +19,7 @@ public static class ErrorCodes
     public const string TileSelectionUnknown = "VASCO0105";
     public const string FromStepInvalid = "VASCO0106";
     public const string RunIdInvalid = "VASCO0107";
+    public const string CatalogNameInvalid = "VASCO0108";
 
     // 02xx: targets and tiling (step 0)
     public const string TargetListUnreadable = "VASCO0201";
@@ -29,6 +30,7 @@ public static class ErrorCodes
     public const string NoTargets = "VASCO0206";
     public const string TargetNameInvalid = "VASCO0207";
     public const string FieldSizeInvalid = "VASCO0208";
+    public const string TooManyTiles = "VASCO0209";
 
     // 03xx: external tools
     public const string ToolMissing = "VASCO0301";
@@ -87,6 +89,7 @@ public static class ErrorCodes
         (TileSelectionUnknown, "Tiles= names a tile id that the run does not have"),
         (FromStepInvalid, "FromStep= is not a step number of the pipeline"),
         (RunIdInvalid, "RunId is empty or not a safe folder name"),
+        (CatalogNameInvalid, "a VascoCatalog name is not a safe folder name (letters, digits, '-' and '_' only)"),
         (TargetListUnreadable, "a VascoTargetList file is missing or unreadable"),
         (TargetListColumns, "a VascoTargetList file lacks the name, ra or dec column"),
         (RaInvalid, "a target's RA is not a number of degrees in [0, 360) or hh:mm:ss"),
@@ -95,6 +98,7 @@ public static class ErrorCodes
         (NoTargets, "the run has no VascoTarget or VascoTargetList"),
         (TargetNameInvalid, "a target name is empty or has nothing usable for a tile id"),
         (FieldSizeInvalid, "a target's field size is not a positive number of arcmin"),
+        (TooManyTiles, "the targets and TileSizeArcmin would make more tiles than one run can hold"),
         (ToolMissing, "an external tool (source-extractor, psfex, stilts, java) is missing and cannot be installed here"),
         (ToolInstallFailed, "installing an external tool with apt-get failed"),
         (ToolVersionUnreadable, "an external tool is present but its version cannot be read"),
