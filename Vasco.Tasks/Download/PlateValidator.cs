@@ -117,6 +117,10 @@ public static partial class PlateValidator
     static PlateCheck CheckHeaderValues(FitsHeader header, string source, out IWcs? plateWcs)
     {
         plateWcs = null;
+        // The header alone is checked for local plates: a BITPIX FITS does not define would fail only at step 2.
+        var bitpix = header.GetInt("BITPIX");
+        if (bitpix is not (8 or 16 or 32 or 64 or -32 or -64))
+            return PlateCheck.Reject(PlateProblem.NotFits, $"{source} has BITPIX = {bitpix}, not one of FITS's 8, 16, 32, 64, -32, -64");
         var naxis = header.GetInt("NAXIS");
         if (naxis != 2)
             return PlateCheck.Reject(PlateProblem.NotAnImage, $"{source} has NAXIS = {naxis}; a plate scan is a 2-d image");

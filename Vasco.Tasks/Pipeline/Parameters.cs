@@ -219,6 +219,18 @@ public sealed class ParameterSet
                 $"Config file '{path}' is not valid YAML at line {e.Start.Line}: {e.Message}",
                 "fix the YAML syntax (a flat list of 'Name: value' lines).", path, e);
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner throws this, not a YamlException, on some malformed input (found by bench/fuzz.sh).
+            throw new VascoException(ErrorCodes.ConfigUnreadable,
+                $"Config file '{path}' is not valid YAML: {e.Message}",
+                "fix the YAML syntax (a flat list of 'Name: value' lines, plain ASCII or UTF-8 text).", path, e);
+        }
+        catch (IOException e)
+        {
+            throw new VascoException(ErrorCodes.ConfigUnreadable, $"Config file '{path}' cannot be read: {e.Message}",
+                "check that the file is readable.", path, e);
+        }
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" }) return values;
         if (stream.Documents[0].RootNode is not YamlMappingNode map)
