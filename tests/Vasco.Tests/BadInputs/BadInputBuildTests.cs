@@ -77,15 +77,14 @@ public class BadInputBuildTests
     static bool StepFailureRecords(string path) =>
         path.EndsWith(".failed.json", StringComparison.Ordinal) || path.StartsWith("logs/", StringComparison.Ordinal) || path.StartsWith("obj/", StringComparison.Ordinal);
 
-    [Test, Order(1)]
-    public void ABadTargetListStopsThePlanAndChangesNothing()
+    /// <summary>Runs a case with the run file edited to name an extra input, then puts the run file back.</summary>
+    void WithRunFile(Func<string, string> edit, Action body)
     {
-        File.WriteAllText(_run.Path("input", "targets.csv"), "name,ra,dec\nM67b,132.834,11.812\n");
         var runFile = File.ReadAllText(_run.RunFile);
-        File.WriteAllText(_run.RunFile, runFile.Replace("<VascoBrightStars", "<VascoTargetList Include=\"input/targets.csv\" /><VascoBrightStars"));
+        File.WriteAllText(_run.RunFile, edit(runFile));
         try
         {
-            BreakAndBuild("input/targets.csv", "name,ra,dec\nM67b,132.834,11.812\nfield2,361,0\n", "VASCO0203", "targets.csv line 3");
+            body();
         }
         finally
         {
@@ -93,20 +92,20 @@ public class BadInputBuildTests
         }
     }
 
+    [Test, Order(1)]
+    public void ABadTargetListStopsThePlanAndChangesNothing()
+    {
+        File.WriteAllText(_run.Path("input", "targets.csv"), "name,ra,dec\nM67b,132.834,11.812\n");
+        WithRunFile(r => r.Replace("<VascoBrightStars", "<VascoTargetList Include=\"input/targets.csv\" /><VascoBrightStars"), () =>
+            BreakAndBuild("input/targets.csv", "name,ra,dec\nM67b,132.834,11.812\nfield2,361,0\n", "VASCO0203", "targets.csv line 3"));
+    }
+
     [Test, Order(2)]
     public void AConfigWithAnUnknownKeyStopsThePlanAndChangesNothing()
     {
         File.WriteAllText(_run.Path("input", "pipeline.yaml"), "TileSizeArcmin: 30\n");
-        var runFile = File.ReadAllText(_run.RunFile);
-        File.WriteAllText(_run.RunFile, runFile.Replace("<TilingMode>", "<VascoConfigFile>input/pipeline.yaml</VascoConfigFile><TilingMode>"));
-        try
-        {
-            BreakAndBuild("input/pipeline.yaml", "TileSizeArcmin: 30\nMatchRadius: 5\n", "VASCO0102", "'MatchRadius' is not a Vasco parameter");
-        }
-        finally
-        {
-            File.WriteAllText(_run.RunFile, runFile);
-        }
+        WithRunFile(r => r.Replace("<TilingMode>", "<VascoConfigFile>input/pipeline.yaml</VascoConfigFile><TilingMode>"), () =>
+            BreakAndBuild("input/pipeline.yaml", "TileSizeArcmin: 30\nMatchRadius: 5\n", "VASCO0102", "'MatchRadius' is not a Vasco parameter"));
     }
 
     [Test, Order(3)]
@@ -134,9 +133,28 @@ public class BadInputBuildTests
     }
 }
 
-/// <summary>Clean deletes the folders RunId and the catalog names name: a hostile one must not reach outside the run.</summary>
-public class CleanNamesTests
+/// <summary>Run-file mistakes caught by the plan (no M67 build needed), and Clean with hostile names.</summary>
+public class BadRunFileTests
 {
+    [TestCase("""<VascoParameter Include="MyLimit" Value="3" Type="Colour" Default="red" />""", "", "VASCO0103")]
+    [TestCase("""<VascoParameter Include="MyLimit" Value="" Type="Number" Default="lots" />""", "", "VASCO0103")]
+    [TestCase("""<VascoCatalog Include="../gaia" File="gaia.csv" />""", "", "VASCO0108")]
+    [TestCase("", "-p:Tiles=../../a", "VASCO0105")]
+    [TestCase("", "-p:FromStep=../2", "VASCO0106")]
+    [TestCase("", "-p:MaxParallel=-3", "VASCO0103")]
+    [TestCase("", "-p:TileSizeArcmin=0.001", "VASCO0209")]
+    public void ARunFileMistakeIsACodedErrorNotAnInternalOne(string items, string argument, string code)
+    {
+        using var run = new RunFolder("badrun");
+        run.WriteRunFile("<TilingMode>hex30</TilingMode>", """<VascoTarget Include="a" Ra="10" Dec="0" SizeArcmin="120" />""" + items, testSteps: false);
+        var build = argument == "" ? run.Build("-t:VascoTiling") : run.Build("-t:VascoTiling", argument);
+        Assert.That(build.ExitCode, Is.Not.EqualTo(0));
+        Assert.That(build.ErrorCodes(), Is.EqualTo(new[] { code }), build.Output);
+        Assert.That(build.Output, Does.Contain("Fix:"));
+        Assert.That(Directory.Exists(run.Path("data")), Is.False, "nothing is written for a run that cannot start");
+    }
+
+    // Clean deletes the folders RunId and the catalog names name: a hostile one must not reach outside the run.
     [TestCase("-p:RunId=../../../{0}", "VASCO0107")]
     [TestCase("-p:VascoTestCatalog=../../../{0}", "VASCO0108")]
     public void CleanWithAHostileNameDeletesNothing(string argument, string code)
