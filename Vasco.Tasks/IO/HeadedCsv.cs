@@ -66,6 +66,13 @@ public static class HeadedCsv
             throw new VascoException(kind.UnreadableCode, $"{kind.What} '{path}' cannot be read: {e.Message}",
                 "check that the file exists and is readable.", path, e);
         }
+        catch (CsvHelper.MissingFieldException e)
+        {
+            // CsvHelper's own text advises a setting of its API; the user needs the line.
+            throw new VascoException(kind.UnreadableCode,
+                $"{kind.What} '{path}' line {e.Context?.Parser?.RawRow}: the row has fewer cells than the header (a line cut short, or a quote that is not closed).",
+                kind.UnreadableFix, path, e);
+        }
         catch (CsvHelperException e)
         {
             throw new VascoException(kind.UnreadableCode, $"{kind.What} '{path}' is not a readable CSV: {Printable(e.Message.Split('\n')[0])}",

@@ -49,6 +49,7 @@ public class BadInputCorpusTests
             return;
         }
         var error = Assert.Throws<VascoException>(() => Readers[kind](path))!;
+        TestContext.Out.WriteLine($"{kind}/{name}: {error.Code}: {error.UserMessage}");
         Assert.That(error.Code, Is.EqualTo(expected), error.ToString());
         Assert.That(error.Cause, Does.Contain(name), "the message names the input file");
         Assert.That(error.Fix, Is.Not.Empty);

@@ -106,6 +106,7 @@ public class BadPlateTests
             return;
         }
         var error = Assert.Throws<VascoException>(() => PlatePreprocessor.Run(plate, stars, clean, mask, new PreprocessOptions()))!;
+        TestContext.Out.WriteLine($"plate/{name}: step 1 {PlateValidator.CheckFile(plate).Problem}; step 2 {error.Code}: {error.UserMessage}");
         Assert.That(error.Code, Is.EqualTo(step2), error.ToString());
         Assert.That(error.Cause, Does.Contain(plate));
         Assert.That(error.Fix, Is.Not.Empty);
