@@ -10,7 +10,7 @@
 #   (target selftest throws on inputs starting "crash": run it alone to see that crashes are caught and replayed)
 #   needs: apt-get install afl++; dotnet tool install --global SharpFuzz.CommandLine --version 2.3.0
 #   a built M67 run for the LDAC/PSF seeds: VASCO_FUZZ_M67_BUILD=<run folder> (default runs/m67)
-# Results: bench/results/fuzz.txt (execs, paths, crashes and hangs per target).
+# Results: appended to bench/results/fuzz.txt (execs, paths, crashes and hangs per target).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-90}
@@ -56,6 +56,5 @@ for t in "${targets[@]}"; do
     dotnet "$work/plain/Vasco.Fuzz.dll" "$t" "$out/default/crashes" "$out/default/hangs" | grep -v ': rejected\|: accepted' || true
   fi
 done
-mv "$results.new" "$results"
-cat "$results"
+cat "$results.new" >> "$results" && cat "$results.new" && rm "$results.new"
 exit $status

@@ -219,9 +219,10 @@ public sealed class ParameterSet
                 $"Config file '{path}' is not valid YAML at line {e.Start.Line}: {e.Message}",
                 "fix the YAML syntax (a flat list of 'Name: value' lines).", path, e);
         }
-        catch (InvalidOperationException e)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
-            // YamlDotNet's scanner throws this, not a YamlException, on some malformed input (found by bench/fuzz.sh).
+            // YamlDotNet throws these, not a YamlException, on some malformed input (its scanner and its node
+            // loader; found by bench/fuzz.sh, kept in the bad-input corpus).
             throw new VascoException(ErrorCodes.ConfigUnreadable,
                 $"Config file '{path}' is not valid YAML: {e.Message}",
                 "fix the YAML syntax (a flat list of 'Name: value' lines, plain ASCII or UTF-8 text).", path, e);
