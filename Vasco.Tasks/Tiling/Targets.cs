@@ -69,5 +69,5 @@ public static class Targets
     }
 
     // "targets.csv line 3" -> "targets.csv"; "run file" -> null
-    static string? FileOf(string source) => source.Contains(" line ") ? source[..source.IndexOf(" line ", StringComparison.Ordinal)] : null;
+    internal static string? FileOf(string source) => source.Contains(" line ") ? source[..source.IndexOf(" line ", StringComparison.Ordinal)] : null;
 }

@@ -28,11 +28,11 @@ public static class Tiler
 
     /// <summary>
     /// Most hex tiles one target's field may need: the coverage check grows with the square of the count, and a
-    /// field of thousands of tiles is a survey, better split into several targets (1200' of 30' tiles is 1,840).
+    /// field of thousands of tiles is a survey, better split into several targets (1200' of 30' tiles is 2,040).
     /// </summary>
     public const int MaxTilesPerTarget = 2500;
 
-    /// <summary>Most tiles one run may have: every tile has a stamp and outputs per step (POSS-I's whole sky in 30' tiles is about 200,000).</summary>
+    /// <summary>Most tiles one run may have: every tile has a stamp and outputs per step (POSS-I's 31,000 deg2 in 30' hex tiles is about 150,000).</summary>
     public const int MaxTiles = 250_000;
 
     public static IReadOnlyList<Tile> Tile(IReadOnlyList<Target> targets, TilingMode mode, double tileSizeArcmin, double overlapArcmin = 0)
@@ -80,7 +80,7 @@ public static class Tiler
             if (count > MaxTilesPerTarget)
                 throw new VascoException(ErrorCodes.TooManyTiles,
                     $"Target '{TileIds.Printable(target.Name)}' ({target.Source}) needs about {count:F0} tiles of {size}' for its {target.WidthArcmin}' field; one target may have at most {MaxTilesPerTarget}.",
-                    "split the field into several targets, or use a larger TileSizeArcmin.", FileOf(target.Source));
+                    "split the field into several targets, or use a larger TileSizeArcmin.", Targets.FileOf(target.Source));
             total += count;
         }
         if (total > MaxTiles)
@@ -93,8 +93,6 @@ public static class Tiler
         var rowStep = Math.Sqrt(3) / 2 * sizeArcmin - overlapArcmin;
         return (target.HeightArcmin / rowStep + 2) * (target.WidthArcmin / colStep + 2);
     }
-
-    static string? FileOf(string source) => source.Contains(" line ") ? source[..source.IndexOf(" line ", StringComparison.Ordinal)] : null;
 
     static Tile MakeTile(string id, string target, double ra, double dec, double sizeArcmin, int row, int col)
     {

@@ -123,14 +123,15 @@ public class BadInputCorpusTests
     [Test]
     public void AFieldThatNeedsTensOfThousandsOfTilesIsRefusedBeforeAnyIsMade()
     {
-        // 1200' of 5' tiles: about 66,000 hex tiles, whose coverage check alone would run for hours.
+        // 1200' of 5' tiles: about 67,500 hex tiles, whose coverage check alone would run for many minutes.
         var target = Targets.Parse("big", "150", "20", "1200", 5, "targets.csv line 2");
         var error = Assert.Throws<VascoException>(() => Tiler.Tile([target], TilingMode.Hex30, 5))!;
         Assert.That(error.Code, Is.EqualTo(ErrorCodes.TooManyTiles));
         Assert.That(error.File, Is.EqualTo("targets.csv"));
         // The largest field of the default-sized tiles is well inside the limit.
         var largest = Targets.Parse("big", "150", "20", "1200", 30, "run file");
-        Assert.That(Tiler.Tile([largest], TilingMode.Hex30, 30), Has.Count.LessThanOrEqualTo(Tiler.MaxTilesPerTarget));
+        var tiles = Tiler.Tile([largest], TilingMode.Hex30, 30);
+        Assert.That(tiles, Has.Count.EqualTo(2040).And.LessThanOrEqualTo(Tiler.MaxTilesPerTarget));
     }
 
     [TestCase("Number", "abc")]
