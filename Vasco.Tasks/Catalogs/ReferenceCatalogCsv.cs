@@ -66,6 +66,12 @@ public static class ReferenceCatalogCsv
             }
             return stars;
         }
+        catch (CsvHelper.MissingFieldException e)
+        {
+            throw new VascoException(ErrorCodes.CatalogUnreadable,
+                $"Reference catalog '{path}' line {e.Context?.Parser?.RawRow}: the row has fewer cells than the header (the file was cut short).",
+                "delete it and rebuild: step 6 writes it again.", path, e);
+        }
         catch (Exception e) when (e is IOException or CsvHelperException)
         {
             throw new VascoException(ErrorCodes.CatalogUnreadable, $"Reference catalog '{path}' cannot be read: {e.Message.Split('\n')[0]}",

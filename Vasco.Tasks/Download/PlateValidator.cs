@@ -18,7 +18,7 @@ public static partial class PlateValidator
     public const int FirstYear = 1949, LastYear = 1958;
 
     // The smallest useful cutout and the largest scan (southern POSS-I plates are 23040 px square).
-    const int MinSide = 16, MaxSide = 30000;
+    internal const int MinSide = 16, MaxSide = 30000;
 
     /// <summary>Checks a whole (uncompressed) FITS file held in memory, as downloaded.</summary>
     public static PlateCheck Check(byte[] bytes, string source)
@@ -117,6 +117,10 @@ public static partial class PlateValidator
     static PlateCheck CheckHeaderValues(FitsHeader header, string source, out IWcs? plateWcs)
     {
         plateWcs = null;
+        // The header alone is checked for local plates: a BITPIX FITS does not define would fail only at step 2.
+        var bitpix = header.GetInt("BITPIX");
+        if (bitpix is not (8 or 16 or 32 or 64 or -32 or -64))
+            return PlateCheck.Reject(PlateProblem.NotFits, $"{source} has BITPIX = {bitpix}, not one of FITS's 8, 16, 32, 64, -32, -64");
         var naxis = header.GetInt("NAXIS");
         if (naxis != 2)
             return PlateCheck.Reject(PlateProblem.NotAnImage, $"{source} has NAXIS = {naxis}; a plate scan is a 2-d image");

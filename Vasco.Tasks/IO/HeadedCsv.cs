@@ -21,6 +21,9 @@ public static class HeadedCsv
     /// null or empty when missing) and the row's line number. Returns false for a file with
     /// no header line at all.
     /// </summary>
+    /// <summary>Control characters (tabs included) as \uXXXX, so that a message stays one readable line.</summary>
+    static string Printable(string s) => string.Concat(s.Select(c => char.IsControl(c) ? $"\\u{(int)c:X4}" : c.ToString()));
+
     public static bool Read(string path, CsvInputKind kind, IEnumerable<string> requiredColumns, Action<Func<string, string?>, long> row)
     {
         if (!File.Exists(path))
@@ -42,9 +45,15 @@ public static class HeadedCsv
             var header = csv.HeaderRecord!.Select(h => h.Trim().ToLowerInvariant()).ToHashSet();
             var missing = requiredColumns.Where(c => !header.Contains(c.ToLowerInvariant())).ToList();
             if (missing.Count > 0)
+            {
+                // A header read as one column holding tabs or semicolons is a file with another separator.
+                var separator = csv.HeaderRecord!.Length == 1 && csv.HeaderRecord[0].Contains('\t') ? "tabs"
+                    : csv.HeaderRecord.Length == 1 && csv.HeaderRecord[0].Contains(';') ? "semicolons" : null;
                 throw new VascoException(kind.ColumnsCode,
-                    $"{kind.What} '{path}' lacks the column(s) {string.Join(", ", missing)} (it has: {string.Join(", ", csv.HeaderRecord!)}).",
-                    kind.ColumnsFix, path);
+                    $"{kind.What} '{path}' lacks the column(s) {string.Join(", ", missing)} (it has: {Printable(string.Join(", ", csv.HeaderRecord!))})" +
+                    (separator == null ? "." : $"; its columns look separated by {separator}, and Vasco reads comma-separated files."),
+                    separator == null ? kind.ColumnsFix : "save the file as comma-separated values (CSV) with a header line.", path);
+            }
             while (csv.Read())
             {
                 var line = csv.Parser.RawRow;
@@ -57,9 +66,16 @@ public static class HeadedCsv
             throw new VascoException(kind.UnreadableCode, $"{kind.What} '{path}' cannot be read: {e.Message}",
                 "check that the file exists and is readable.", path, e);
         }
+        catch (CsvHelper.MissingFieldException e)
+        {
+            // CsvHelper's own text advises a setting of its API; the user needs the line.
+            throw new VascoException(kind.UnreadableCode,
+                $"{kind.What} '{path}' line {e.Context?.Parser?.RawRow}: the row has fewer cells than the header (a line cut short, or a quote that is not closed).",
+                kind.UnreadableFix, path, e);
+        }
         catch (CsvHelperException e)
         {
-            throw new VascoException(kind.UnreadableCode, $"{kind.What} '{path}' is not a readable CSV: {e.Message.Split('\n')[0]}",
+            throw new VascoException(kind.UnreadableCode, $"{kind.What} '{path}' is not a readable CSV: {Printable(e.Message.Split('\n')[0])}",
                 kind.UnreadableFix, path, e);
         }
     }

@@ -22,6 +22,8 @@ public sealed class VascoPlan : VascoTask
     public ITaskItem[] Targets { get; set; } = [];
     public ITaskItem[] TargetLists { get; set; } = [];
     public ITaskItem[] Tools { get; set; } = [];
+    /// <summary>VascoCatalog items: their names become folders, so they are checked here with RunId.</summary>
+    public ITaskItem[] Catalogs { get; set; } = [];
     /// <summary>Tiles=: ';'-separated tile ids to restrict the build to.</summary>
     public string? Tiles { get; set; }
     public string? FromStep { get; set; }
@@ -33,17 +35,14 @@ public sealed class VascoPlan : VascoTask
 
     protected override void ExecuteCore()
     {
-        if (string.IsNullOrWhiteSpace(RunId) || !TileIds.IsValid(RunId))
-            throw new VascoException(ErrorCodes.RunIdInvalid, $"RunId '{TileIds.Printable(RunId)}' is not a safe folder name.",
-                "set RunId to letters, digits, '-' and '_' only (it names the run's folders).");
+        RunNames.Check(RunId, Catalogs.Select(c => c.ItemSpec));
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var timings = new List<string>();
         void Lap(string what) { timings.Add($"{what} {clock.ElapsedMilliseconds} ms"); clock.Restart(); }
         var globals = (BuildEngine as IBuildEngine6)?.GetGlobalProperties() ?? new Dictionary<string, string>();
         var extra = Parameters.Where(p => !string.IsNullOrEmpty(p.GetMetadata("Type")))
-            .Select(p => new ParameterDefinition(p.ItemSpec,
-                Enum.Parse<ParameterType>(p.GetMetadata("Type"), ignoreCase: true), p.GetMetadata("Default"), p.GetMetadata("Description")));
+            .Select(p => ParameterDefinition.Declared(p.ItemSpec, p.GetMetadata("Type"), p.GetMetadata("Default"), p.GetMetadata("Description")));
         var parameters = ParameterSet.Resolve(
             Parameters.Select(p => (p.ItemSpec, p.GetMetadata("Value"), globals.ContainsKey(p.ItemSpec))),
             string.IsNullOrWhiteSpace(ConfigFile) ? null : ConfigFile, extra);

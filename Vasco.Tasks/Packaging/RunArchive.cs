@@ -58,36 +58,105 @@ public static class RunArchive
         return names.Count(n => n.EndsWith(".json", StringComparison.Ordinal));
     }
 
+    /// <summary>Most bytes <see cref="ExtractSafely"/> writes unless told otherwise: a run with every plate is a few GB.</summary>
+    public const long DefaultMaxExtractedBytes = 64L << 30;
+
+    /// <summary>Most entries <see cref="ExtractSafely"/> accepts: a run archive has a few files per tile and step.</summary>
+    public const int MaxEntries = 1_000_000;
+
     /// <summary>
-    /// Extracts an archive into a folder, refusing entries that would land outside it
-    /// (absolute paths, "..", drive letters) or that are links: archives from elsewhere are
-    /// not trusted.
+    /// Extracts an archive into a folder, refusing (before anything is written) entries that would land outside it
+    /// (absolute paths, "..", drive letters, control characters), links, duplicate names, more than
+    /// <see cref="MaxEntries"/> entries or more than <paramref name="maxBytes"/> bytes in all (a zip bomb), and
+    /// paths through a symbolic link already in the destination. Each file is written atomically and never over an
+    /// existing one; a damaged entry stops the extraction with VASCO1101 and leaves no partial file.
     /// </summary>
-    public static IReadOnlyList<string> ExtractSafely(string zipPath, string destination)
+    public static IReadOnlyList<string> ExtractSafely(string zipPath, string destination, long maxBytes = DefaultMaxExtractedBytes)
     {
         var root = Path.GetFullPath(destination);
         var rootWithSeparator = root.EndsWith(Path.DirectorySeparatorChar) ? root : root + Path.DirectorySeparatorChar;
-        using var zip = ZipFile.OpenRead(zipPath);
-        foreach (var entry in zip.Entries)
+        VascoException Unsafe(string why) => new(ErrorCodes.ArchiveInvalid, $"{Path.GetFileName(zipPath)} {why}.",
+            "do not use archives from unknown sources; a Vasco archive has only run-relative paths.", zipPath);
+        ZipArchive zip;
+        try
         {
-            var name = entry.FullName;
-            var target = Path.GetFullPath(Path.Combine(root, name));
-            var isLink = (entry.ExternalAttributes >> 16 & 0xF000) == 0xA000; // S_IFLNK in the Unix mode bits
-            if (name.Length == 0 || Path.IsPathRooted(name) || name.Contains(':') || name.Split('/', '\\').Contains("..")
-                || !target.StartsWith(rootWithSeparator, StringComparison.Ordinal) || isLink)
-                throw new VascoException(ErrorCodes.ArchiveInvalid, $"{Path.GetFileName(zipPath)} holds an unsafe entry '{name}'.",
-                    "do not use archives from unknown sources; a Vasco archive has only run-relative paths.", zipPath);
+            zip = ZipFile.OpenRead(zipPath);
         }
-        var written = new List<string>();
-        foreach (var entry in zip.Entries)
+        catch (InvalidDataException e)
         {
-            var target = Path.GetFullPath(Path.Combine(root, entry.FullName));
-            if (entry.FullName.EndsWith('/')) { Directory.CreateDirectory(target); continue; }
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            entry.ExtractToFile(target, overwrite: false);
-            written.Add(target);
+            throw Unsafe($"is not a readable zip archive ({e.Message})");
         }
-        return written;
+        using (zip)
+        {
+            if (zip.Entries.Count > MaxEntries)
+                throw Unsafe($"holds {zip.Entries.Count} entries, more than the {MaxEntries} a run archive may have");
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            var declared = 0L;
+            foreach (var entry in zip.Entries)
+            {
+                var name = entry.FullName;
+                var shown = string.Concat(name.Select(c => char.IsControl(c) ? $"\\u{(int)c:X4}" : c.ToString()));
+                var isLink = (entry.ExternalAttributes >> 16 & 0xF000) == 0xA000; // S_IFLNK in the Unix mode bits
+                if (name.Length == 0 || name.Any(char.IsControl) || Path.IsPathRooted(name) || name.Contains(':')
+                    || name.Split('/', '\\').Contains("..") || isLink
+                    || !Path.GetFullPath(Path.Combine(root, name)).StartsWith(rootWithSeparator, StringComparison.Ordinal))
+                    throw Unsafe($"holds an unsafe entry '{shown}'");
+                if (!names.Add(name.TrimEnd('/')))
+                    throw Unsafe($"holds the entry '{shown}' twice");
+                declared += entry.Length;
+                if (declared > maxBytes)
+                    throw Unsafe($"would extract more than {maxBytes} bytes (a zip bomb or not a run archive)");
+            }
+            var written = new List<string>();
+            var total = 0L;
+            foreach (var entry in zip.Entries)
+            {
+                var target = Path.GetFullPath(Path.Combine(root, entry.FullName));
+                if (ThroughLink(root, target) is { } link)
+                    throw Unsafe($"would write '{entry.FullName}' through the symbolic link '{link}' in the destination");
+                if (entry.FullName.EndsWith('/')) { Directory.CreateDirectory(target); continue; }
+                if (File.Exists(target) || Directory.Exists(target))
+                    throw Unsafe($"would overwrite '{target}', which exists");
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                try
+                {
+                    AtomicFile.Write(target, output =>
+                    {
+                        using var input = entry.Open();
+                        var buffer = new byte[81920];
+                        int read;
+                        while ((read = input.Read(buffer)) > 0)
+                        {
+                            // The declared sizes were checked; this holds whatever the entries really inflate to.
+                            if ((total += read) > maxBytes)
+                                throw Unsafe($"inflates to more than {maxBytes} bytes (a zip bomb or not a run archive)");
+                            output.Write(buffer, 0, read);
+                        }
+                    });
+                }
+                catch (InvalidDataException e)
+                {
+                    throw Unsafe($"has a damaged entry '{entry.FullName}' ({e.Message})");
+                }
+                written.Add(target);
+            }
+            return written;
+        }
+    }
+
+    /// <summary>The first existing symbolic link on the way from <paramref name="root"/> down to <paramref name="target"/>, or null.</summary>
+    static string? ThroughLink(string root, string target)
+    {
+        var path = root;
+        foreach (var part in Path.GetRelativePath(root, target).Split(Path.DirectorySeparatorChar))
+        {
+            path = Path.Combine(path, part);
+            var info = new FileInfo(path);
+            if (info.Exists || Directory.Exists(path))
+                if (info.LinkTarget != null || new DirectoryInfo(path).LinkTarget != null)
+                    return path;
+        }
+        return null;
     }
 
     /// <summary>The seed's run stamp, run-YYYYMMDD_HHMMSS (UTC).</summary>

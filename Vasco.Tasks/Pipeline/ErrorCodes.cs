@@ -19,6 +19,7 @@ public static class ErrorCodes
     public const string TileSelectionUnknown = "VASCO0105";
     public const string FromStepInvalid = "VASCO0106";
     public const string RunIdInvalid = "VASCO0107";
+    public const string CatalogNameInvalid = "VASCO0108";
 
     // 02xx: targets and tiling (step 0)
     public const string TargetListUnreadable = "VASCO0201";
@@ -31,6 +32,7 @@ public static class ErrorCodes
     public const string FieldSizeInvalid = "VASCO0208";
     public const string SurveyTakesNoTargets = "VASCO0209";
     public const string RandomTilesDoNotFit = "VASCO0210";
+    public const string TooManyTiles = "VASCO0211";
 
     // 03xx: external tools
     public const string ToolMissing = "VASCO0301";
@@ -94,6 +96,7 @@ public static class ErrorCodes
         (TileSelectionUnknown, "Tiles= names a tile id that the run does not have"),
         (FromStepInvalid, "FromStep= is not a step number of the pipeline"),
         (RunIdInvalid, "RunId is empty or not a safe folder name"),
+        (CatalogNameInvalid, "a VascoCatalog name is not a safe folder name (letters, digits, '-' and '_' only)"),
         (TargetListUnreadable, "a VascoTargetList file is missing or unreadable"),
         (TargetListColumns, "a VascoTargetList file lacks the name, ra or dec column"),
         (RaInvalid, "a target's RA is not a number of degrees in [0, 360) or hh:mm:ss"),
@@ -104,6 +107,7 @@ public static class ErrorCodes
         (FieldSizeInvalid, "a target's field size is not a positive number of arcmin"),
         (SurveyTakesNoTargets, "a survey run (`TilingMode=footprint` or `random`) also names targets"),
         (RandomTilesDoNotFit, "`TilingMode=random`: the band cannot hold `RandomTileCount` non-overlapping tiles"),
+        (TooManyTiles, "the targets and TileSizeArcmin would make more tiles than one run can hold"),
         (ToolMissing, "an external tool (source-extractor, psfex, stilts, java) is missing and cannot be installed here"),
         (ToolInstallFailed, "installing an external tool with apt-get failed"),
         (ToolVersionUnreadable, "an external tool is present but its version cannot be read"),

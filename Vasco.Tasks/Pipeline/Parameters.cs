@@ -38,6 +38,24 @@ public sealed record ParameterDefinition(
         }
     }
 
+    /// <summary>
+    /// A parameter an extension step declares with a VascoParameter item (Type, Default, Description metadata).
+    /// Choice needs a list of choices, which an item cannot give: Number, Integer, Boolean or Text.
+    /// </summary>
+    public static ParameterDefinition Declared(string name, string type, string defaultValue, string description)
+    {
+        if (!Enum.TryParse<ParameterType>(type, ignoreCase: true, out var parsed) || parsed == ParameterType.Choice || !Enum.IsDefined(parsed))
+            throw new VascoException(ErrorCodes.ParameterInvalid,
+                $"VascoParameter '{name}' declares Type='{type}', which is not a parameter type.",
+                "give Type=\"Number\", \"Integer\", \"Boolean\" or \"Text\".");
+        var definition = new ParameterDefinition(name, parsed, defaultValue, description);
+        if (definition.Normalize(defaultValue) is null)
+            throw new VascoException(ErrorCodes.ParameterInvalid,
+                $"VascoParameter '{name}' declares Default='{defaultValue}', which is not {definition.Expectation}.",
+                $"give Default metadata that is {definition.Expectation}.");
+        return definition;
+    }
+
     public string Expectation => Type switch
     {
         ParameterType.Number or ParameterType.Integer =>
@@ -213,11 +231,25 @@ public sealed class ParameterSet
                 $"Config file '{path}' is not valid YAML at line {e.Start.Line}: {e.Message}",
                 "fix the YAML syntax (a flat list of 'Name: value' lines).", path, e);
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet throws these, not a YamlException, on some malformed input (its scanner and its node
+            // loader; found by bench/fuzz.sh, kept in the bad-input corpus).
+            throw new VascoException(ErrorCodes.ConfigUnreadable,
+                $"Config file '{path}' is not valid YAML: {e.Message}",
+                "fix the YAML syntax (a flat list of 'Name: value' lines, plain ASCII or UTF-8 text).", path, e);
+        }
+        catch (IOException e)
+        {
+            throw new VascoException(ErrorCodes.ConfigUnreadable, $"Config file '{path}' cannot be read: {e.Message}",
+                "check that the file is readable.", path, e);
+        }
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" }) return values;
         if (stream.Documents[0].RootNode is not YamlMappingNode map)
             throw new VascoException(ErrorCodes.ConfigUnreadable, $"Config file '{path}' is not a mapping of parameter names to values.",
                 "write one 'Name: value' line per parameter.", path);
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (keyNode, valueNode) in map.Children)
         {
             var key = (keyNode as YamlScalarNode)?.Value ?? "";
@@ -229,6 +261,11 @@ public sealed class ParameterSet
                 throw new VascoException(ErrorCodes.ParameterInvalid,
                     $"Config file '{path}' line {valueNode.Start.Line}: {key} has a list or mapping as value.",
                     $"give {key} a single value: {def.Expectation}.", path);
+            // Keys match without regard to case, so "tilesizearcmin" after "TileSizeArcmin" would silently win.
+            if (!seen.Add(def.Name))
+                throw new VascoException(ErrorCodes.ConfigUnreadable,
+                    $"Config file '{path}' line {keyNode.Start.Line}: {def.Name} is set twice.",
+                    $"keep one '{def.Name}:' line.", path);
             if (scalar.Value is null || scalar.Value == "") continue; // null/empty: use the default
             if (def.Normalize(scalar.Value) is null)
                 throw new VascoException(ErrorCodes.ParameterInvalid,

@@ -71,13 +71,25 @@ public sealed record BrightStarCatalog(string Path, IReadOnlyList<BrightStar> St
                 withoutMagnitude++;
                 return;
             }
+            void CheckOnSky(string raColumn, string decColumn, double? dec)
+            {
+                // Like the reference catalogs (VASCO6006): any finite RA wraps, a Dec beyond the poles is a wrong column or unit.
+                if (dec is < -90 or > 90)
+                    throw new VascoException(ErrorCodes.BrightStarsValue,
+                        $"Bright-star catalog '{path}' line {line}: {decColumn} = {dec} is not a declination in [-90, 90].",
+                        $"check that {raColumn} and {decColumn} hold degrees (not hours or radians), or fix that row.", path);
+            }
+
             var (ra, dec) = (Cell(columns.RaColumn), Cell(columns.DecColumn));
+            CheckOnSky(columns.RaColumn, columns.DecColumn, dec);
             if (ra != null && dec != null)
             {
                 stars.Add(new BrightStar(ra.Value, dec.Value, mag.Value, Cell(columns.PmRaColumn) ?? 0, Cell(columns.PmDecColumn) ?? 0, columns.Epoch));
                 return;
             }
             var (fallbackRa, fallbackDec) = (Cell(columns.RaFallbackColumn), Cell(columns.DecFallbackColumn));
+            if (columns.RaFallbackColumn != null && columns.DecFallbackColumn != null)
+                CheckOnSky(columns.RaFallbackColumn, columns.DecFallbackColumn, fallbackDec);
             if (fallbackRa != null && fallbackDec != null)
                 stars.Add(new BrightStar(fallbackRa.Value, fallbackDec.Value, mag.Value, 0, 0, columns.Epoch));
             else

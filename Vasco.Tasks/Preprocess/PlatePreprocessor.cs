@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Vasco.Download;
 using Vasco.Fits;
 using Vasco.Pipeline;
 using Vasco.Sky;
@@ -78,6 +79,10 @@ public static partial class PlatePreprocessor
         var pixels = image.ReadFloats();
         if (!pixels.Any(float.IsFinite))
             throw Unreadable(platePath, "it has no finite pixel (the scan is blank)");
+        // A constant image (all zeros, say) is a blank or failed scan: SExtractor would find nothing, three steps later.
+        var first = pixels.First(float.IsFinite);
+        if (pixels.All(p => p == first || !float.IsFinite(p)))
+            throw Unreadable(platePath, string.Create(CultureInfo.InvariantCulture, $"every pixel is {first} (the scan is blank)"));
         var repaired = NonFinitePixels.Repair(pixels, width, height);
 
         var starsAtEpoch = brightStars.Select(s => s.PropagatedTo(epoch.Year));
@@ -123,6 +128,8 @@ public static partial class PlatePreprocessor
         var image = file.Hdus[0] as ImageHdu;
         if (image == null || image.Axes.Count != 2 || image.Axes[0] < 1 || image.Axes[1] < 1)
             throw Unreadable(path, $"its primary HDU is not a 2-D image (NAXIS = {image?.Axes.Count ?? 0})");
+        if (image.Axes[0] < PlateValidator.MinSide || image.Axes[1] < PlateValidator.MinSide)
+            throw Unreadable(path, $"it is {image.Axes[0]} x {image.Axes[1]} px, too small for a plate (at least {PlateValidator.MinSide} px a side)");
         return image;
     }
 

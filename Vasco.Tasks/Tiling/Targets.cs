@@ -40,8 +40,14 @@ public static class Targets
     public static List<Target> ReadCsv(string path, double defaultSizeArcmin)
     {
         var targets = new List<Target>();
-        HeadedCsv.Read(path, TargetList, ["name", "ra", "dec"], (cell, line) =>
+        var headed = HeadedCsv.Read(path, TargetList, ["name", "ra", "dec"], (cell, line) =>
             targets.Add(Parse(cell("name") ?? "", cell("ra"), cell("dec"), cell("size_arcmin"), defaultSizeArcmin, $"{Path.GetFileName(path)} line {line}")));
+        if (!headed)
+            throw new VascoException(ErrorCodes.TargetListColumns, $"Target list '{path}' is empty.",
+                "give the CSV a header line name,ra,dec (and optionally size_arcmin) and one line per target.", path);
+        if (targets.Count == 0)
+            throw new VascoException(ErrorCodes.NoTargets, $"Target list '{path}' has a header line but no targets.",
+                "add one line per target (name,ra,dec), or remove the VascoTargetList item.", path);
         return targets;
     }
 
@@ -63,5 +69,5 @@ public static class Targets
     }
 
     // "targets.csv line 3" -> "targets.csv"; "run file" -> null
-    static string? FileOf(string source) => source.Contains(" line ") ? source[..source.IndexOf(" line ", StringComparison.Ordinal)] : null;
+    internal static string? FileOf(string source) => source.Contains(" line ") ? source[..source.IndexOf(" line ", StringComparison.Ordinal)] : null;
 }

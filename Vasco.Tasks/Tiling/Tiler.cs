@@ -30,6 +30,15 @@ public static class Tiler
     /// <summary>Largest field side accepted: beyond this a single tangent plane distorts too much; survey tiling is another mode.</summary>
     public const double MaxFieldArcmin = 1200;
 
+    /// <summary>
+    /// Most hex tiles one target's field may need: the coverage check grows with the square of the count, and a
+    /// field of thousands of tiles is a survey, better split into several targets (1200' of 30' tiles is 2,040).
+    /// </summary>
+    public const int MaxTilesPerTarget = 2500;
+
+    /// <summary>Most tiles one run may have: every tile has a stamp and outputs per step (POSS-I's 31,000 deg2 in 30' hex tiles is about 150,000).</summary>
+    public const int MaxTiles = 250_000;
+
     public static TilingMode ParseMode(string name) => name switch
     {
         "single" => TilingMode.Single,
@@ -66,6 +75,7 @@ public static class Tiler
     public static IReadOnlyList<Tile> Tile(IReadOnlyList<Target> targets, TilingMode mode, double tileSizeArcmin, double overlapArcmin = 0)
     {
         CheckSizes(tileSizeArcmin, overlapArcmin);
+        CheckTileCount(targets, mode, tileSizeArcmin, overlapArcmin);
         var tiles = new List<Tile>();
         var ids = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var target in targets)
@@ -98,6 +108,31 @@ public static class Tiler
             throw new VascoException(ErrorCodes.ParameterInvalid,
                 $"TileOverlapArcmin={overlapArcmin} is not in [0, TileSizeArcmin/2).",
                 "set TileOverlapArcmin to a small non-negative overlap in arcmin (the default is 0).");
+    }
+
+    /// <summary>Rejects, before any tile is made, a run whose tiles would not fit the limits (an upper estimate of the hex count).</summary>
+    static void CheckTileCount(IReadOnlyList<Target> targets, TilingMode mode, double size, double overlap)
+    {
+        const string fix = "use fewer or smaller fields, a larger TileSizeArcmin, or split the survey into several runs.";
+        var total = 0.0;
+        foreach (var target in targets)
+        {
+            var count = mode == TilingMode.Single ? 1 : HexCountEstimate(target, size, overlap);
+            if (count > MaxTilesPerTarget)
+                throw new VascoException(ErrorCodes.TooManyTiles,
+                    $"Target '{TileIds.Printable(target.Name)}' ({target.Source}) needs about {count:F0} tiles of {size}' for its {target.WidthArcmin}' field; one target may have at most {MaxTilesPerTarget}.",
+                    "split the field into several targets, or use a larger TileSizeArcmin.", Targets.FileOf(target.Source));
+            total += count;
+        }
+        if (total > MaxTiles)
+            throw new VascoException(ErrorCodes.TooManyTiles, $"The run's {targets.Count} targets need about {total:F0} tiles; one run may have at most {MaxTiles}.", fix);
+    }
+
+    static double HexCountEstimate(Target target, double sizeArcmin, double overlapArcmin)
+    {
+        var colStep = sizeArcmin - overlapArcmin;
+        var rowStep = Math.Sqrt(3) / 2 * sizeArcmin - overlapArcmin;
+        return (target.HeightArcmin / rowStep + 2) * (target.WidthArcmin / colStep + 2);
     }
 
     static Tile MakeTile(string id, string target, double ra, double dec, double sizeArcmin, int row, int col)

@@ -272,7 +272,7 @@ public class PlatePreprocessorTests
         var header = new FitsHeader();
         header.Set("DATE-OBS", "1955-01-01");
         var writer = new FitsWriter();
-        writer.AddImage(new float[16], [4, 4], header);
+        writer.AddImage(new float[256], [16, 16], header);
         writer.WriteTo(plate);
 
         var error = Assert.Throws<VascoException>(() =>
