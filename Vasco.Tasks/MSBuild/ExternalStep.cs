@@ -41,6 +41,8 @@ public sealed class VascoExternal : TileStepTask
                 _catalogs.Add((item.ItemSpec, null, LocalCatalog.Read(path, Columns(item)).Stars));
             }
         }
+        foreach (var (name, _, _) in _catalogs)
+            Vasco.IO.AtomicFile.DeleteTempFiles(Path.Combine(ExtDir, name, RunId));
         StepFields["catalogs"] = _catalogs.Select(c => c.Remote is null ? $"{c.Name} (local file)" : $"{c.Name} (VizieR {c.Remote.VizierTable})").ToList();
     }
 

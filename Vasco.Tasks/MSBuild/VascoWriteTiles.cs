@@ -25,6 +25,7 @@ public sealed class VascoWriteTiles : VascoTask
         ValidateTiles(tiles);
         var targetCount = tiles.Select(t => t.Target).Distinct(StringComparer.Ordinal).Count();
         Directory.CreateDirectory(step.OutputDir);
+        Vasco.IO.AtomicFile.DeleteTempFiles(step.OutputDir);
         var csvPath = Path.Combine(step.OutputDir, "tiles.csv");
         TilesCsv.Write(csvPath, tiles);
 

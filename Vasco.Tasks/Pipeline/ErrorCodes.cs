@@ -10,6 +10,7 @@ public static class ErrorCodes
     public const string Internal = "VASCO0001";
     public const string TilesFailed = "VASCO0002";
     public const string TileFailed = "VASCO0003";
+    public const string DiskFull = "VASCO0004";
 
     // 01xx: configuration and parameters
     public const string ConfigUnreadable = "VASCO0101";
@@ -80,6 +81,7 @@ public static class ErrorCodes
         (Internal, "an unexpected internal error (a bug: please report it with the build log)"),
         (TilesFailed, "one or more tiles failed in some step; the earlier errors name each tile and cause; a rebuild retries only the failed tiles"),
         (TileFailed, "a tile failed in a step (the message names the tile, the step and the cause)"),
+        (DiskFull, "a file could not be written: the disk (or quota) holding the run folder is full; what was done is kept, and a rebuild with free space completes the run"),
         (ConfigUnreadable, "the pipeline configuration file is missing or is not valid YAML"),
         (ConfigUnknownKey, "the configuration file has a key that is not a Vasco parameter"),
         (ParameterInvalid, "a parameter has a value of the wrong type or out of range"),
