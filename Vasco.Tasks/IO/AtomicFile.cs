@@ -60,6 +60,16 @@ public static class AtomicFile
         _ => e.InnerException is { } inner && IsDiskFull(inner),
     };
 
+    /// <summary>
+    /// True when the file system holding <paramref name="dir"/> has (almost) no room left: what an external tool that
+    /// "could not write" its output most likely met. Asked before its partial output is deleted.
+    /// </summary>
+    public static bool IsFull(string dir)
+    {
+        try { return new DriveInfo(Path.GetFullPath(dir)).AvailableFreeSpace < 1024 * 1024; }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException) { return false; }
+    }
+
     /// <summary>What to tell the user when <see cref="IsDiskFull"/>.</summary>
     public static string DiskFullFix => "free space on the disk that holds the run folder (or move the run to a larger one) and build again: what was written is kept, and the rebuild does only what is missing.";
 

@@ -44,7 +44,7 @@ public class DiskFullTests
             Assert.Multiple(() =>
             {
                 Assert.That(full.ExitCode, Is.Not.EqualTo(0));
-                Assert.That(full.Output, Does.Contain("No space left on device"));
+                Assert.That(full.Output, Does.Contain("the disk is full"));
                 Assert.That(full.ErrorCodes(), Does.Contain("VASCO0004"), "the disk-full code, with its fix");
                 Assert.That(RunOutputs.Problems(run.Dir, allowTempFiles: false), Is.Empty, "nothing half-written, no temp file left");
             });
