@@ -102,7 +102,7 @@ public static class ErrorCodes
         (ToolVersionUnreadable, "an external tool is present but its version cannot be read"),
         (ToolFailed, "an external tool (SExtractor, PSFEx, STILTS) exited with an error or timed out; its log is named"),
         (NoLocalPlate, "ImageSource=local and no POSS-I red plate in LocalImageDir covers the tile's centre"),
-        (DownloadFailed, "the STScI cutout could not be fetched after every retry (network, timeouts, server errors)"),
+        (DownloadFailed, "the STScI cutout could not be fetched after every retry (network, timeouts, server errors, transfers cut short)"),
         (NotAPossPlate, "STScI answered something that is not a POSS-I red plate (an HTML page, another survey, no WCS); the answer is saved aside"),
         (PlateUnreadable, "a plate to preprocess is missing, unreadable, or not a 2-D image with finite pixels"),
         (PlateEpochMissing, "a plate header has no usable DATE-OBS or EPOCH (the plate epoch)"),

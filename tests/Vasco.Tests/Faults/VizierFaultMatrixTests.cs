@@ -20,7 +20,8 @@ namespace Vasco.Tests.Faults;
 [TestFixture, NonParallelizable]
 public class VizierFaultMatrixTests
 {
-    const int Timeout = 3;
+    // Short enough for a quick matrix, long enough for a whole healthy answer on a busy 2-core machine.
+    const int Timeout = 5;
 
     static readonly string Busy = "#\n#   VizieR Astronomical Server 127.0.0.1\n#\n#***** Too many jobs running on the server: please try again later\n";
     static readonly string Empty = "#\n#Table\tI_355_gaiadr3:\nSource\tRA_ICRS\tDE_ICRS\tGmag\tpmRA\tpmDE\n\tdeg\tdeg\tmag\tmas/yr\tmas/yr\n----\t----\t----\t----\t----\t----\n\n";
