@@ -99,7 +99,8 @@ public class CrashResumeTests
         TestContext.Out.WriteLine($"seed {seed}, {Trials} trial(s), uninterrupted build {_buildTime.TotalSeconds:0.0} s");
         for (var trial = 1; trial <= Trials; trial++)
         {
-            using var run = NewRun($"crash{trial}");
+            var run = NewRun($"crash{trial}");
+            var failuresBefore = failures.Count;
             var moments = new List<string>();
             // One or two kills before the build that is let finish.
             for (var k = random.Next(1, 3); k > 0; k--)
@@ -127,6 +128,9 @@ public class CrashResumeTests
                        $"{problems.Count} problem(s); steps rerun: {string.Join(",", final.TargetsRun().Where(t => t.StartsWith("_Vasco", StringComparison.Ordinal)).Select(t => t[6..]).Distinct())}";
             TestContext.Out.WriteLine(line);
             if (report is not null) File.AppendAllText(report, line + "\n");
+            // A clean trial's folder goes now (many trials would fill /tmp); a failed one stays for inspection.
+            if (failures.Count == failuresBefore) Directory.Delete(run.Dir, recursive: true);
+            else TestContext.Out.WriteLine($"Kept the run folder of trial {trial}: {run.Dir}");
         }
         var summary = $"{Trials} trial(s), {kills} kill(s), {compared} file comparisons, {lost} file(s) lost or different, {failures.Count} problem(s)";
         TestContext.Out.WriteLine(summary);
