@@ -48,13 +48,19 @@ sealed record VizierTsv(VizierTsvKind Kind, string Message, IReadOnlyList<string
         if (dash == 0)
             return Fail(VizierTsvKind.Damaged, $"VizieR answered a header ({Clean(lines[firstData])}) without the unit and dash lines of asu-tsv");
         var rows = new List<string[]>();
-        for (var i = dash + 1; i < lines.Count && lines[i].Length > 0 && lines[i][0] != '#'; i++)
+        var i = dash + 1;
+        for (; i < lines.Count && lines[i].Length > 0 && lines[i][0] != '#'; i++)
         {
             var cells = lines[i].Split('\t');
             if (cells.Length < header.Length)
                 return Fail(VizierTsvKind.Damaged, $"row {rows.Count + 1} has {cells.Length} cells for {header.Length} columns: the answer was cut short");
             rows.Add(cells.Select(c => c.Trim()).ToArray());
         }
+        // asu-tsv closes a table with a blank line (or a comment): an answer that stops right after a row's line end
+        // was cut at a row boundary, and reading it as whole would drop sources (and make them look vanished).
+        var closed = i < lines.Count - 1 || i < lines.Count && lines[i].Length > 0;
+        if (!closed)
+            return Fail(VizierTsvKind.Damaged, $"the table ends after row {rows.Count} without the blank line that closes it: the answer was cut short");
         return new VizierTsv(VizierTsvKind.Table, $"{rows.Count} rows", header, rows);
     }
 

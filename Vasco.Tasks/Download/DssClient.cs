@@ -130,7 +130,7 @@ public sealed partial class DssClient : IDisposable
         {
             var reason = $"no answer from STScI after {session.Attempts} attempt(s): {HttpRetry.Describe(e)}";
             session.Log.Add($"attempt {session.Attempts}: {HttpRetry.Describe(e)}");
-            return Failure(url, session, reason, null, null);
+            return Failure(url, session, reason, null, null) with { GaveUp = true };
         }
         finally
         {
@@ -152,7 +152,7 @@ public sealed partial class DssClient : IDisposable
             AtomicFile.WriteAllBytes(rejectedPath, answer.Body);
         }
         var why = answer.Kind == AnswerKind.Transient ? $"{answer.Summary} (gave up after {session.Attempts} attempts)" : answer.Summary;
-        return Failure(url, session, why, rejectedPath, answer.Status);
+        return Failure(url, session, why, rejectedPath, answer.Status) with { GaveUp = answer.Kind == AnswerKind.Transient };
     }
 
     static DssDownload Failure(string url, Session session, string reason, string? rejectedPath, int? status) =>

@@ -29,4 +29,9 @@ public sealed record DssDownload(
     string? RejectedPath,
     PlateInfo? Plate,
     int? HttpStatus,
-    IReadOnlyList<string> AttemptLog);
+    IReadOnlyList<string> AttemptLog)
+{
+    /// <summary>The archive never gave a usable answer (errors, timeouts, broken or cut-short transfers on every attempt):
+    /// another try later may succeed, unlike an answer that is not a POSS-I plate.</summary>
+    public bool GaveUp { get; init; }
+}

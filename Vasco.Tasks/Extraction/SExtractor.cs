@@ -58,6 +58,10 @@ public sealed class SExtractor(string executable, TimeSpan timeout)
                 throw new VascoException(ErrorCodes.ToolFailed,
                     $"SExtractor did not finish within {timeout.TotalSeconds:0} s on {Path.GetFileName(job.Image)}.",
                     $"see {job.LogFile}; a larger image needs a longer ToolTimeoutSeconds.", job.LogFile);
+            if (result.ExitCode != 0 && Vasco.IO.AtomicFile.IsFull(dir))
+                throw new VascoException(ErrorCodes.DiskFull,
+                    $"SExtractor could not write the catalog of {Path.GetFileName(job.Image)}: the disk is full ({dir}).",
+                    Vasco.IO.AtomicFile.DiskFullFix, job.LogFile);
             if (result.ExitCode != 0 || !File.Exists(temp))
                 throw new VascoException(ErrorCodes.ToolFailed,
                     $"SExtractor failed on {Path.GetFileName(job.Image)} (exit {result.ExitCode}): {ToolLog.LastLine(result)}",

@@ -51,9 +51,42 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>True for a write that failed because the disk or the quota is full (ENOSPC, EDQUOT; ERROR_DISK_FULL).</summary>
+    public static bool IsDiskFull(Exception e) => e switch
+    {
+        AggregateException a => a.InnerExceptions.Any(IsDiskFull),
+        IOException io => io.HResult is 28 or 122 || (io.HResult & 0xFFFF) is 112 or 39
+            || io.Message.Contains("No space left on device", StringComparison.Ordinal) || io.Message.Contains("quota exceeded", StringComparison.OrdinalIgnoreCase),
+        _ => e.InnerException is { } inner && IsDiskFull(inner),
+    };
+
+    /// <summary>
+    /// True when the file system holding <paramref name="dir"/> has (almost) no room left: what an external tool that
+    /// "could not write" its output most likely met. Asked before its partial output is deleted.
+    /// </summary>
+    public static bool IsFull(string dir)
+    {
+        try { return new DriveInfo(Path.GetFullPath(dir)).AvailableFreeSpace < 1024 * 1024; }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException) { return false; }
+    }
+
+    /// <summary>What to tell the user when <see cref="IsDiskFull"/>.</summary>
+    public static string DiskFullFix => "free space on the disk that holds the run folder (or move the run to a larger one) and build again: what was written is kept, and the rebuild does only what is missing.";
+
     /// <summary>True for the temp files this class leaves behind when a process is killed mid-write.</summary>
     public static bool IsTempFile(string path) => Path.GetFileName(path).Contains(".tmp-", StringComparison.Ordinal)
         && Path.GetFileName(path).StartsWith('.');
+
+    /// <summary>
+    /// Deletes the temp files a killed process left in <paramref name="dir"/> and its subfolders. Only for folders that
+    /// no other process is writing to (a step's own folder, before its tiles start).
+    /// </summary>
+    public static void DeleteTempFiles(string dir)
+    {
+        if (!Directory.Exists(dir)) return;
+        foreach (var file in Directory.EnumerateFiles(dir, ".*", SearchOption.AllDirectories).Where(IsTempFile))
+            TryDelete(file);
+    }
 
     static string TempPathFor(string path)
     {

@@ -86,10 +86,11 @@ public sealed class VascoDownload : TileStepTask
             t.Retries = result.Retries;
             t.Fields["url"] = result.Url;
             t.Fields["attempts"] = result.AttemptLog;
+            // Every attempt broken or cut short is the archive's trouble (a later build may succeed), not a wrong plate.
             if (!result.Ok)
-                throw new VascoException(result.RejectedPath is null ? ErrorCodes.DownloadFailed : ErrorCodes.NotAPossPlate,
+                throw new VascoException(result.GaveUp || result.RejectedPath is null ? ErrorCodes.DownloadFailed : ErrorCodes.NotAPossPlate,
                     $"No plate for tile {tile.TileId}: {result.FailureReason}" + (result.RejectedPath is null ? "." : $" (the answer is saved in {Relative(result.RejectedPath)})."),
-                    result.RejectedPath is null
+                    result.GaveUp || result.RejectedPath is null
                         ? "check the network and the STScI service, then build again (cached plates are not fetched twice)."
                         : "look at the saved answer; south of Dec -30 the archive has no POSS-I plates.");
             CopyPlate(result.CachePath!, fits);

@@ -57,6 +57,8 @@ public sealed class VascoExternal : TileStepTask
                 _catalogs.Add((item.ItemSpec, null, LocalCatalog.Read(path, Columns(item)).Stars));
             }
         }
+        foreach (var (name, _, _) in _catalogs)
+            Vasco.IO.AtomicFile.DeleteTempFiles(Path.Combine(ExtDir, name, RunId));
         StepFields["catalogs"] = _catalogs.Select(c => c.Remote is not null ? $"{c.Name} (VizieR {c.Remote.VizierTable})"
             : c.Local is not null ? $"{c.Name} (local file)" : $"{c.Name} (the synthetic sky's modern catalog, epoch {SyntheticOptions.ModernEpoch})").ToList();
     }
@@ -107,11 +109,14 @@ public sealed class VascoExternal : TileStepTask
                 t.Counts[$"rate_limit_wait_seconds_{name}"] = Math.Round(result.RateLimitWait.TotalSeconds, 3);
                 t.Counts[$"cache_hit_{name}"] = result.CacheHit ? 1 : 0;
                 t.Fields[$"query_{name}"] = result.Url;
+                t.Fields[$"attempts_{name}"] = result.Log;
                 if (result.TruncatedAnswers > 0) t.Warnings.Add($"{name}: {result.TruncatedAnswers} answer(s) hit the row limit and were split into smaller cones");
                 if (!result.Ok)
                     throw new VascoException(result.FailureCode ?? ErrorCodes.CatalogFetchFailed, $"{name} for tile {t.Tile.TileId}: {result.FailureReason}",
                         "check the network and VizieR's status, then build again (answers already fetched are cached).");
                 stars = result.Stars;
+                // Legal (a cone can be empty), but on a plate full of stars it makes every source look vanished.
+                if (stars.Count == 0) t.Warnings.Add($"{name}: VizieR returned no source in the cone of {cone.RadiusArcmin:0.###}'");
             }
             var csv = Path.Combine(ExtDir, name, RunId, t.Tile.TileId + ".csv");
             Directory.CreateDirectory(Path.GetDirectoryName(csv)!);

@@ -139,6 +139,7 @@ public sealed class VascoWriteCandidates : VascoTask
         var tiles = AllTiles.Select(t => t.ItemSpec).ToList();
         var files = tiles.Select(t => Path.Combine(FilterDir, t + "_candidates.csv")).Where(File.Exists).ToList();
         var path = Path.Combine(FilterDir, "candidates.csv");
+        AtomicFile.DeleteTempFiles(FilterDir);
         var count = Candidates.WriteRun(path, files);
         var manifest = new Manifest { Step = "Filter", StepNumber = 8, RunId = RunId, StartedUtc = started };
         foreach (var tile in tiles)

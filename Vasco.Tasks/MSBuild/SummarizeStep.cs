@@ -23,6 +23,7 @@ public sealed class VascoSummarize : VascoTask
         var steps = Steps.Select(Items.ToStep).ToList();
         var tiles = AllTiles.Select(t => t.ItemSpec).ToList();
         Directory.CreateDirectory(SummariesDir);
+        AtomicFile.DeleteTempFiles(SummariesDir);
         var figures = RunSummary.Collect(steps, tiles);
         var pass2 = steps.First(s => s.Name == "Pass2").OutputDir;
         var histograms = RunSummary.Histograms(tiles.Select(t => Path.Combine(pass2, t + ".cat")));

@@ -37,6 +37,8 @@ public sealed class VascoPlan : VascoTask
     {
         RunNames.Check(RunId, Catalogs.Select(c => c.ItemSpec));
 
+        // What a killed build left in the run's own state folder (stamps, hash cache, plate index).
+        Vasco.IO.AtomicFile.DeleteTempFiles(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(StampDir)))!);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var timings = new List<string>();
         void Lap(string what) { timings.Add($"{what} {clock.ElapsedMilliseconds} ms"); clock.Restart(); }

@@ -26,6 +26,10 @@ public abstract class VascoTask : MSBuildTask
         {
             LogFatal(e.Code, e.UserMessage, e.File);
         }
+        catch (Exception e) when (Vasco.IO.AtomicFile.IsDiskFull(e))
+        {
+            LogFatal(ErrorCodes.DiskFull, $"{GetType().Name}: a file could not be written, the disk is full ({(e is AggregateException a ? a.InnerExceptions.First(Vasco.IO.AtomicFile.IsDiskFull) : e).Message}). Fix: {Vasco.IO.AtomicFile.DiskFullFix}", null);
+        }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             LogFatal(ErrorCodes.Internal, $"Unexpected error in {GetType().Name}: {e}", null);

@@ -10,6 +10,7 @@ public static class ErrorCodes
     public const string Internal = "VASCO0001";
     public const string TilesFailed = "VASCO0002";
     public const string TileFailed = "VASCO0003";
+    public const string DiskFull = "VASCO0004";
 
     // 01xx: configuration and parameters
     public const string ConfigUnreadable = "VASCO0101";
@@ -89,6 +90,7 @@ public static class ErrorCodes
         (Internal, "an unexpected internal error (a bug: please report it with the build log)"),
         (TilesFailed, "one or more tiles failed in some step; the earlier errors name each tile and cause; a rebuild retries only the failed tiles"),
         (TileFailed, "a tile failed in a step (the message names the tile, the step and the cause)"),
+        (DiskFull, "a file could not be written: the disk (or quota) holding the run folder is full; what was done is kept, and a rebuild with free space completes the run"),
         (ConfigUnreadable, "the pipeline configuration file is missing or is not valid YAML"),
         (ConfigUnknownKey, "the configuration file has a key that is not a Vasco parameter"),
         (ParameterInvalid, "a parameter has a value of the wrong type or out of range"),
@@ -113,7 +115,7 @@ public static class ErrorCodes
         (ToolVersionUnreadable, "an external tool is present but its version cannot be read"),
         (ToolFailed, "an external tool (SExtractor, PSFEx, STILTS) exited with an error or timed out; its log is named"),
         (NoLocalPlate, "ImageSource=local and no POSS-I red plate in LocalImageDir covers the tile's centre"),
-        (DownloadFailed, "the STScI cutout could not be fetched after every retry (network, timeouts, server errors)"),
+        (DownloadFailed, "the STScI cutout could not be fetched after every retry (network, timeouts, server errors, transfers cut short)"),
         (NotAPossPlate, "STScI answered something that is not a POSS-I red plate (an HTML page, another survey, no WCS); the answer is saved aside"),
         (PlateUnreadable, "a plate to preprocess is missing, unreadable, or not a 2-D image with finite pixels"),
         (PlateEpochMissing, "a plate header has no usable DATE-OBS or EPOCH (the plate epoch)"),

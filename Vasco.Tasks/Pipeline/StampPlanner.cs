@@ -112,11 +112,29 @@ public sealed class StampPlanner
             }
             tileDigests[step.Name] = digests;
             if (changedCount > 0 || index.Count != digests.Count) WriteIndex(step.Name, digests);
+            RerunIfInterrupted(step, now);
             var pruned = Prune(step, digests.Keys.ToHashSet(StringComparer.Ordinal), existing);
             reports.Add(new StepPlan(step.Name, changedCount, forced, pruned));
         }
         FileHashes.Save();
         return reports;
+    }
+
+    /// <summary>
+    /// A step killed after its tiles' manifests but before its manifest.json leaves its running marker and every tile up
+    /// to date, so MSBuild would skip it and its manifest.json would stay stale: one tile's stamp is touched so that the
+    /// step runs again (that tile only) and aggregates. When some tile is stale anyway, the step runs without help.
+    /// </summary>
+    void RerunIfInterrupted(StepDeclaration step, DateTime now)
+    {
+        if (!File.Exists(StepRunner.RunningMarker(step.OutputDir)) || Tiles.Count == 0) return;
+        foreach (var tile in Tiles)
+        {
+            var manifest = new FileInfo(TileRecords.ManifestPath(step.OutputDir, tile.TileId));
+            if (!manifest.Exists || manifest.LastWriteTimeUtc < File.GetLastWriteTimeUtc(StampPath(StampDir, step.Name, tile.TileId)))
+                return;
+        }
+        File.SetLastWriteTimeUtc(StampPath(StampDir, step.Name, Tiles[^1].TileId), now);
     }
 
     void CheckDeclarations()

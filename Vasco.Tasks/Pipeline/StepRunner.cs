@@ -95,6 +95,11 @@ public sealed class StepRunner
         Action<TileOutcome>? onTile = null)
     {
         Directory.CreateDirectory(Step.OutputDir);
+        // A killed build leaves temp files (never under an output's name) and this marker; the marker is removed only
+        // once the step's manifest.json is written, so the next plan can tell an interrupted step (StampPlanner).
+        AtomicFile.DeleteTempFiles(Step.OutputDir);
+        var marker = RunningMarker(Step.OutputDir);
+        AtomicFile.WriteAllText(marker, $"step {Step.Name} of run {RunId} started and has not written its manifest.json yet\n");
         var outcomes = new List<TileOutcome>();
         var prepared = new List<(TileRun Run, T Value)>();
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
@@ -139,6 +144,7 @@ public sealed class StepRunner
         finally
         {
             StepManifests.Aggregate(Step, RunDir, RunId, allTileIds, Parameters, ToolVersions, StepFields);
+            File.Delete(marker);
         }
         return outcomes;
     }
@@ -149,6 +155,9 @@ public sealed class StepRunner
         if (seconds <= 0) return;
         lock (ctx.Counts) ctx.Counts["tool_seconds"] = Math.Round(ctx.Counts.GetValueOrDefault("tool_seconds") + seconds, 4);
     }
+
+    /// <summary>The file that marks a step as running (see <see cref="RunBatched{T}"/>).</summary>
+    public static string RunningMarker(string stepOutputDir) => Path.Combine(stepOutputDir, ".step-running");
 
     /// <summary>One tile's run: its context, clock, and where its manifest or failure record goes.</summary>
     sealed record TileRun(TileContext Context, DateTimeOffset Started, Stopwatch Clock, string ManifestPath, string FailedPath, string? Stamp);
@@ -185,9 +194,12 @@ public sealed class StepRunner
         catch (Exception e) when (e is VascoException or IOException or InvalidDataException or UnauthorizedAccessException)
         {
             var v = e as VascoException;
-            var code = v?.Code ?? ErrorCodes.TileFailed;
-            var message = v?.UserMessage ?? $"{e.GetType().Name}: {e.Message}";
-            WriteFailure(tile, run.Started, elapsed, ctx, code, message, run.FailedPath);
+            var diskFull = AtomicFile.IsDiskFull(e);
+            var code = v?.Code ?? (diskFull ? ErrorCodes.DiskFull : ErrorCodes.TileFailed);
+            var message = v?.UserMessage ?? (diskFull ? $"the disk is full ({e.Message}). Fix: {AtomicFile.DiskFullFix}" : $"{e.GetType().Name}: {e.Message}");
+            // On a full disk the failure record may not fit either: the tile then simply has no manifest and reruns.
+            try { WriteFailure(tile, run.Started, elapsed, ctx, code, message, run.FailedPath); }
+            catch (IOException full) when (AtomicFile.IsDiskFull(full)) { }
             var status = e is UpstreamMissingException ? TileStatus.Skipped : TileStatus.Failed;
             return new TileOutcome(tile.TileId, status, elapsed, code, message, v?.File);
         }

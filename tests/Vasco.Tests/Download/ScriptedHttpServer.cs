@@ -122,6 +122,41 @@ sealed class ScriptedHttpServer : IDisposable
     public static Func<Stream, Task> Cut(byte[] body, int sent, bool declareLength) =>
         stream => WriteAsync(stream, 200, declareLength ? ["Content-Type: image/x-fits", $"Content-Length: {body.Length}"] : ["Content-Type: image/x-fits"], body[..sent]);
 
+    /// <summary>Hangs up with a TCP reset (RST) instead of an answer, as an overloaded front end does.</summary>
+    public static Func<Stream, Task> Reset() => stream =>
+    {
+        ResetConnection(stream);
+        return Task.CompletedTask;
+    };
+
+    /// <summary>Sends the head and the first <paramref name="sent"/> bytes of a declared-length body, then resets the connection.</summary>
+    public static Func<Stream, Task> ResetMidBody(string contentType, byte[] body, int sent) => async stream =>
+    {
+        await WriteAsync(stream, 200, [$"Content-Type: {contentType}", $"Content-Length: {body.Length}"], body[..sent]);
+        await stream.FlushAsync();
+        ResetConnection(stream);
+    };
+
+    /// <summary>A whole, correct answer whose body trickles out in <paramref name="pieces"/> parts, <paramref name="pause"/> apart.</summary>
+    public static Func<Stream, Task> Dribble(string contentType, byte[] body, int pieces, TimeSpan pause) => async stream =>
+    {
+        await WriteAsync(stream, 200, [$"Content-Type: {contentType}", $"Content-Length: {body.Length}"], []);
+        var size = (body.Length + pieces - 1) / pieces;
+        for (var at = 0; at < body.Length; at += size)
+        {
+            await Task.Delay(pause);
+            await stream.WriteAsync(body.AsMemory(at, Math.Min(size, body.Length - at)));
+            await stream.FlushAsync();
+        }
+    };
+
+    static void ResetConnection(Stream stream)
+    {
+        var socket = ((NetworkStream)stream).Socket;
+        socket.LingerState = new LingerOption(true, 0);
+        socket.Close();
+    }
+
     /// <summary>Waits, then answers: lets two requests overlap.</summary>
     public static Func<Stream, Task> Slow(TimeSpan wait, Func<Stream, Task> then) => async stream =>
     {
@@ -143,6 +178,7 @@ sealed class ScriptedHttpServer : IDisposable
     {
         200 => "OK",
         404 => "Not Found",
+        502 => "Bad Gateway",
         429 => "Too Many Requests",
         500 => "Internal Server Error",
         503 => "Service Unavailable",

@@ -1,0 +1,72 @@
+using NUnit.Framework;
+using Vasco.IO;
+using Vasco.Pipeline;
+using Vasco.Tests.Support;
+
+namespace Vasco.Tests.Faults;
+
+/// <summary>
+/// The crash windows that random kills seldom hit, set up exactly (with the engine's small test steps): what a build
+/// killed at that moment leaves on disk, and what the next build must make of it.
+/// </summary>
+[TestFixture, NonParallelizable]
+public class InterruptedStepTests
+{
+    static RunFolder NewRun()
+    {
+        var run = new RunFolder("interrupted").WriteRunFile("<TilingMode>single</TilingMode>", """
+            <VascoTarget Include="alpha" Ra="10" Dec="5" />
+            <VascoTarget Include="beta" Ra="120" Dec="-20" />
+            """);
+        run.WriteFile("stars/alpha.csv", "ra,dec,mag\n10.1,5.1,9\n10.2,5.0,13\n");
+        run.WriteFile("stars/beta.csv", "ra,dec,mag\n120.1,-20.1,8\n");
+        return run;
+    }
+
+    [Test]
+    public void AStepKilledBeforeItsManifestRunsAgainForOneTileAndWritesIt()
+    {
+        using var run = NewRun();
+        Assert.That(run.Build().ExitCode, Is.EqualTo(0));
+        var dir = run.Path("data", "starcount", run.RunId);
+        var manifest = Path.Combine(dir, StepManifests.FileName);
+        var expected = Manifest.Read(manifest);
+
+        // Killed after both tiles' manifests, before manifest.json: the marker is there and manifest.json is not.
+        File.Delete(manifest);
+        File.WriteAllText(StepRunner.RunningMarker(dir), "killed\n");
+        var again = run.Build();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(again.ExitCode, Is.EqualTo(0), again.Output);
+            Assert.That(again.TilesRun("StarCount"), Has.Count.EqualTo(1), "one tile reruns so that the step aggregates");
+            Assert.That(File.Exists(StepRunner.RunningMarker(dir)), Is.False);
+            var written = Manifest.Read(manifest);
+            Assert.That((written.Status, written.Counts["tiles_ok"]), Is.EqualTo((expected.Status, expected.Counts["tiles_ok"])));
+            Assert.That(written.Outputs, Is.EquivalentTo(expected.Outputs));
+        });
+        var noop = run.Build();
+        Assert.That(noop.Ran("StarCount"), Is.False, "and then nothing reruns");
+    }
+
+    [Test]
+    public void TempFilesOfAKilledWriteAreRemovedByTheNextRunOfTheStep()
+    {
+        using var run = NewRun();
+        Assert.That(run.Build().ExitCode, Is.EqualTo(0));
+        var dir = run.Path("data", "starcount", run.RunId);
+        // A write killed half way: a temp file beside the output, and no manifest for the tile.
+        var temp = Path.Combine(dir, ".alpha.count.txt.tmp-0123456789ab");
+        File.WriteAllText(temp, "1");
+        File.Delete(Path.Combine(dir, "alpha" + TileRecords.ManifestSuffix));
+        var again = run.Build();
+        Assert.Multiple(() =>
+        {
+            Assert.That(again.ExitCode, Is.EqualTo(0), again.Output);
+            Assert.That(again.TilesRun("StarCount"), Is.EqualTo(new[] { "alpha" }));
+            Assert.That(File.Exists(temp), Is.False);
+            Assert.That(Directory.EnumerateFiles(run.Dir, "*", SearchOption.AllDirectories).Where(AtomicFile.IsTempFile), Is.Empty);
+        });
+    }
+}
