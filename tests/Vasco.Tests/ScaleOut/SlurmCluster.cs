@@ -52,11 +52,11 @@ public sealed class SlurmCluster : IDisposable
 
     void StartDaemons()
     {
-        File.SetUnixFileMode(Dir, (UnixFileMode)0b111_101_101);
+        Run("chmod", "755", Dir);
         var munge = Path.Combine(Dir, "munge");
         Directory.CreateDirectory(munge);
         Run("chown", "munge:munge", munge);
-        File.SetUnixFileMode(munge, (UnixFileMode)0b111_101_101);
+        Run("chmod", "755", munge);
         var socket = Path.Combine(munge, "munge.socket");
         Run("runuser", "-u", "munge", "--", FindProgram("munged")!, $"--socket={socket}", $"--pid-file={munge}/munged.pid",
             $"--log-file={munge}/munged.log", $"--seed-file={munge}/munged.seed");
