@@ -132,7 +132,7 @@ public sealed class Sbatch(string program)
         if (r.ExitCode != 0 || id.Length == 0 || !id.All(char.IsAsciiDigit))
             throw new VascoException(ErrorCodes.SlurmFailed,
                 $"sbatch {string.Join(' ', arguments)} failed (exit {r.ExitCode}{(r.TimedOut ? ", timed out" : "")}): {(r.StdErr + r.StdOut).Trim()}",
-                "check the Slurm properties (SlurmPartition, SlurmAccount, SlurmTimeLimit, SlurmMemory, SlurmCpusPerTask) against the site's limits (sinfo, sacctmgr show assoc) and submit again.");
+                "check the Slurm properties (SlurmPartition, SlurmAccount, SlurmTimeLimit, SlurmMemory, SlurmCpusPerTask) against the site's limits (sinfo, sacctmgr show assoc), and ShardCount against MaxArraySize (scontrol show config), then submit again.");
         return id;
     }
 }

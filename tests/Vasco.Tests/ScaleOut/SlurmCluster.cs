@@ -185,5 +185,6 @@ public sealed class SlurmCluster : IDisposable
             catch (InvalidOperationException) { }
         }
         _pids.Clear();
+        try { Directory.Delete(Dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }
