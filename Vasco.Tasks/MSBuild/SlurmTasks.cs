@@ -47,7 +47,9 @@ public abstract class SlurmTask : VascoTask
         var options = Options();
         var sbatch = Slurm.Sbatch.Find(Sbatch);
         var globals = (BuildEngine as IBuildEngine6)?.GetGlobalProperties() ?? new Dictionary<string, string>();
-        var forwarded = globals.Where(g => !g.Key.StartsWith('_') && !g.Key.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase))
+        // The user's -p: properties; not MSBuild's or the dotnet CLI's own (NuGetInteractive).
+        var forwarded = globals.Where(g => !g.Key.StartsWith('_') && !g.Key.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)
+                && !g.Key.Equals("NuGetInteractive", StringComparison.OrdinalIgnoreCase))
             .ToDictionary(g => g.Key, g => g.Value, StringComparer.OrdinalIgnoreCase);
         // The dotnet that runs this build runs the jobs (DOTNET_HOST_PATH is set by the dotnet CLI).
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";

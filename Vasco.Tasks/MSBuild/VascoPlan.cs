@@ -158,7 +158,7 @@ public sealed class VascoPlan : VascoTask
         var unknown = wanted.Where(w => !byId.ContainsKey(w)).ToList();
         if (unknown.Count > 0)
             throw new VascoException(ErrorCodes.TileSelectionUnknown,
-                $"Tiles= names {string.Join(", ", unknown.Select(TileIds.Printable))}, which this run does not have.",
+                $"Tiles= names {string.Join(", ", unknown.Select(TileIds.Printable))}, which this {(string.IsNullOrWhiteSpace(Shard) ? "run" : $"shard ({Shard} of {ShardCount})")} does not have.",
                 $"use tile ids from data/tiles/{RunId}/tiles.csv (e.g. {string.Join(", ", tiles.Take(3).Select(t => t.TileId))}).");
         return wanted.Distinct().Select(w => byId[w]).ToList();
     }

@@ -58,7 +58,7 @@ public sealed class SlurmCluster : IDisposable
         Run("chown", "munge:munge", munge);
         Run("chmod", "755", munge);
         var socket = Path.Combine(munge, "munge.socket");
-        Run("runuser", "-u", "munge", "--", FindProgram("munged")!, $"--socket={socket}", $"--pid-file={munge}/munged.pid",
+        Run(FindProgram("runuser") ?? "runuser", "-u", "munge", "--", FindProgram("munged")!, $"--socket={socket}", $"--pid-file={munge}/munged.pid",
             $"--log-file={munge}/munged.log", $"--seed-file={munge}/munged.seed");
         _pids.Add(ReadPid(Path.Combine(munge, "munged.pid")));
 
