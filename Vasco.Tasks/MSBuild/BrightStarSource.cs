@@ -2,6 +2,7 @@ using Microsoft.Build.Framework;
 using Vasco.Catalogs;
 using Vasco.Pipeline;
 using Vasco.Preprocess;
+using Vasco.Synthetic;
 using Vasco.Tiling;
 
 namespace Vasco.MSBuild;
@@ -15,21 +16,27 @@ public sealed class BrightStarSource : IDisposable
 {
     readonly BrightStarCatalog? _file;
     readonly VizierClient? _vizier;
+    readonly SyntheticOptions? _synthetic;
 
     public BrightStarSource(ITaskItem? item, ParameterSet parameters, string cacheDir, string? mirrors)
     {
         if (item is not null) _file = BrightStarCatalog.Read(item.GetMetadata("FullPath"), VascoPreprocess.Columns(item));
+        else if (parameters["ImageSource"] == "synthetic") _synthetic = SyntheticOptions.From(parameters);
         else _vizier = VascoExternal.NewVizierClient(parameters, cacheDir, mirrors);
     }
 
     /// <summary>Where the stars come from, for manifests.</summary>
     public string Description(string runDir) =>
-        _file is not null ? RunPaths.Relative(runDir, _file.Path) : $"Tycho-2 from VizieR ({CatalogSource.Tycho2.VizierTable})";
+        _file is not null ? RunPaths.Relative(runDir, _file.Path)
+        : _synthetic is not null ? "the synthetic sky's stars brighter than " + SyntheticOptions.BrightStarMag
+        : $"Tycho-2 from VizieR ({CatalogSource.Tycho2.VizierTable})";
 
     /// <summary>The stars within <paramref name="radiusArcmin"/> of the tile centre (all of a file's stars: they are few).</summary>
     public IReadOnlyList<BrightStar> Around(Tile tile, double radiusArcmin, CancellationToken cancellation)
     {
         if (_file is not null) return _file.Stars;
+        // A synthetic tile's sky holds only its own stars, so its bright stars are all there are.
+        if (_synthetic is not null) return SyntheticSky.For(tile, _synthetic).BrightStars();
         var result = _vizier!.ConeSearchAsync(CatalogSource.Tycho2, new Cone(tile.RaDeg, tile.DecDeg, radiusArcmin), cancellation).GetAwaiter().GetResult();
         if (!result.Ok)
             throw new VascoException(result.FailureCode ?? ErrorCodes.CatalogFetchFailed, $"Tycho-2 for tile {tile.TileId}: {result.FailureReason}",

@@ -3,12 +3,14 @@ using Microsoft.Build.Framework;
 using Vasco.Download;
 using Vasco.IO;
 using Vasco.Pipeline;
+using Vasco.Synthetic;
 
 namespace Vasco.MSBuild;
 
 /// <summary>
 /// Step 1: one POSS-I red plate image per tile, from STScI (ImageSource=stsci, through the
-/// download cache) or from LocalImageDir (ImageSource=local, the plate covering the tile).
+/// download cache), from LocalImageDir (ImageSource=local, the plate covering the tile), or
+/// drawn from a seeded synthetic sky with its truth file (ImageSource=synthetic).
 /// Answers that are not POSS-I red plates are saved aside and fail the tile.
 /// </summary>
 public sealed class VascoDownload : TileStepTask
@@ -20,11 +22,17 @@ public sealed class VascoDownload : TileStepTask
 
     LocalPlateIndex? _local;
     DssClient? _client;
+    SyntheticOptions? _synthetic;
 
     protected override void Prepare(StepDeclaration step)
     {
         var p = ParameterValues;
-        if (p["ImageSource"] == "local")
+        if (p["ImageSource"] == "synthetic")
+        {
+            _synthetic = SyntheticOptions.From(p);
+            StepFields["endpoint"] = "synthetic";
+        }
+        else if (p["ImageSource"] == "local")
         {
             _local = DownloadPlanning.OpenLocalPlates(RunDir, p["LocalImageDir"], StateDir);
             StepFields["endpoint"] = Relative(_local.Directory);
@@ -54,6 +62,11 @@ public sealed class VascoDownload : TileStepTask
     {
         var fits = t.OutputPath(".fits");
         var tile = t.Tile;
+        if (_synthetic is not null)
+        {
+            DrawPlate(t, fits);
+            return;
+        }
         if (_local is not null)
         {
             var choice = _local.Choose(tile.RaDeg, tile.DecDeg, tile.SizeArcmin);
@@ -83,6 +96,27 @@ public sealed class VascoDownload : TileStepTask
             Record(t, result.Plate!, result.CacheHit);
         }
         t.AddOutput(fits);
+        t.Counts["fits"] = 1;
+    }
+
+    /// <summary>A synthetic plate and, beside it, the truth: every source drawn on it and what the modern catalog lists.</summary>
+    void DrawPlate(TileContext t, string fits)
+    {
+        var sky = SyntheticSky.For(t.Tile, _synthetic!);
+        var (pixels, header) = SyntheticPlate.Render(sky);
+        var truth = t.OutputPath(".truth.csv");
+        TruthCsv.Write(truth, sky.Sources);
+        var writer = new Fits.FitsWriter();
+        writer.AddImage(pixels, [sky.Width, sky.Height], header);
+        writer.WriteTo(fits);
+        t.AddOutput(truth);
+        t.AddOutput(fits);
+        t.Fields["plate_id"] = header.GetString("PLATEID");
+        t.Fields["date_obs"] = header.GetString("DATE-OBS");
+        t.Fields["plate_epoch"] = Math.Round(sky.PlateEpoch, 6);
+        t.Fields["synthetic_seed"] = _synthetic!.Seed;
+        foreach (var kind in new[] { SourceKind.Star, SourceKind.Faint, SourceKind.Vanished, SourceKind.Mover, SourceKind.Defect })
+            t.Counts[$"synthetic_{kind}"] = sky.Sources.Count(s => s.Kind == kind);
         t.Counts["fits"] = 1;
     }
 

@@ -2,17 +2,19 @@ using System.Globalization;
 using Microsoft.Build.Framework;
 using Vasco.Catalogs;
 using Vasco.Pipeline;
+using Vasco.Synthetic;
 
 namespace Vasco.MSBuild;
 
 /// <summary>
 /// Step 6: each tile's modern reference catalogs, from VizieR (cone searches through the
-/// cache) or from local CSV files (VascoCatalog with File=), in one schema:
+/// cache), from local CSV files (VascoCatalog with File=), or from the synthetic sky of
+/// ImageSource=synthetic (VascoCatalog "synthetic", the default there), in one schema:
 /// data/ext/&lt;catalog&gt;/&lt;RunId&gt;/&lt;tile_id&gt;.csv.
 /// </summary>
 public sealed class VascoExternal : TileStepTask
 {
-    /// <summary>VascoCatalog items; none means USNO-B1 from VizieR, the seed's default.</summary>
+    /// <summary>VascoCatalog items; none means USNO-B1 from VizieR, the seed's default (the synthetic sky's own catalog for ImageSource=synthetic).</summary>
     public ITaskItem[] Catalogs { get; set; } = [];
     [Required] public string ExtDir { get; set; } = "";
     [Required] public string CacheDir { get; set; } = "";
@@ -21,13 +23,27 @@ public sealed class VascoExternal : TileStepTask
 
     readonly List<(string Name, CatalogSource? Remote, IReadOnlyList<ReferenceStar>? Local)> _catalogs = [];
     VizierClient? _vizier;
+    SyntheticOptions? _synthetic;
+
+    /// <summary>The catalog name that means "the synthetic sky's modern catalog".</summary>
+    public const string SyntheticCatalog = "synthetic";
 
     protected override void Prepare(StepDeclaration step)
     {
-        foreach (var item in Catalogs.Length == 0 ? [new Microsoft.Build.Utilities.TaskItem("usnob")] : Catalogs)
+        var isSynthetic = ParameterValues["ImageSource"] == "synthetic";
+        var fallback = isSynthetic ? SyntheticCatalog : "usnob";
+        foreach (var item in Catalogs.Length == 0 ? [new Microsoft.Build.Utilities.TaskItem(fallback)] : Catalogs)
         {
             var file = item.GetMetadata("File");
-            if (string.IsNullOrEmpty(file))
+            if (string.IsNullOrEmpty(file) && item.ItemSpec == SyntheticCatalog)
+            {
+                if (!isSynthetic)
+                    throw new VascoException(ErrorCodes.ParameterInvalid, "VascoCatalog 'synthetic' needs ImageSource=synthetic: only a synthetic sky has a synthetic catalog.",
+                        "set ImageSource=synthetic, or name a real catalog (usnob, gaia, ps1) or a File.");
+                _synthetic = SyntheticOptions.From(ParameterValues);
+                _catalogs.Add((SyntheticCatalog, null, null));
+            }
+            else if (string.IsNullOrEmpty(file))
             {
                 var known = CatalogSource.Find(item.ItemSpec) ?? throw new VascoException(ErrorCodes.ParameterInvalid,
                     $"VascoCatalog '{item.ItemSpec}' has no File and is not a catalog Vasco knows on VizieR.",
@@ -41,7 +57,8 @@ public sealed class VascoExternal : TileStepTask
                 _catalogs.Add((item.ItemSpec, null, LocalCatalog.Read(path, Columns(item)).Stars));
             }
         }
-        StepFields["catalogs"] = _catalogs.Select(c => c.Remote is null ? $"{c.Name} (local file)" : $"{c.Name} (VizieR {c.Remote.VizierTable})").ToList();
+        StepFields["catalogs"] = _catalogs.Select(c => c.Remote is not null ? $"{c.Name} (VizieR {c.Remote.VizierTable})"
+            : c.Local is not null ? $"{c.Name} (local file)" : $"{c.Name} (the synthetic sky's modern catalog, epoch {SyntheticOptions.ModernEpoch})").ToList();
     }
 
     protected override void Finish() => _vizier?.Dispose();
@@ -74,7 +91,11 @@ public sealed class VascoExternal : TileStepTask
         foreach (var (name, remote, local) in _catalogs)
         {
             IReadOnlyList<ReferenceStar> stars;
-            if (local is not null)
+            if (remote is null && local is null)
+            {
+                stars = SyntheticSky.For(t.Tile, _synthetic!).ModernCatalog().Where(s => cone.Contains(s.Ra, s.Dec)).ToList();
+            }
+            else if (local is not null)
             {
                 stars = local.Where(s => cone.Contains(s.Ra, s.Dec)).ToList();
             }

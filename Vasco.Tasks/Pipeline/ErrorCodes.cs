@@ -82,6 +82,11 @@ public static class ErrorCodes
     public const string ShardMergeStale = "VASCO1205";
     public const string SlurmFailed = "VASCO1206";
 
+    // 91xx: injection and recovery
+    public const string TruthUnreadable = "VASCO9101";
+    public const string RecoveryInputMissing = "VASCO9102";
+    public const string InjectionFailed = "VASCO9103";
+
     /// <summary>Code, and what it means, for the README's table.</summary>
     public static readonly IReadOnlyList<(string Code, string Meaning)> All =
     [
@@ -138,5 +143,8 @@ public static class ErrorCodes
         (CatalogUnreadable, "a local reference catalog is missing or is not a readable CSV"),
         (CatalogColumns, "a reference catalog lacks a column that its column mapping names"),
         (CatalogValue, "a reference catalog cell (local CSV or VizieR answer) is not a number, or a position is not on the sky"),
+        (TruthUnreadable, "a recovery truth file (what was put on a plate) is missing or lacks its columns"),
+        (RecoveryInputMissing, "a recovery run lacks a tile's candidates or pass-2 catalog: the pipeline has not run on it"),
+        (InjectionFailed, "sources could not be injected into a real plate (no PSF model, no room, or no calibration stars)"),
     ];
 }

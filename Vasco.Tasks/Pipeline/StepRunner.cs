@@ -112,15 +112,20 @@ public sealed class StepRunner
                 if (cancel.IsCancellationRequested) return;
                 var run = Begin(tile, cancel.Token);
                 T value = default!;
+                var tools = Tools.ToolClock.Start();
                 var failed = Guard(run, () => { CheckUpstream(tile); value = prepare(run.Context); });
+                RecordToolTime(run.Context, tools.Value);
                 if (failed is not null) Report(failed);
                 else if (batch is null) Report(Complete(run));
                 else lock (prepared) prepared.Add((run, value));
             });
             if (batch is null || prepared.Count == 0 || cancel.IsCancellationRequested) return outcomes;
             Exception? batchError = null;
+            var batchTools = Tools.ToolClock.Start();
             try { batch(prepared.Select(p => (p.Run.Context, p.Value)).ToList()); }
             catch (Exception e) when (e is not OperationCanceledException) { batchError = e; }
+            // One tool run served every tile of the batch: each is charged an equal share.
+            foreach (var p in prepared) RecordToolTime(p.Run.Context, batchTools.Value / prepared.Count);
             Parallel.ForEach(prepared, options, p =>
             {
                 var failed = Guard(p.Run, () =>
@@ -136,6 +141,13 @@ public sealed class StepRunner
             StepManifests.Aggregate(Step, RunDir, RunId, allTileIds, Parameters, ToolVersions, StepFields);
         }
         return outcomes;
+    }
+
+    /// <summary>The seconds of external tool processes spent on the tile (counts "tool_seconds"), for the overhead benchmark.</summary>
+    static void RecordToolTime(TileContext ctx, double seconds)
+    {
+        if (seconds <= 0) return;
+        lock (ctx.Counts) ctx.Counts["tool_seconds"] = Math.Round(ctx.Counts.GetValueOrDefault("tool_seconds") + seconds, 4);
     }
 
     /// <summary>One tile's run: its context, clock, and where its manifest or failure record goes.</summary>

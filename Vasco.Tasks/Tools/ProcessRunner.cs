@@ -46,6 +46,7 @@ public static class ProcessRunner
             }
             process.WaitForExit(); // drains the output handlers
         }
+        ToolClock.Add(clock.Elapsed);
         cancellation.ThrowIfCancellationRequested();
         return new ProcessResult(timedOut ? -1 : process.ExitCode, stdout.ToString(), stderr.ToString(), clock.Elapsed, timedOut);
     }

@@ -1,0 +1,65 @@
+using System.Globalization;
+using Microsoft.Build.Framework;
+using Vasco.Recovery;
+
+namespace Vasco.MSBuild;
+
+/// <summary>
+/// Injection-recovery: compares the candidates of tiles whose truth is known (synthetic plates, or real plates
+/// with injected sources) with that truth, and writes recovery.json and recovery.png.
+/// </summary>
+public sealed class VascoRecovery : VascoTask
+{
+    /// <summary>One item per tile (VascoRecoveryTile): the tile id, with Kind, Truth, Pass2, Candidates and Filtered files.</summary>
+    [Required] public ITaskItem[] Tiles { get; set; } = [];
+    [Required] public string JsonFile { get; set; } = "";
+    [Required] public string PlotFile { get; set; } = "";
+
+    protected override void ExecuteCore()
+    {
+        var tiles = Tiles.Select(t => TileRecovery.Compare(RecoveryInputs.Read(t.ItemSpec, t.GetMetadata("Kind"), t.GetMetadata("Truth"),
+            t.GetMetadata("Pass2"), t.GetMetadata("Candidates"), t.GetMetadata("Filtered")))).ToList();
+        var report = new RecoveryReport(tiles, new RecoveryGoal());
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(JsonFile))!);
+        report.SavePlot(PlotFile);
+        IO.AtomicFile.WriteAllText(JsonFile, report.ToJson());
+        foreach (var kind in report.Kinds)
+        {
+            var s = report.Summary(kind);
+            LogHigh(string.Create(CultureInfo.InvariantCulture,
+                $"Recovery ({kind}, {s.Tiles} tile(s)): {s.BrightRecovered} of {s.BrightInjected} injected vanished sources at least {report.Goal.BrighterThanLimitBy} mag brighter than the plate limit recovered ({RecoveryReport.Percent(s.BrightCompleteness)}, goal {RecoveryReport.Percent(report.Goal.MinCompleteness)}: {(s.CompletenessGoalMet ? "met" : "NOT met")}); " +
+                $"{s.FalseCandidates} false candidate(s), at most {s.MaxFalsePerTile} per tile (goal {report.Goal.MaxFalsePerTile}: {(s.FalseGoalMet ? "met" : "NOT met")})."));
+            if (s.BrightLosses.Count > 0)
+                LogHigh($"  lost: {string.Join("; ", s.BrightLosses.Select(l => $"{l.Value} {l.Key}"))}");
+        }
+        LogHigh($"Vasco: recovery figures in {JsonFile}, plot {PlotFile}");
+    }
+}
+
+/// <summary>Injects PSF-shaped sources into a real plate and removes real stars from its catalog (see <see cref="PlateInjector"/>).</summary>
+public sealed class VascoInjectPlate : VascoTask
+{
+    [Required] public string Plate { get; set; } = "";
+    [Required] public string Psf { get; set; } = "";
+    [Required] public string Mask { get; set; } = "";
+    [Required] public string Matched { get; set; } = "";
+    [Required] public string Unmatched { get; set; } = "";
+    [Required] public string Catalog { get; set; } = "";
+    public string IdColumn { get; set; } = "source_id";
+    [Required] public string OutputPlate { get; set; } = "";
+    [Required] public string OutputCatalog { get; set; } = "";
+    [Required] public string OutputTruth { get; set; } = "";
+    public int Seed { get; set; } = 1;
+    public int Count { get; set; } = 150;
+    public int RemoveCount { get; set; } = 20;
+
+    protected override void ExecuteCore()
+    {
+        foreach (var path in new[] { OutputPlate, OutputCatalog, OutputTruth })
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var result = PlateInjector.Run(Plate, Psf, Mask, Matched, Unmatched, Catalog, IdColumn, OutputPlate, OutputCatalog, OutputTruth,
+            new InjectionOptions(Seed, Count, RemoveCount: RemoveCount));
+        LogHigh(string.Create(CultureInfo.InvariantCulture,
+            $"VascoInjectPlate: {result.Injected} sources injected into {OutputPlate}, {result.Removed} stars removed from {OutputCatalog} (zero point {result.ZeroPoint} from {result.CalibrationStars} stars)"));
+    }
+}

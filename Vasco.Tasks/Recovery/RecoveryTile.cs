@@ -1,0 +1,127 @@
+using System.Globalization;
+using CsvHelper;
+using Vasco.Extraction;
+using Vasco.Pipeline;
+using Vasco.Sky;
+using Vasco.Synthetic;
+
+namespace Vasco.Recovery;
+
+/// <summary>
+/// What the pipeline made of one tile whose truth is known: the truth (what was on the plate), the
+/// pass-2 detections, step 8's candidates, and step 8's verdicts on the unmatched sources.
+/// </summary>
+public sealed record RecoveryInputs(
+    string TileId,
+    string Kind,
+    IReadOnlyList<SyntheticSource> Truth,
+    IReadOnlyList<(double Ra, double Dec)> Detections,
+    IReadOnlyList<(double Ra, double Dec, int Number)> Candidates,
+    IReadOnlyList<(double Ra, double Dec, string Verdict)> Verdicts)
+{
+    /// <summary>Reads a tile's files: the truth CSV, the pass-2 LDAC catalog, and step 8's per-tile CSVs.</summary>
+    public static RecoveryInputs Read(string tileId, string kind, string truthPath, string pass2Catalog, string candidatesCsv, string filteredCsv)
+    {
+        foreach (var path in new[] { pass2Catalog, candidatesCsv, filteredCsv })
+            if (!File.Exists(path))
+                throw new VascoException(ErrorCodes.RecoveryInputMissing, $"Tile {tileId} has no '{path}'.",
+                    "build the run's steps 1-8 first (dotnet build of the run file), then ask for the recovery.", path);
+        var catalog = LdacCatalog.Read(pass2Catalog);
+        var (ra, dec) = (catalog.Column("ALPHA_J2000"), catalog.Column("DELTA_J2000"));
+        var detections = ra.Select((r, i) => (r, dec[i])).ToList();
+        var candidates = ReadRows(candidatesCsv, row => (Number(row, "ra"), Number(row, "dec"), (int)Number(row, "number")));
+        var verdicts = ReadRows(filteredCsv, row => (Number(row, "ra"), Number(row, "dec"), row("verdict") ?? ""));
+        return new RecoveryInputs(tileId, kind, TruthCsv.Read(truthPath), detections, candidates, verdicts);
+    }
+
+    static List<T> ReadRows<T>(string path, Func<Func<string, string?>, T> make)
+    {
+        using var reader = new StreamReader(path);
+        using var csv = new CsvReader(reader, CultureInfo.InvariantCulture);
+        var rows = new List<T>();
+        if (!csv.Read() || !csv.ReadHeader()) return rows;
+        while (csv.Read()) rows.Add(make(c => csv.GetField(c)));
+        return rows;
+    }
+
+    static double Number(Func<string, string?> row, string column) =>
+        double.TryParse(row(column), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : double.NaN;
+}
+
+/// <summary>One injected vanished source and what became of it.</summary>
+public sealed record InjectedOutcome(string TileId, string Kind, string Id, double Mag, double MagBelowLimit, bool Detected, bool Recovered, string Fate);
+
+/// <summary>A candidate that is no injected vanished source, with what lies under it.</summary>
+public sealed record FalseCandidate(string TileId, string Kind, int Number, double Ra, double Dec, string NearestTruthKind, string NearestTruthId, double NearestTruthArcsec);
+
+/// <summary>The comparison of one tile's outputs with its truth.</summary>
+public sealed record TileRecovery(string TileId, string Kind, double PlateLimitMag, IReadOnlyList<InjectedOutcome> Injected, IReadOnlyList<FalseCandidate> FalseCandidates, int Candidates)
+{
+    /// <summary>A detection or candidate this close (arcsec) to a truth position is that source: a pixel and a bit.</summary>
+    public const double MatchArcsec = 2.0;
+
+    public static TileRecovery Compare(RecoveryInputs input)
+    {
+        var detections = Index(input.Detections.Select(d => (d.Ra, d.Dec)));
+        var pointSources = input.Truth.Where(t => t.Kind != SourceKind.Defect && double.IsFinite(t.Mag)).ToList();
+        var limit = PlateLimit(pointSources.Select(t => (t.Mag, detections.Within(t.Ra, t.Dec, MatchArcsec).Any())).ToList());
+
+        var candidates = Index(input.Candidates.Select(c => (c.Ra, c.Dec)));
+        var verdicts = Index(input.Verdicts.Select(v => (v.Ra, v.Dec)));
+        var vanished = input.Truth.Where(t => t.Kind == SourceKind.Vanished).ToList();
+        var outcomes = vanished.Select(t =>
+        {
+            var detected = detections.Within(t.Ra, t.Dec, MatchArcsec).Any();
+            var recovered = candidates.Within(t.Ra, t.Dec, MatchArcsec).Any();
+            string fate;
+            if (recovered) fate = "candidate";
+            else if (!detected) fate = "not detected";
+            else
+            {
+                // Step 8 judged every unmatched source; a detected source it never saw was matched to a modern one.
+                var (v, _) = verdicts.Nearest(t.Ra, t.Dec, MatchArcsec);
+                fate = v >= 0 ? "dropped: " + input.Verdicts[v].Verdict : "matched a modern source within the match radius";
+            }
+            return new InjectedOutcome(input.TileId, input.Kind, t.Id, t.Mag, Math.Round(limit - t.Mag, 3), detected, recovered, fate);
+        }).ToList();
+
+        var truthIndex = Index(input.Truth.Select(t => (t.Ra, t.Dec)));
+        var falses = input.Candidates
+            .Where(c => !vanished.Any(v => Angles.SeparationDeg(v.Ra, v.Dec, c.Ra, c.Dec) * 3600 <= MatchArcsec))
+            .Select(c =>
+            {
+                var (i, separation) = truthIndex.Nearest(c.Ra, c.Dec, 30);
+                return i < 0
+                    ? new FalseCandidate(input.TileId, input.Kind, c.Number, c.Ra, c.Dec, "nothing within 30\"", "", double.NaN)
+                    : new FalseCandidate(input.TileId, input.Kind, c.Number, c.Ra, c.Dec, input.Truth[i].Kind, input.Truth[i].Id, Math.Round(separation, 3));
+            }).ToList();
+        return new TileRecovery(input.TileId, input.Kind, limit, outcomes, falses, input.Candidates.Count);
+    }
+
+    static SkyIndex Index(IEnumerable<(double Ra, double Dec)> positions)
+    {
+        var list = positions.ToList();
+        return new SkyIndex(list.Select(p => p.Ra).ToList(), list.Select(p => p.Dec).ToList());
+    }
+
+    /// <summary>
+    /// The plate limit: the magnitude at which half of the point sources put on the plate are detected,
+    /// interpolated between 0.25-mag bins (bins with fewer than 5 sources are skipped).
+    /// </summary>
+    public static double PlateLimit(IReadOnlyList<(double Mag, bool Detected)> sources)
+    {
+        const double width = 0.25;
+        var bins = sources.GroupBy(s => Math.Floor(s.Mag / width)).Where(g => g.Count() >= 5)
+            .Select(g => (Mag: (g.Key + 0.5) * width, Fraction: g.Count(s => s.Detected) / (double)g.Count()))
+            .OrderBy(b => b.Mag).ToList();
+        // Going bright from the faint end: the first bin where at least half are found, interpolated with the
+        // fainter bin after it (saturated bright stars that merge or are missed do not count as the limit).
+        for (var i = bins.Count - 2; i >= 0; i--)
+            if (bins[i].Fraction >= 0.5 && bins[i + 1].Fraction < 0.5)
+            {
+                var (a, b) = (bins[i], bins[i + 1]);
+                return Math.Round(a.Mag + (a.Fraction - 0.5) / (a.Fraction - b.Fraction) * (b.Mag - a.Mag), 3);
+            }
+        return bins.Count > 0 && bins[^1].Fraction >= 0.5 ? bins[^1].Mag : double.NaN;
+    }
+}

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Pipeline benchmark on real tools (SExtractor, PSFEx, STILTS), all figures from one run:
+#   1. the M67 tile end to end: cold build, no-op build, peak memory (max RSS of the build's
+#      process tree, GNU time), and its orchestration overhead;
+#   2. eight synthetic 30' tiles (runs/recovery/synthetic.vascoproj) built from nothing with
+#      MaxParallel=1 and then with MaxParallel=<cores>: throughput ratio, and per tile the wall
+#      time against the summed time of the tool processes (manifest count "tool_seconds").
+# Orchestration overhead = (wall time - tool time - step 1 time) / tool time, where step 1
+# (copying or drawing the plate) stands for a download and is reported on its own.
+# Usage: bash bench/pipeline.sh          (results appended to bench/results/pipeline.txt)
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+work=${VASCO_BENCH_DIR:-/tmp/vasco-bench}/pipeline
+rm -rf "$work" && mkdir -p "$work"
+cores=$(nproc)
+dotnet build "$repo/Vasco.Tasks" -c Release -nologo -v:q >/dev/null
+
+# A run folder with absolute imports, so the benchmark never writes into the repository's runs.
+copy_run() { # source-run-dir name
+  mkdir -p "$work/$2"
+  cp -r "$1"/input "$work/$2/" 2>/dev/null || true
+  sed -e "s#\.\./\.\./Vasco\.Targets#$repo/Vasco.Targets#g" "$1/$3" > "$work/$2/run.vascoproj"
+}
+timed() { # dir args... -> prints "wall_seconds max_rss_kib"
+  local dir=$1; shift
+  ( cd "$dir" && /usr/bin/time -f "%e %M" -o time.txt dotnet build run.vascoproj -nologo -v:q -tl:off -nodeReuse:false "$@" > build.log 2>&1 ) \
+    || { cat "$dir/build.log"; exit 1; }
+  cat "$dir/time.txt"
+}
+# Sums of a manifest count / elapsed over the per-tile manifests of a run folder.
+sum_count() { find "$1/data" -name '*.tile.json' -print0 | xargs -0 cat | grep -o "\"$2\": [0-9.]*" | awk '{s += $2} END {printf "%.2f", s}'; }
+sum_step1() { find "$1/data/downloads" -name '*.tile.json' -print0 | xargs -0 cat | grep -o '"elapsed_seconds": [0-9.]*' | awk '{s += $2} END {printf "%.2f", s}'; }
+
+# 1. M67
+copy_run "$repo/runs/m67" m67 run.vascoproj
+read -r m67_cold m67_rss < <(timed "$work/m67")
+read -r m67_noop _ < <(timed "$work/m67")
+m67_tools=$(sum_count "$work/m67" tool_seconds)
+m67_step1=$(sum_step1 "$work/m67")
+
+# 2. Eight synthetic tiles, one core then all cores.
+for p in 1 "$cores"; do
+  mkdir -p "$work/syn-p$p"
+  sed -e "s#\.\./\.\./Vasco\.Targets#$repo/Vasco.Targets#g" "$repo/runs/recovery/synthetic.vascoproj" > "$work/syn-p$p/run.vascoproj"
+done
+read -r p1_wall p1_rss < <(timed "$work/syn-p1" -p:MaxParallel=1)
+read -r pn_wall pn_rss < <(timed "$work/syn-p$cores" -p:MaxParallel="$cores")
+p1_tools=$(sum_count "$work/syn-p1" tool_seconds)
+p1_step1=$(sum_step1 "$work/syn-p1")
+
+overhead() { echo "scale=4; ($1 - $2 - $3) / $2 * 100" | bc; }
+mkdir -p "$repo/bench/results"
+{
+  echo "$(date -u +%Y-%m-%dT%H:%MZ) cores=$cores"
+  echo "  m67: cold=${m67_cold}s noop=${m67_noop}s tools=${m67_tools}s step1=${m67_step1}s overhead=$(overhead "$m67_cold" "$m67_tools" "$m67_step1")% peak_rss=${m67_rss}KiB"
+  echo "  synthetic x8 MaxParallel=1: wall=${p1_wall}s per_tile=$(echo "scale=2; $p1_wall / 8" | bc)s tools=${p1_tools}s step1=${p1_step1}s overhead=$(overhead "$p1_wall" "$p1_tools" "$p1_step1")% peak_rss=${p1_rss}KiB"
+  echo "  synthetic x8 MaxParallel=$cores: wall=${pn_wall}s peak_rss=${pn_rss}KiB speedup=$(echo "scale=3; $p1_wall / $pn_wall" | bc)"
+} | tee -a "$repo/bench/results/pipeline.txt"
