@@ -42,7 +42,7 @@ public sealed class VascoCrossMatch : TileStepTask
             },
             batch: tiles =>
             {
-                var log = Path.Combine(Steps.Select(Items.ToStep).First(s => s.Name == StepName).LogDir, RunId + ".stilts.log");
+                var log = Path.Combine(Steps.Select(Items.ToStep).First(s => s.Name == StepName).LogDir, RunId + LogSuffix + ".stilts.log");
                 results = matcher.Match(tiles.Select(p => p.Prepared.Positions(p.Tile.Tile.TileId)).ToList(), radius, log, tiles[0].Tile.Cancellation);
             },
             finish: (t, input) =>

@@ -131,6 +131,8 @@ public sealed class VascoWriteCandidates : VascoTask
     [Required] public string RunDir { get; set; } = "";
     [Required] public string RunId { get; set; } = "";
     [Required] public string FilterDir { get; set; } = "";
+    /// <summary>Where candidates.csv and filter.manifest.json go: FilterDir, or a shard's folder in it.</summary>
+    public string? OutputDir { get; set; }
     [Required] public ITaskItem[] AllTiles { get; set; } = [];
 
     protected override void ExecuteCore()
@@ -138,8 +140,10 @@ public sealed class VascoWriteCandidates : VascoTask
         var started = DateTimeOffset.UtcNow;
         var tiles = AllTiles.Select(t => t.ItemSpec).ToList();
         var files = tiles.Select(t => Path.Combine(FilterDir, t + "_candidates.csv")).Where(File.Exists).ToList();
-        var path = Path.Combine(FilterDir, "candidates.csv");
-        AtomicFile.DeleteTempFiles(FilterDir);
+        var outputDir = string.IsNullOrEmpty(OutputDir) ? FilterDir : OutputDir;
+        Directory.CreateDirectory(outputDir);
+        var path = Path.Combine(outputDir, "candidates.csv");
+        AtomicFile.DeleteTempFiles(outputDir);
         var count = Candidates.WriteRun(path, files);
         var manifest = new Manifest { Step = "Filter", StepNumber = 8, RunId = RunId, StartedUtc = started };
         foreach (var tile in tiles)
@@ -154,7 +158,7 @@ public sealed class VascoWriteCandidates : VascoTask
         manifest.Fields["candidates"] = count;
         manifest.Fields["tiles_with_candidates"] = files.Count(f => File.ReadLines(f).Skip(1).Any(l => l.Length > 0));
         manifest.FinishedUtc = DateTimeOffset.UtcNow;
-        manifest.Write(Path.Combine(FilterDir, "filter.manifest.json"));
+        manifest.Write(Path.Combine(outputDir, "filter.manifest.json"));
         LogHigh($"VascoFilter: {count} candidate(s) in {RunPaths.Relative(RunDir, path)}");
     }
 }

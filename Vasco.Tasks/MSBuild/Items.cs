@@ -49,6 +49,7 @@ public static class Items
     {
         TileFiles = StepDeclaration.SplitList(item.GetMetadata("TileFiles")),
         Extra = item.GetMetadata("Extra"),
+        ManifestDir = item.GetMetadata("ManifestDir") is { Length: > 0 } m ? Path.GetFullPath(m) : Path.GetFullPath(item.GetMetadata("OutputDir")),
     };
 
     public static ParameterSet ToParameters(ITaskItem[] items) =>

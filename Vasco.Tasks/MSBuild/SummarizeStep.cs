@@ -15,7 +15,8 @@ public sealed class VascoSummarize : VascoTask
     [Required] public ITaskItem[] AllTiles { get; set; } = [];
     [Required] public string SummariesDir { get; set; } = "";
     [Required] public string CandidatesFile { get; set; } = "";
-    [Required] public string DashboardFile { get; set; } = "";
+    /// <summary>The dashboard CSV shared by the runs of the folder; empty in a shard build (the merge writes it).</summary>
+    public string DashboardFile { get; set; } = "";
 
     protected override void ExecuteCore()
     {
@@ -46,10 +47,12 @@ public sealed class VascoSummarize : VascoTask
         var md = Path.Combine(SummariesDir, "summary.md");
         var markdown = RunSummary.Markdown(RunId, figures, histograms, candidateRows);
         AtomicFile.WriteAllText(md, markdown);
-        var dashboardRows = File.Exists(CandidatesFile) ? Dashboard.Update(DashboardFile, RunId, CandidatesFile) : 0;
+        var dashboardRows = !File.Exists(CandidatesFile) ? 0
+            : DashboardFile.Length > 0 ? Dashboard.Update(DashboardFile, RunId, CandidatesFile)
+            : File.ReadLines(CandidatesFile).Skip(1).Count(l => l.Length > 0);
         var report = WriteReport(steps, candidateRows, markdown);
 
-        foreach (var path in new[] { md, csv, binsPath, DashboardFile }.Concat(report).Where(File.Exists)) manifest.Outputs.Add(FileRecord.Of(path, RunDir));
+        foreach (var path in new[] { md, csv, binsPath, DashboardFile }.Concat(report).Where(p => p.Length > 0 && File.Exists(p))) manifest.Outputs.Add(FileRecord.Of(path, RunDir));
         if (File.Exists(CandidatesFile)) manifest.Inputs.Add(FileRecord.Of(CandidatesFile, RunDir));
         manifest.Counts["tiles"] = tiles.Count;
         manifest.Counts["tiles_failed"] = figures.Count(f => f.Status != "ok");

@@ -28,6 +28,8 @@ public abstract class TileStepTask : VascoTask, ICancelableTask
     [Required] public ITaskItem[] Steps { get; set; } = [];
     [Required] public ITaskItem[] Parameters { get; set; } = [];
     public ITaskItem[] Tools { get; set; } = [];
+    /// <summary>Added to the names of run-level logs (a shard build's own: ".shard-K-of-N").</summary>
+    public string LogSuffix { get; set; } = "";
 
     [Output] public ITaskItem[] FailedTiles { get; private set; } = [];
 

@@ -27,6 +27,15 @@ public sealed class VascoPlan : VascoTask
     /// <summary>Tiles=: ';'-separated tile ids to restrict the build to.</summary>
     public string? Tiles { get; set; }
     public string? FromStep { get; set; }
+    /// <summary>Shard= and ShardCount=: plan only shard K of N of the frozen tile list (see <see cref="Sharding.Shard"/>).</summary>
+    public string? Shard { get; set; }
+    public string? ShardCount { get; set; }
+    /// <summary>data/shards/&lt;RunId&gt;/: the frozen tile list and the shards' completion records.</summary>
+    public string? ShardsDir { get; set; }
+    /// <summary>Only freeze (or check) the tile list: VascoSubmitSlurm, before it splits the run.</summary>
+    public bool FreezeOnly { get; set; }
+    /// <summary>VascoMerge: the shards' stamps were adopted; any per-tile stamp this plan changes is an error.</summary>
+    public bool Merging { get; set; }
 
     [Output] public ITaskItem[] AllTiles { get; private set; } = [];
     /// <summary>The tiles Tiles= selects; empty when it selects none (then all tiles are selected).</summary>
@@ -60,6 +69,29 @@ public sealed class VascoPlan : VascoTask
         var tiles = Tiler.Plan(Tiler.ParseMode(parameters["TilingMode"]), targets, parameters);
 
         Lap("tiling");
+        var shard = Sharding.Shard.Parse(Shard, ShardCount, tiles.Count);
+        List<string>? runTileIds = null;
+        if (shard is not null || FreezeOnly || Merging)
+        {
+            if (string.IsNullOrEmpty(ShardsDir)) throw new VascoException(ErrorCodes.Internal, "VascoPlan needs ShardsDir for a sharded run.", "report this with the build log.");
+            Sharding.FrozenTiles.FreezeOrCheck(ShardsDir, RunId, tiles, mayFreeze: !Merging);
+        }
+        if (FreezeOnly)
+        {
+            Sharding.Shard.ParseCount(ShardCount, tiles.Count);
+            AllTiles = tiles.Select(Items.FromTile).ToArray();
+            ResolvedParameters = ToItems(parameters);
+            LogHigh($"Vasco: {tiles.Count} tile(s) of run {RunId} frozen in {RunPaths.Relative(RunDir, Sharding.FrozenTiles.PathIn(ShardsDir!))}");
+            return;
+        }
+        if (shard is not null)
+        {
+            // From here on this build's run is the shard's share; its completion record goes until it ends.
+            File.Delete(Sharding.ShardRecord.PathOf(ShardsDir!, shard));
+            runTileIds = tiles.Select(t => t.TileId).ToList();
+            tiles = shard.Select(tiles);
+            LogHigh($"Vasco: shard {shard.Index} of {shard.Count} (0 to {shard.Count - 1}): {tiles.Count} of the run's {runTileIds.Count} tile(s)");
+        }
         var selected = SelectTiles(tiles);
         var steps = Steps.Select(Items.ToStep).ToList();
         int? fromStep = null;
@@ -85,9 +117,15 @@ public sealed class VascoPlan : VascoTask
             SelectedTiles = selected.Count == tiles.Count ? [] : selected.Select(t => t.TileId).ToList(),
             FromStep = fromStep,
             TileInputs = LocalPlateInputs(parameters, steps),
+            RunTileIds = runTileIds,
         };
+        var perTile = steps.Where(s => s.PerTile).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var plan in planner.Plan())
         {
+            if (Merging && perTile.Contains(plan.Step) && plan.Changed > 0)
+                throw new VascoException(ErrorCodes.ShardMergeStale,
+                    $"Merging run {RunId}: step {plan.Step} is out of date for {plan.Changed} tile(s) against the shards' own plan: this build's tools, parameters or input files differ from the shards'.",
+                    "merge where the shards ran, with the same Vasco, tools, input files and -p: properties (the stamps in obj/vasco/<RunId>/shards/ say what each shard used).");
             if (plan.Changed > 0 || plan.Forced > 0)
                 LogNormal($"Plan: {plan.Step}: {plan.Changed} stamp(s) changed, {plan.Forced} forced by FromStep");
             if (plan.Pruned.Count > 0)
@@ -97,13 +135,7 @@ public sealed class VascoPlan : VascoTask
         Lap("stamps");
         AllTiles = tiles.Select(Items.FromTile).ToArray();
         SelectedTiles = selected.Count == tiles.Count ? [] : selected.Select(Items.FromTile).ToArray();
-        ResolvedParameters = parameters.All.Select(p =>
-        {
-            var item = new TaskItem(p.Name);
-            item.SetMetadata("Value", p.Value);
-            item.SetMetadata("Source", p.Source.ToString());
-            return (ITaskItem)item;
-        }).ToArray();
+        ResolvedParameters = ToItems(parameters);
         Lap("items");
         LogNormal($"Plan: {tiles.Count} tile(s), {selected.Count} selected; {string.Join(", ", timings)}");
     }
@@ -125,10 +157,18 @@ public sealed class VascoPlan : VascoTask
         var unknown = wanted.Where(w => !byId.ContainsKey(w)).ToList();
         if (unknown.Count > 0)
             throw new VascoException(ErrorCodes.TileSelectionUnknown,
-                $"Tiles= names {string.Join(", ", unknown.Select(TileIds.Printable))}, which this run does not have.",
+                $"Tiles= names {string.Join(", ", unknown.Select(TileIds.Printable))}, which this {(string.IsNullOrWhiteSpace(Shard) ? "run" : $"shard ({Shard} of {ShardCount})")} does not have.",
                 $"use tile ids from data/tiles/{RunId}/tiles.csv (e.g. {string.Join(", ", tiles.Take(3).Select(t => t.TileId))}).");
         return wanted.Distinct().Select(w => byId[w]).ToList();
     }
+
+    static ITaskItem[] ToItems(ParameterSet parameters) => parameters.All.Select(p =>
+    {
+        var item = new TaskItem(p.Name);
+        item.SetMetadata("Value", p.Value);
+        item.SetMetadata("Source", p.Source.ToString());
+        return (ITaskItem)item;
+    }).ToArray();
 
     static string Fingerprint(IEnumerable<Target> targets)
     {

@@ -15,6 +15,8 @@ public sealed class VascoWriteTiles : VascoTask
     [Required] public ITaskItem[] Tiles { get; set; } = [];
     [Required] public ITaskItem[] Parameters { get; set; } = [];
     public ITaskItem[] TargetLists { get; set; } = [];
+    /// <summary>Added to the run log's name (a shard build's own: ".shard-K-of-N").</summary>
+    public string LogSuffix { get; set; } = "";
 
     protected override void ExecuteCore()
     {
@@ -56,7 +58,7 @@ public sealed class VascoWriteTiles : VascoTask
         manifest.Write(Path.Combine(step.OutputDir, StepManifests.FileName));
 
         Directory.CreateDirectory(step.LogDir);
-        File.AppendAllText(Path.Combine(step.LogDir, RunId + ".log"),
+        File.AppendAllText(Path.Combine(step.LogDir, RunId + LogSuffix + ".log"),
             $"{DateTimeOffset.UtcNow:O} tiling: {source} -> {tiles.Count} tile(s), mode {parameters["TilingMode"]}, size {Tile.Format(parameters.Number("TileSizeArcmin"))}'\n");
         LogHigh($"VascoTiling: {source} -> {tiles.Count} tile(s) in {RunPaths.Relative(RunDir, csvPath)}");
     }

@@ -79,6 +79,14 @@ public static class ErrorCodes
     // 11xx: packaging (step 10)
     public const string ArchiveInvalid = "VASCO1101";
 
+    // 12xx: scale-out (shards, the merge, Slurm)
+    public const string ShardInvalid = "VASCO1201";
+    public const string ShardTilesChanged = "VASCO1202";
+    public const string ShardNotFinished = "VASCO1203";
+    public const string ShardMismatch = "VASCO1204";
+    public const string ShardMergeStale = "VASCO1205";
+    public const string SlurmFailed = "VASCO1206";
+
     // 91xx: injection and recovery
     public const string TruthUnreadable = "VASCO9101";
     public const string RecoveryInputMissing = "VASCO9102";
@@ -132,6 +140,12 @@ public static class ErrorCodes
         (CrossMatchInvalid, "a cross-match input has a position that is not degrees in range, or an input file is missing"),
         (CrossMatchCounts, "the cross-match outputs do not add up to its inputs, or a pair lies beyond the match radius"),
         (ArchiveInvalid, "a run archive does not match its checksum, lacks a manifest, or holds an unsafe entry name"),
+        (ShardInvalid, "Shard= or ShardCount= is not a shard of the run (a whole number, Shard below ShardCount, ShardCount at most the tile count), or a scale-out target lacks ShardCount"),
+        (ShardTilesChanged, "the run's tiles differ from the tile list frozen for its shards (the run file or a tiling parameter changed since)"),
+        (ShardNotFinished, "VascoMerge: a shard has no completion record, or failed; the message lists them"),
+        (ShardMismatch, "VascoMerge: the shards used different pipeline versions, tool versions or parameters, or not the tiles frozen for them"),
+        (ShardMergeStale, "VascoMerge: the merging build's plan differs from the shards' (other tools, parameters or input files)"),
+        (SlurmFailed, "sbatch is missing, or refused a job (its message is quoted), or answered no job id"),
         (ValidatorFailed, "the within5 validator found a match beyond the radius plus tolerance, or a candidate with a modern source within the radius"),
         (CatalogFetchFailed, "a VizieR cone search failed on every mirror after every retry (network, timeouts, server errors, overload)"),
         (CatalogQueryRejected, "VizieR answered a cone search with an error message (quoted): a wrong table or column name, or a malformed query"),

@@ -138,6 +138,12 @@ public static class ParameterCatalog
         new("PackageIncludeFits", ParameterType.Boolean, "false", "put the run's FITS images and catalogs in the step-10 archive too"),
         new("FailFast", ParameterType.Boolean, "false", "stop at the first failed tile"),
         new("MaxParallel", ParameterType.Integer, "0", "tiles processed at once (0: one per processor)", Min: 0, Max: 1024),
+        new("SlurmPartition", ParameterType.Text, "", "VascoSubmitSlurm: the partition (sbatch --partition; empty: the site's default)"),
+        new("SlurmAccount", ParameterType.Text, "", "VascoSubmitSlurm: the account charged (sbatch --account; empty: your default)"),
+        new("SlurmTimeLimit", ParameterType.Text, "", "VascoSubmitSlurm: time limit of one shard's job, e.g. 04:00:00 (sbatch --time; empty: the partition's)"),
+        new("SlurmCpusPerTask", ParameterType.Integer, "0", "VascoSubmitSlurm: CPUs of one shard's job, and its MaxParallel unless MaxParallel is given (0: the site's default)", Min: 0, Max: 1024),
+        new("SlurmMemory", ParameterType.Text, "", "VascoSubmitSlurm: memory of one shard's job, e.g. 8G (sbatch --mem; empty: the site's default)"),
+        new("SlurmMaxRunning", ParameterType.Integer, "0", "VascoSubmitSlurm: shards running at once (the array's %throttle; 0: no throttle)", Min: 0, Max: 100000),
     ];
 
     public static ParameterDefinition? Find(string name) =>

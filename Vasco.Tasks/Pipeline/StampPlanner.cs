@@ -33,6 +33,11 @@ public sealed class StampPlanner
     public IReadOnlyCollection<string> SelectedTiles { get; init; } = [];
     /// <summary>Per-tile input files a step reads beyond its declared TileFiles (the local plate of step 1).</summary>
     public Func<StepDeclaration, Tile, IEnumerable<string>>? TileInputs { get; init; }
+    /// <summary>
+    /// Every tile of the run when <see cref="Tiles"/> is one shard's share: outputs of these
+    /// tiles are other shards' and are never pruned. Null: the run is <see cref="Tiles"/>.
+    /// </summary>
+    public IReadOnlyCollection<string>? RunTileIds { get; init; }
     /// <summary>FromStep=: force steps numbered at or above it to rerun for the selected tiles.</summary>
     public int? FromStep { get; init; }
 
@@ -113,7 +118,8 @@ public sealed class StampPlanner
             tileDigests[step.Name] = digests;
             if (changedCount > 0 || index.Count != digests.Count) WriteIndex(step.Name, digests);
             RerunIfInterrupted(step, now);
-            var pruned = Prune(step, digests.Keys.ToHashSet(StringComparer.Ordinal), existing);
+            var runTiles = RunTileIds is null ? digests.Keys.ToHashSet(StringComparer.Ordinal) : RunTileIds.ToHashSet(StringComparer.Ordinal);
+            var pruned = Prune(step, runTiles, digests.Keys.ToHashSet(StringComparer.Ordinal), existing);
             reports.Add(new StepPlan(step.Name, changedCount, forced, pruned));
         }
         FileHashes.Save();
@@ -215,9 +221,10 @@ public sealed class StampPlanner
 
     /// <summary>
     /// Removes what a step wrote for tiles that are no longer in the run: the outputs its
-    /// manifest lists, the manifest, any failure record and the stamp.
+    /// manifest lists, the manifest, any failure record and the stamp. In a shard build the
+    /// outputs of the run's other tiles stay (they are other shards'); stamps are the shard's own.
     /// </summary>
-    List<string> Prune(StepDeclaration step, HashSet<string> current, HashSet<string?> stamps)
+    List<string> Prune(StepDeclaration step, HashSet<string> current, HashSet<string> planned, HashSet<string?> stamps)
     {
         var pruned = new List<string>();
         if (Directory.Exists(step.OutputDir))
@@ -238,7 +245,7 @@ public sealed class StampPlanner
             }
         }
         foreach (var stamp in stamps)
-            if (stamp is not null && !current.Contains(stamp)) File.Delete(StampPath(StampDir, step.Name, stamp));
+            if (stamp is not null && !planned.Contains(stamp)) File.Delete(StampPath(StampDir, step.Name, stamp));
         if (pruned.Count > 0)
             StepManifests.Aggregate(step, RunDir, RunId, Tiles.Select(t => t.TileId).ToList(), Parameters, ToolVersions);
         return pruned;

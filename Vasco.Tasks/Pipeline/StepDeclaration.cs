@@ -22,6 +22,13 @@ public sealed record StepDeclaration(
     /// </summary>
     public IReadOnlyList<string> TileFiles { get; init; } = [];
 
+    /// <summary>
+    /// Where the step's own manifest.json goes: its output folder, or in a shard build a
+    /// folder of the shard's (per-tile files are per tile; the step's manifest is not).
+    /// </summary>
+    public string ManifestDir { get => _manifestDir ?? OutputDir; init => _manifestDir = value; }
+    readonly string? _manifestDir;
+
     /// <summary>Anything else the step's output depends on, as text (e.g. the run's catalog list).</summary>
     public string Extra { get; init; } = "";
 

@@ -6,7 +6,7 @@ public static class StepManifests
     public const string FileName = "manifest.json";
 
     public static Manifest Aggregate(StepDeclaration step, string runDir, string runId, IReadOnlyList<string> tileIds,
-        ParameterSet parameters, IReadOnlyDictionary<string, string> toolVersions, IDictionary<string, object?>? fields = null)
+        ParameterSet parameters, IReadOnlyDictionary<string, string> toolVersions, IDictionary<string, object?>? fields = null, bool onlyIfChanged = false)
     {
         var m = new Manifest
         {
@@ -55,8 +55,10 @@ public static class StepManifests
         m.FinishedUtc = end ?? m.StartedUtc;
         m.ElapsedSeconds = m.Tiles.Sum(t => t.ElapsedSeconds);
         if (fields is not null) foreach (var (k, v) in fields) m.Fields[k] = v;
-        Directory.CreateDirectory(step.OutputDir);
-        m.Write(Path.Combine(step.OutputDir, FileName));
+        Directory.CreateDirectory(step.ManifestDir);
+        var path = Path.Combine(step.ManifestDir, FileName);
+        // The merge rewrites a step's manifest only when it changes, so merging twice changes nothing.
+        if (!onlyIfChanged || !File.Exists(path) || !File.ReadAllBytes(path).AsSpan().SequenceEqual(m.ToJsonBytes())) m.Write(path);
         return m;
     }
 }

@@ -11,7 +11,9 @@ public static class TilesCsv
     public static readonly string[] Columns =
         ["tile_id", "ra", "dec", "ra_min", "ra_max", "dec_min", "dec_max", "target", "size_arcmin", "row", "col"];
 
-    public static void Write(string path, IEnumerable<Tile> tiles)
+    public static void Write(string path, IEnumerable<Tile> tiles) => AtomicFile.WriteAllText(path, ToText(tiles));
+
+    public static string ToText(IEnumerable<Tile> tiles)
     {
         using var text = new StringWriter(CultureInfo.InvariantCulture) { NewLine = "\n" };
         using (var csv = new CsvWriter(text, new CsvConfiguration(CultureInfo.InvariantCulture) { NewLine = "\n" }))
@@ -30,7 +32,7 @@ public static class TilesCsv
                 csv.NextRecord();
             }
         }
-        AtomicFile.WriteAllText(path, text.ToString());
+        return text.ToString();
     }
 
     public static List<Tile> Read(string path)

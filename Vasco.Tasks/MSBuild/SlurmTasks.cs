@@ -1,0 +1,123 @@
+using System.Globalization;
+using Microsoft.Build.Framework;
+using Vasco.IO;
+using Vasco.Pipeline;
+using Vasco.Sharding;
+using Vasco.Slurm;
+
+namespace Vasco.MSBuild;
+
+/// <summary>What VascoSubmitSlurm and VascoResubmitFailed share: the scripts, sbatch, jobs.json.</summary>
+public abstract class SlurmTask : VascoTask
+{
+    [Required] public string RunFile { get; set; } = "";
+    [Required] public string RunDir { get; set; } = "";
+    [Required] public string RunId { get; set; } = "";
+    [Required] public string ShardsDir { get; set; } = "";
+    /// <summary>data/slurm/&lt;RunId&gt;/: the job scripts and jobs.json.</summary>
+    [Required] public string SlurmDir { get; set; } = "";
+    /// <summary>logs/slurm/&lt;RunId&gt;/: the jobs' output.</summary>
+    [Required] public string SlurmLogDir { get; set; } = "";
+    [Required] public ITaskItem[] Parameters { get; set; } = [];
+    [Required] public int TileCount { get; set; }
+    public string? ShardCount { get; set; }
+    public string? Shard { get; set; }
+    public string? Sbatch { get; set; }
+
+    protected string JobsPath => Path.Combine(SlurmDir, "jobs.json");
+
+    protected int Count()
+    {
+        if (!string.IsNullOrWhiteSpace(Shard))
+            throw new VascoException(ErrorCodes.ShardInvalid, $"{GetType().Name} submits shards itself; it takes no Shard=.", "drop -p:Shard and keep -p:ShardCount=N.");
+        return Sharding.Shard.ParseCount(ShardCount, TileCount)
+            ?? throw new VascoException(ErrorCodes.ShardInvalid, $"{GetType().Name} needs ShardCount= (how many shards to split the run's {TileCount} tile(s) into).",
+                "add -p:ShardCount=N; docs/scale-out.md says how to choose N under the site's MaxArraySize.");
+    }
+
+    protected SlurmOptions Options()
+    {
+        var p = Items.ToParameters(Parameters);
+        return new SlurmOptions(p["SlurmPartition"], p["SlurmAccount"], p["SlurmTimeLimit"], p.Integer("SlurmCpusPerTask"), p["SlurmMemory"], p.Integer("SlurmMaxRunning"));
+    }
+
+    /// <summary>Submits the array over <paramref name="shards"/>, then the merge after it; records both in jobs.json.</summary>
+    protected void Submit(int count, IReadOnlyList<int> shards)
+    {
+        var options = Options();
+        var sbatch = Slurm.Sbatch.Find(Sbatch);
+        var globals = (BuildEngine as IBuildEngine6)?.GetGlobalProperties() ?? new Dictionary<string, string>();
+        // The user's -p: properties; not MSBuild's or the dotnet CLI's own (NuGetInteractive).
+        var forwarded = globals.Where(g => !g.Key.StartsWith('_') && !g.Key.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)
+                && !g.Key.Equals("NuGetInteractive", StringComparison.OrdinalIgnoreCase))
+            .ToDictionary(g => g.Key, g => g.Value, StringComparer.OrdinalIgnoreCase);
+        // The dotnet that runs this build runs the jobs (DOTNET_HOST_PATH is set by the dotnet CLI).
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+        var runDir = Path.GetFullPath(RunDir);
+        Directory.CreateDirectory(SlurmDir);
+        Directory.CreateDirectory(SlurmLogDir);
+        var shardScript = Path.Combine(SlurmDir, "shard.sh");
+        var mergeScript = Path.Combine(SlurmDir, "merge.sh");
+        AtomicFile.WriteAllText(shardScript, JobScripts.Shards(dotnet, Path.GetFullPath(RunFile), runDir, RunId, count, forwarded, options.CpusPerTask));
+        AtomicFile.WriteAllText(mergeScript, JobScripts.Merge(dotnet, Path.GetFullPath(RunFile), runDir, RunId, count, forwarded));
+
+        var jobs = JobsFile.Read(JobsPath, RunId, count);
+        jobs.ShardCount = count;
+        string? arrayId = null;
+        if (shards.Count > 0)
+        {
+            var array = Ranges(shards) + (options.MaxRunning > 0 ? "%" + options.MaxRunning.ToString(CultureInfo.InvariantCulture) : "");
+            var args = Slurm.Sbatch.Arguments($"vasco-{RunId}", array, null, options, shardJob: true,
+                Path.Combine(SlurmLogDir, "shard-%a-job-%A.out"), runDir, shardScript);
+            arrayId = sbatch.Submit(args, runDir);
+            jobs.Submissions.Add(new Submission("shards", arrayId, RunPaths.Relative(RunDir, shardScript), args, shards.ToList(), null, DateTimeOffset.UtcNow));
+            jobs.Write(JobsPath);
+            LogHigh($"Vasco: run {RunId}: shards {array} of {count} submitted as job array {arrayId}");
+        }
+        var mergeArgs = Slurm.Sbatch.Arguments($"vasco-{RunId}-merge", null, arrayId, options, shardJob: false,
+            Path.Combine(SlurmLogDir, "merge-job-%j.out"), runDir, mergeScript);
+        var mergeId = sbatch.Submit(mergeArgs, runDir);
+        jobs.Submissions.Add(new Submission("merge", mergeId, RunPaths.Relative(RunDir, mergeScript), mergeArgs, null, arrayId, DateTimeOffset.UtcNow));
+        jobs.Write(JobsPath);
+        LogHigh($"Vasco: run {RunId}: merge submitted as job {mergeId}{(arrayId is null ? "" : $", after job array {arrayId} succeeds")}; job ids in {RunPaths.Relative(RunDir, JobsPath)}");
+    }
+
+    /// <summary>"0-3,7,9-10": the array indexes as sbatch takes them.</summary>
+    public static string Ranges(IReadOnlyList<int> shards)
+    {
+        var parts = new List<string>();
+        for (var i = 0; i < shards.Count;)
+        {
+            var j = i;
+            while (j + 1 < shards.Count && shards[j + 1] == shards[j] + 1) j++;
+            parts.Add(i == j ? shards[i].ToString(CultureInfo.InvariantCulture) : $"{shards[i]}-{shards[j]}");
+            i = j + 1;
+        }
+        return string.Join(',', parts);
+    }
+}
+
+/// <summary>VascoSubmitSlurm: the run's shards as one job array, and the merge after it.</summary>
+public sealed class VascoSubmitSlurm : SlurmTask
+{
+    protected override void ExecuteCore()
+    {
+        var count = Count();
+        Submit(count, Enumerable.Range(0, count).ToList());
+    }
+}
+
+/// <summary>VascoResubmitFailed: only the shards without an ok completion record, and a new merge.</summary>
+public sealed class VascoResubmitFailed : SlurmTask
+{
+    protected override void ExecuteCore()
+    {
+        var count = Count();
+        var unfinished = ShardRecord.Unfinished(ShardsDir, count);
+        if (unfinished.Count == 0)
+            LogHigh($"Vasco: run {RunId}: all {count} shards finished; submitting the merge alone.");
+        else
+            LogHigh($"Vasco: run {RunId}: {unfinished.Count} of {count} shards did not finish ({Ranges(unfinished)}): resubmitting them.");
+        Submit(count, unfinished);
+    }
+}
