@@ -32,6 +32,9 @@ public static class Report
         var hi = finite.Length == 0 ? 1 : finite[(int)(0.997 * (finite.Length - 1))];
         if (hi <= lo) hi = lo + 1;
         using var bitmap = new SKBitmap(size * scale, size * scale, SKColorType.Gray8, SKAlphaType.Opaque);
+        // Grey levels written row by row into the bitmap's memory (SetPixel per pixel cost 0.15 s a stamp).
+        var rowBytes = bitmap.RowBytes;
+        var gray = new byte[rowBytes * size * scale];
         for (var j = 0; j < size; j++)
             for (var i = 0; i < size; i++)
             {
@@ -39,9 +42,9 @@ public static class Report
                 var g = double.IsFinite(v) ? (byte)Math.Round(255 * Math.Sqrt(Math.Clamp((v - lo) / (hi - lo), 0, 1))) : (byte)0;
                 // FITS row 1 is the bottom of the image: draw it last so north is up.
                 for (var dy = 0; dy < scale; dy++)
-                    for (var dx = 0; dx < scale; dx++)
-                        bitmap.SetPixel(i * scale + dx, (size - 1 - j) * scale + dy, new SKColor(g, g, g));
+                    gray.AsSpan(((size - 1 - j) * scale + dy) * rowBytes + i * scale, scale).Fill(g);
             }
+        System.Runtime.InteropServices.Marshal.Copy(gray, 0, bitmap.GetPixels(), gray.Length);
         // A tick either side of the centre, not over the source.
         using var canvas = new SKCanvas(bitmap);
         using var paint = new SKPaint { Color = SKColors.White, StrokeWidth = 2 };
