@@ -123,10 +123,27 @@ public sealed partial class FitsWriter
         return output.ToArray();
     }
 
+    /// <summary>
+    /// Adds the pixels [x0, x0 + width) x [y0, y0 + height) (1-based) of a 2-D image as they are stored: BITPIX,
+    /// BSCALE/BZERO and BLANK stay as they were, so the values are the same bits.
+    /// </summary>
+    public void AddImageCutout(ImageHdu source, int x0, int y0, int width, int height, FitsHeader? header = null)
+    {
+        if (source.Axes.Count != 2 || width < 1 || height < 1 || x0 < 1 || y0 < 1
+            || x0 + width - 1 > source.Axes[0] || y0 + height - 1 > source.Axes[1])
+            throw new ArgumentOutOfRangeException(nameof(x0), $"the box at ({x0}, {y0}) of {width} x {height} px is not inside the {string.Join(" x ", source.Axes)} image");
+        var size = Math.Abs(source.Bitpix) / 8;
+        var data = new byte[size * width * height];
+        var pixels = source.Data.Span;
+        for (var row = 0; row < height; row++)
+            pixels.Slice(((y0 - 1 + row) * source.Axes[0] + x0 - 1) * size, width * size).CopyTo(data.AsSpan(row * width * size));
+        AddImageHdu(source.Bitpix, [width, height], source.BScale, source.BZero, header, data, source.Blank);
+    }
+
     /// <summary>Writes the file atomically: readers see the old file or the complete new one.</summary>
     public void WriteTo(string path) => AtomicFile.WriteAllBytes(path, ToBytes());
 
-    private void AddImageHdu(int bitpix, IReadOnlyList<int> axes, double bscale, double bzero, FitsHeader? header, byte[] data)
+    private void AddImageHdu(int bitpix, IReadOnlyList<int> axes, double bscale, double bzero, FitsHeader? header, byte[] data, long? blank = null)
     {
         var structure = new List<FitsCard>
         {
@@ -140,6 +157,8 @@ public sealed partial class FitsWriter
             structure.Add(FitsCard.Create("BSCALE", bscale));
             structure.Add(FitsCard.Create("BZERO", bzero));
         }
+        if (blank is long b && bitpix > 0)
+            structure.Add(FitsCard.Create("BLANK", b));
         _hdus.Add(new PendingHdu(true, structure, header, data));
     }
 

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using Microsoft.Build.Framework;
 using Vasco.Download;
 using Vasco.IO;
@@ -73,7 +72,9 @@ public sealed class VascoDownload : TileStepTask
             if (choice.Path is null)
                 throw new VascoException(ErrorCodes.NoLocalPlate, $"No plate for tile {tile.TileId}: {choice.Reason}.",
                     "put a POSS-I red plate covering the tile in LocalImageDir, or use ImageSource=stsci.");
-            CopyPlate(choice.Path, fits);
+            // The tile's square of the plate, as STScI would cut it: a whole plate would bring sources the tile's catalogs do not cover.
+            var cut = PlateCutout.Write(choice.Path, tile.RaDeg, tile.DecDeg, tile.SizeArcmin, fits);
+            t.Fields["cutout"] = cut.WholePlate ? "whole plate" : $"x {cut.X0}..{cut.X0 + cut.Width - 1}, y {cut.Y0}..{cut.Y0 + cut.Height - 1}";
             t.AddInput(choice.Path);
             t.Counts["covered_fraction"] = Math.Round(choice.CoveredFraction, 4);
             if (choice.CoveredFraction < 0.99)
@@ -93,7 +94,7 @@ public sealed class VascoDownload : TileStepTask
                     result.GaveUp || result.RejectedPath is null
                         ? "check the network and the STScI service, then build again (cached plates are not fetched twice)."
                         : "look at the saved answer; south of Dec -30 the archive has no POSS-I plates.");
-            CopyPlate(result.CachePath!, fits);
+            PlateCutout.CopyWhole(result.CachePath!, fits);
             Record(t, result.Plate!, result.CacheHit);
         }
         t.AddOutput(fits);
@@ -133,21 +134,6 @@ public sealed class VascoDownload : TileStepTask
         t.Fields["plate_epoch"] = double.IsNaN(plate.Epoch) ? null : Math.Round(plate.Epoch, 6);
         t.Fields["plate_evidence"] = plate.Evidence;
         t.Counts["cache_hits"] = cacheHit ? 1 : 0;
-    }
-
-    /// <summary>Copies a plate into the step's folder (gunzipping .gz plates) atomically.</summary>
-    static void CopyPlate(string source, string destination) =>
-        AtomicFile.Write(destination, output =>
-        {
-            using var input = File.OpenRead(source);
-            using var stream = IsGzip(source) ? new GZipStream(input, CompressionMode.Decompress) : (Stream)input;
-            stream.CopyTo(output);
-        });
-
-    static bool IsGzip(string path)
-    {
-        using var f = File.OpenRead(path);
-        return f.ReadByte() == 0x1f && f.ReadByte() == 0x8b;
     }
 }
 
