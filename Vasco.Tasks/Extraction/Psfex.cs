@@ -41,7 +41,7 @@ public sealed class Psfex(string executable, TimeSpan timeout)
                     $"PSFEx failed on {Path.GetFileName(catalog)} (exit {result.ExitCode}{(result.TimedOut ? ", timed out" : "")}): {ToolLog.LastLine(result)}",
                     $"see {logFile}.", logFile);
             var model = Read(output);
-            var temp = Path.Combine(dir, "." + Path.GetFileName(psfPath) + ".tmp-" + Guid.NewGuid().ToString("N")[..12]);
+            var temp = Vasco.IO.AtomicFile.TempPathFor(psfPath);
             File.Copy(output, temp, overwrite: true);
             File.Move(temp, psfPath, overwrite: true);
             return model;

@@ -32,7 +32,7 @@ public sealed class SExtractor(string executable, TimeSpan timeout)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(job.Catalog))!;
         Directory.CreateDirectory(dir);
-        var temp = Path.Combine(dir, "." + Path.GetFileName(job.Catalog) + ".tmp-" + Guid.NewGuid().ToString("N")[..12]);
+        var temp = Vasco.IO.AtomicFile.TempPathFor(job.Catalog);
         // A private working folder: SExtractor may write stray files (check images) there.
         var work = Directory.CreateTempSubdirectory("vasco-sex-").FullName;
         try

@@ -78,22 +78,56 @@ public static class AtomicFile
         && Path.GetFileName(path).StartsWith('.');
 
     /// <summary>
-    /// Deletes the temp files a killed process left in <paramref name="dir"/> and its subfolders. Only for folders that
-    /// no other process is writing to (a step's own folder, before its tiles start).
+    /// Deletes the temp files a killed process left in <paramref name="dir"/> and its subfolders: those whose writer,
+    /// named in the file name, was a process of this machine that is gone. Temp files of live processes (another shard
+    /// writing into the same step folder) and of other machines (a shared file system) are left alone, unless they are
+    /// a day old; so are names without a writer.
     /// </summary>
     public static void DeleteTempFiles(string dir)
     {
         if (!Directory.Exists(dir)) return;
         foreach (var file in Directory.EnumerateFiles(dir, ".*", SearchOption.AllDirectories).Where(IsTempFile))
-            TryDelete(file);
+            if (IsAbandoned(file))
+                TryDelete(file);
     }
 
-    static string TempPathFor(string path)
+    /// <summary>A temp file name beside <paramref name="path"/> that names its writer: ".name.tmp-RANDOM.PID.HOST".</summary>
+    public static string TempPathFor(string path)
     {
         var full = Path.GetFullPath(path);
         var dir = Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(dir);
-        return Path.Combine(dir, "." + Path.GetFileName(full) + ".tmp-" + Guid.NewGuid().ToString("N")[..12]);
+        return Path.Combine(dir, $".{Path.GetFileName(full)}.tmp-{Guid.NewGuid().ToString("N")[..12]}.{Environment.ProcessId}.{ThisHost}");
+    }
+
+    static bool IsAbandoned(string file)
+    {
+        var parts = Path.GetFileName(file).Split('.');
+        var old = DateTime.UtcNow - File.GetLastWriteTimeUtc(file) > TimeSpan.FromDays(1);
+        if (parts.Length < 3 || parts[^1] != ThisHost || !int.TryParse(parts[^2], out var pid)) return old;
+        return !IsRunning(pid);
+    }
+
+    static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException) { return false; }
+        catch (InvalidOperationException) { return false; }
+    }
+
+    /// <summary>This machine, as 8 hex digits (FNV-1a of its name): temp names stay short and free of the name's dots.</summary>
+    static readonly string ThisHost = HostTag();
+
+    static string HostTag()
+    {
+        uint hash = 2166136261;
+        foreach (var b in Encoding.UTF8.GetBytes(Environment.MachineName))
+            hash = (hash ^ b) * 16777619;
+        return hash.ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
     }
 
     static void TryDelete(string path)
