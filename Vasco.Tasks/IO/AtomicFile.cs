@@ -80,8 +80,8 @@ public static class AtomicFile
     /// <summary>
     /// Deletes the temp files a killed process left in <paramref name="dir"/> and its subfolders: those whose writer,
     /// named in the file name, was a process of this machine that is gone. Temp files of live processes (another shard
-    /// writing into the same step folder) and of other machines (a shared file system) are left alone, unless they are
-    /// a day old; so are names without a writer.
+    /// writing into the same step folder) and of other machines (a shared file system) are left alone unless they are
+    /// a day old. Names without a writer (older versions) count as abandoned.
     /// </summary>
     public static void DeleteTempFiles(string dir)
     {
@@ -104,8 +104,8 @@ public static class AtomicFile
     {
         var parts = Path.GetFileName(file).Split('.');
         var old = DateTime.UtcNow - File.GetLastWriteTimeUtc(file) > TimeSpan.FromDays(1);
-        if (parts.Length < 3 || parts[^1] != ThisHost || !int.TryParse(parts[^2], out var pid)) return old;
-        return !IsRunning(pid);
+        if (parts.Length < 3 || !int.TryParse(parts[^2], out var pid) || parts[^1].Length != 8) return true;
+        return parts[^1] == ThisHost ? !IsRunning(pid) : old;
     }
 
     static bool IsRunning(int pid)
