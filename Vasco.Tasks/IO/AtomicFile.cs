@@ -110,6 +110,18 @@ public static class AtomicFile
 
     static bool IsRunning(int pid)
     {
+        // On Linux a killed process stays a zombie until it is reaped: /proc tells, the Process API does not.
+        var stat = $"/proc/{pid}/stat";
+        if (Directory.Exists("/proc/self"))
+        {
+            try
+            {
+                var text = File.ReadAllText(stat);
+                var state = text[(text.LastIndexOf(')') + 2)..].TrimStart();
+                return state.Length > 0 && state[0] is not ('Z' or 'X');
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException) { return false; }
+        }
         try
         {
             using var process = System.Diagnostics.Process.GetProcessById(pid);
