@@ -36,13 +36,15 @@ public static class PlateInjector
         var (w, h) = (plate.Axes[0], plate.Axes[1]);
         var pixels = plate.ReadDoubles();
         var response = PhotographicResponse.Of(pixels);
-        var flags = FitsFile.Read(maskPath).Primary.ReadDoubles();
-        var wcs = TanWcsOf(maskPath);
+        // The mask carries the clean image's TAN-TPV WCS, so injected positions match the pipeline's.
+        var mask = FitsFile.Read(maskPath).Primary;
+        var flags = mask.ReadDoubles();
+        var wcs = TanWcs.FromHeader(mask.Header);
 
-        var matched = ReadRows(matchedCsv);
-        var detections = matched.Concat(ReadRows(unmatchedCsv)).Select(r => (X: N(r, "x_image"), Y: N(r, "y_image"))).ToList();
-        var calibration = matched.Where(r => N(r, "flags") == 0 && N(r, "ref_mag") is > 15 and < 19)
-            .Select(r => N(r, "ref_mag") - N(r, "mag_auto")).Where(double.IsFinite).Order().ToList();
+        var matched = ReadSources(matchedCsv, ["ra", "dec", "x_image", "y_image", "flags", "imaflags_iso", "mag_auto", "ref_mag", "ref_id"]);
+        var detections = matched.Concat(ReadSources(unmatchedCsv, ["x_image", "y_image"])).Select(r => (r.X, r.Y)).ToList();
+        var calibration = matched.Where(r => r.Flags == 0 && r.RefMag is > 15 and < 19)
+            .Select(r => r.RefMag - r.MagAuto).Where(double.IsFinite).Order().ToList();
         if (calibration.Count < 10)
             throw new VascoException(ErrorCodes.InjectionFailed, $"Only {calibration.Count} matched stars with 15 < mag < 19 in '{matchedCsv}' to fit a zero point.",
                 "inject into a plate with a deeper reference catalog.", matchedCsv);
@@ -79,14 +81,13 @@ public static class PlateInjector
         var catalog = ReadCatalog(catalogPath, idColumn);
         var catalogIndex = new SkyIndex(catalog.Select(c => c.Ra).ToList(), catalog.Select(c => c.Dec).ToList());
         var removable = matched
-            .Where(r => N(r, "flags") == 0 && N(r, "imaflags_iso") == 0 && N(r, "ref_mag") is > 15 and < 19)
-            .Where(r => catalogIndex.Within(N(r, "ra"), N(r, "dec"), 10).Count() == 1)
-            .Where(r => detections.Count(d => Math.Sqrt(Math.Pow(d.X - N(r, "x_image"), 2) + Math.Pow(d.Y - N(r, "y_image"), 2)) * pixelArcsec <= 10) == 1)
+            .Where(r => r.Flags == 0 && r.ImaFlags == 0 && r.RefMag is > 15 and < 19)
+            .Where(r => catalogIndex.Within(r.Ra, r.Dec, 10).Count() == 1)
+            .Where(r => detections.Count(d => Math.Sqrt(Math.Pow(d.X - r.X, 2) + Math.Pow(d.Y - r.Y, 2)) * pixelArcsec <= 10) == 1)
             .OrderBy(r => random.Next()).Take(o.RemoveCount).ToList();
-        var removedIds = removable.Select(r => r["ref_id"]).ToHashSet(StringComparer.Ordinal);
+        var removedIds = removable.Select(r => r.RefId).ToHashSet(StringComparer.Ordinal);
         foreach (var r in removable)
-            truth.Add(new SyntheticSource("r" + r["ref_id"], SourceKind.Vanished, N(r, "ra"), N(r, "dec"), N(r, "x_image"), N(r, "y_image"),
-                N(r, "ref_mag"), 0, 0, false, "removed"));
+            truth.Add(new SyntheticSource("r" + r.RefId, SourceKind.Vanished, r.Ra, r.Dec, r.X, r.Y, r.RefMag, 0, 0, false, "removed"));
 
         WriteCatalogWithout(catalogPath, idColumn, removedIds, outCatalog);
         var writer = new FitsWriter();
@@ -98,9 +99,6 @@ public static class PlateInjector
         return new InjectionResult(o.Count, removable.Count, Math.Round(zeroPoint, 4), calibration.Count);
     }
 
-    /// <summary>The clean image's TAN-TPV WCS (the mask carries the same one), so positions match the pipeline's.</summary>
-    static TanWcs TanWcsOf(string maskPath) => TanWcs.FromHeader(FitsFile.Read(maskPath).Primary.Header);
-
     static bool Unmasked(double[] flags, int w, int h, double x, double y, int reach)
     {
         for (var py = (int)y - reach; py <= (int)y + reach; py++)
@@ -109,26 +107,20 @@ public static class PlateInjector
         return true;
     }
 
-    static List<Dictionary<string, string>> ReadRows(string path)
-    {
-        if (!File.Exists(path))
-            throw new VascoException(ErrorCodes.InjectionFailed, $"'{path}' does not exist.", "build steps 1-7 of the base run first.", path);
-        using var reader = new StreamReader(path);
-        using var csv = new CsvReader(reader, CultureInfo.InvariantCulture);
-        csv.Read();
-        csv.ReadHeader();
-        var header = csv.HeaderRecord!;
-        var rows = new List<Dictionary<string, string>>();
-        while (csv.Read())
-            rows.Add(header.ToDictionary(c => c, c => csv.GetField(c) ?? "", StringComparer.Ordinal));
-        return rows;
-    }
+    /// <summary>A pass-2 source of the base run's cross-match (ref_* empty for unmatched ones).</summary>
+    sealed record PlateSource(double Ra, double Dec, double X, double Y, double Flags, double ImaFlags, double MagAuto, double RefMag, string RefId);
 
-    static double N(Dictionary<string, string> row, string column) =>
-        row.TryGetValue(column, out var t) && double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : double.NaN;
+    static readonly CsvInputKind BaseRunOutput = new("Base run output", ErrorCodes.InjectionFailed, ErrorCodes.InjectionFailed,
+        "build steps 1-7 of the base run first.", "rebuild the base run's step 7: it writes these columns.", "rebuild the base run's step 7.");
+
+    static List<PlateSource> ReadSources(string path, string[] columns) =>
+        StepCsv.Rows(path, BaseRunOutput, columns, row => new PlateSource(StepCsv.Number(row, "ra"), StepCsv.Number(row, "dec"),
+            StepCsv.Number(row, "x_image"), StepCsv.Number(row, "y_image"), StepCsv.Number(row, "flags"), StepCsv.Number(row, "imaflags_iso"),
+            StepCsv.Number(row, "mag_auto"), StepCsv.Number(row, "ref_mag"), row("ref_id") ?? ""));
 
     static List<(string Id, double Ra, double Dec)> ReadCatalog(string path, string idColumn) =>
-        ReadRows(path).Select(r => (r.GetValueOrDefault(idColumn, ""), N(r, "ra"), N(r, "dec"))).ToList();
+        StepCsv.Rows(path, BaseRunOutput with { What = "Reference catalog" }, [idColumn, "ra", "dec"],
+            row => (row(idColumn) ?? "", StepCsv.Number(row, "ra"), StepCsv.Number(row, "dec")));
 
     /// <summary>The catalog with the removed ids' rows left out; every other row is copied as it was.</summary>
     static void WriteCatalogWithout(string path, string idColumn, HashSet<string> removed, string outPath)

@@ -1,6 +1,6 @@
 using System.Globalization;
-using CsvHelper;
 using Vasco.Extraction;
+using Vasco.IO;
 using Vasco.Pipeline;
 using Vasco.Sky;
 using Vasco.Synthetic;
@@ -29,23 +29,15 @@ public sealed record RecoveryInputs(
         var catalog = LdacCatalog.Read(pass2Catalog);
         var (ra, dec) = (catalog.Column("ALPHA_J2000"), catalog.Column("DELTA_J2000"));
         var detections = ra.Select((r, i) => (r, dec[i])).ToList();
-        var candidates = ReadRows(candidatesCsv, row => (Number(row, "ra"), Number(row, "dec"), (int)Number(row, "number")));
-        var verdicts = ReadRows(filteredCsv, row => (Number(row, "ra"), Number(row, "dec"), row("verdict") ?? ""));
+        var candidates = StepCsv.Rows(candidatesCsv, Step8Output, ["ra", "dec", "number"],
+            row => (StepCsv.Number(row, "ra"), StepCsv.Number(row, "dec"), (int)StepCsv.Number(row, "number")));
+        var verdicts = StepCsv.Rows(filteredCsv, Step8Output, ["ra", "dec", "verdict"],
+            row => (StepCsv.Number(row, "ra"), StepCsv.Number(row, "dec"), row("verdict") ?? ""));
         return new RecoveryInputs(tileId, kind, TruthCsv.Read(truthPath), detections, candidates, verdicts);
     }
 
-    static List<T> ReadRows<T>(string path, Func<Func<string, string?>, T> make)
-    {
-        using var reader = new StreamReader(path);
-        using var csv = new CsvReader(reader, CultureInfo.InvariantCulture);
-        var rows = new List<T>();
-        if (!csv.Read() || !csv.ReadHeader()) return rows;
-        while (csv.Read()) rows.Add(make(c => csv.GetField(c)));
-        return rows;
-    }
-
-    static double Number(Func<string, string?> row, string column) =>
-        double.TryParse(row(column), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : double.NaN;
+    static readonly CsvInputKind Step8Output = new("Step 8 output", ErrorCodes.RecoveryInputMissing, ErrorCodes.RecoveryInputMissing,
+        "build the run's steps 1-8 first.", "rebuild step 8 (-p:FromStep=8): it writes these columns.", "rebuild step 8 (-p:FromStep=8).");
 }
 
 /// <summary>One injected vanished source and what became of it.</summary>

@@ -127,7 +127,7 @@ public sealed class SyntheticSky
         // Injected sources are kept off bright-star masks (the survey's area excludes them) and 40 px inside the edges.
         var bright = sources.Where(s => s.Mag < SyntheticOptions.BrightStarMag).ToList();
         bool Clear((double X, double Y) p) => bright.All(b =>
-            Math.Sqrt(Math.Pow(p.X - b.X, 2) + Math.Pow(p.Y - b.Y, 2)) * SyntheticOptions.PixelScaleArcsec > 2 * MaskRadiusArcsec(b.Mag));
+            Math.Sqrt(Math.Pow(p.X - b.X, 2) + Math.Pow(p.Y - b.Y, 2)) * SyntheticOptions.PixelScaleArcsec > 2 * DefaultMask.RadiusArcsec(b.Mag));
         (double X, double Y) ClearSpot(SplitMix64 r)
         {
             for (var attempt = 0; ; attempt++)
@@ -155,8 +155,8 @@ public sealed class SyntheticSky
         return sources;
     }
 
-    /// <summary>The default mask radius (step 2's formula with the default parameters), to keep injections off masks.</summary>
-    static double MaskRadiusArcsec(double mag) => Math.Clamp(40 * Math.Pow(10, 0.2 * (9 - mag)), 5, 300);
+    /// <summary>Step 2's mask with its default parameters, to keep injections off masks.</summary>
+    static readonly MaskOptions DefaultMask = new();
 
     /// <summary>The modern catalog: every source it lists, moved to epoch 2016.0, magnitudes with 0.05 mag scatter.</summary>
     public IReadOnlyList<ReferenceStar> ModernCatalog()
