@@ -16,10 +16,21 @@ public abstract class VascoTask : MSBuildTask
     readonly object _logLock = new();
     bool _fatal;
 
+    // The task assembly's file as this process loaded it. The tasks run inside MSBuild's own process, and a
+    // reused MSBuild node can outlive a rebuild of the assembly: it would go on running the old code.
+    static readonly string AssemblyPath = typeof(VascoTask).Assembly.Location;
+    static readonly DateTime AssemblyWriteTime = WriteTimeOf(AssemblyPath);
+
+    static DateTime WriteTimeOf(string path) => path.Length > 0 && File.Exists(path) ? File.GetLastWriteTimeUtc(path) : default;
+
     public sealed override bool Execute()
     {
         try
         {
+            if (WriteTimeOf(AssemblyPath) != AssemblyWriteTime)
+                throw new VascoException(ErrorCodes.TasksAssemblyReplaced,
+                    $"This MSBuild process loaded {AssemblyPath} before it was rebuilt (a reused MSBuild node), so {GetType().Name} would run old code.",
+                    "run `dotnet build-server shutdown` and build again, or build with -nodeReuse:false.", AssemblyPath);
             ExecuteCore();
         }
         catch (VascoException e)

@@ -11,6 +11,7 @@ public static class ErrorCodes
     public const string TilesFailed = "VASCO0002";
     public const string TileFailed = "VASCO0003";
     public const string DiskFull = "VASCO0004";
+    public const string TasksAssemblyReplaced = "VASCO0005";
 
     // 01xx: configuration and parameters
     public const string ConfigUnreadable = "VASCO0101";
