@@ -2,22 +2,29 @@
 # Pipeline benchmark on real tools (SExtractor, PSFEx, STILTS), all figures from one run:
 #   1. the M67 tile end to end: cold build, no-op build, peak memory (max RSS of the build's
 #      process tree, GNU time), and its orchestration overhead;
-#   2. eight synthetic 30' tiles (runs/recovery/synthetic.vascoproj) built from nothing with
-#      MaxParallel=1 and then with MaxParallel=<cores>: throughput ratio, and per tile the wall
-#      time against the summed time of the tool processes (manifest count "tool_seconds").
+#   2. eight synthetic 30' tiles (runs/recovery/synthetic.vascoproj) built from nothing, in
+#      `rounds` interleaved rounds (default 5) of three builds each:
+#        one core   MaxParallel=1 with every process of the build pinned to CPU 0 (taskset), as on
+#                   a one-core machine: MSBuild, the .NET runtime's JIT threads and the tools share it;
+#        p1         MaxParallel=1 on all cores (the runtime's own threads still use the other cores);
+#        all        MaxParallel=<cores>;
+#      medians of each, the throughput ratios, and per tile the wall time against the summed time of
+#      the tool processes (manifest count "tool_seconds", from the p1 builds).
+#      This machine is noisy (the same build varies by 20% and more between minutes), so the ratios are
+#      of medians over interleaved rounds, and each round's own ratio is listed too.
 # Two overheads, both as a share of the tools' own time:
 #   non_tool = (wall time - tool time - step 1 time) / tool time: everything Vasco does itself, the
 #              in-process science (preprocessing, selection, summaries, plots) included; step 1
 #              (copying or drawing the plate) stands for a download and is left out;
 #   engine   = (wall time - time inside the step tasks) / tool time: MSBuild start-up and evaluation,
 #              the plan (parameters, tiling, stamps), up-to-date checks and the tools check.
-# Usage: bash bench/pipeline.sh          (results appended to bench/results/pipeline.txt)
+# Usage: bash bench/pipeline.sh [rounds]     (results appended to bench/results/pipeline.txt)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=${VASCO_BENCH_DIR:-/tmp/vasco-bench}/pipeline
 rm -rf "$work" && mkdir -p "$work"
 cores=$(nproc)
-dotnet build "$repo/Vasco.Tasks" -c Release -nologo -v:q >/dev/null
+rounds=${1:-5}
 
 # A run folder with absolute imports, so the benchmark never writes into the repository's runs.
 copy_run() { # source-run-dir name
@@ -39,30 +46,42 @@ sum_step1() { find "$1/data/downloads" -name '*.tile.json' -print0 | xargs -0 ca
 # wall time is the engine's (MSBuild start-up and evaluation, the plan and its stamps, up-to-date checks, the tools check).
 step_tasks() { awk '/Task Performance Summary/ {on = 1} on && $2 == "ms" && $3 ~ /^Vasco(WriteTiles|Download|Preprocess|Pass1|Psf|Pass2|External|CrossMatch|Filter|WriteCandidates|Summarize)$/ {s += $1} END {printf "%.2f", s / 1000}' "$1/build.log"; }
 
-# 1. M67
+# 1. M67 (its first build with -t:VascoTools builds and stages the task assembly, so no timed build does)
 copy_run "$repo/runs/m67" m67 run.vascoproj
+( cd "$work/m67" && dotnet build run.vascoproj -nologo -v:q -tl:off -nodeReuse:false -t:VascoTools >/dev/null )
 read -r m67_cold m67_rss < <(timed "$work/m67")
 m67_steps=$(step_tasks "$work/m67")
 read -r m67_noop _ < <(timed "$work/m67")
 m67_tools=$(sum_count "$work/m67" tool_seconds)
 m67_step1=$(sum_step1 "$work/m67")
 
-# 2. Eight synthetic tiles, one core then all cores.
-for p in 1 "$cores"; do
-  mkdir -p "$work/syn-p$p"
-  sed -e "s#\.\./\.\./Vasco\.Targets#$repo/Vasco.Targets#g" "$repo/runs/recovery/synthetic.vascoproj" > "$work/syn-p$p/run.vascoproj"
+# 2. Eight synthetic tiles: interleaved rounds of one core, MaxParallel=1 and all cores.
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+for c in one p1 all; do
+  mkdir -p "$work/syn-$c"
+  sed -e "s#\.\./\.\./Vasco\.Targets#$repo/Vasco.Targets#g" "$repo/runs/recovery/synthetic.vascoproj" > "$work/syn-$c/run.vascoproj"
 done
-read -r p1_wall p1_rss < <(timed "$work/syn-p1" -p:MaxParallel=1)
-p1_steps=$(step_tasks "$work/syn-p1")
-read -r pn_wall pn_rss < <(timed "$work/syn-p$cores" -p:MaxParallel="$cores")
-p1_tools=$(sum_count "$work/syn-p1" tool_seconds)
-p1_step1=$(sum_step1 "$work/syn-p1")
+: > "$work/rounds.txt"
+for r in $(seq "$rounds"); do
+  for c in one p1 all; do rm -rf "$work/syn-$c/data" "$work/syn-$c/logs"; done
+  read -r one_wall _ < <(taskset -c 0 bash -c "$(declare -f timed); timed '$work/syn-one' -p:MaxParallel=1")
+  read -r p1_wall p1_rss < <(timed "$work/syn-p1" -p:MaxParallel=1)
+  p1_steps=$(step_tasks "$work/syn-p1")
+  p1_tools=$(sum_count "$work/syn-p1" tool_seconds)
+  p1_step1=$(sum_step1 "$work/syn-p1")
+  read -r pn_wall pn_rss < <(timed "$work/syn-all" -p:MaxParallel="$cores")
+  echo "$one_wall $p1_wall $pn_wall $p1_steps $p1_tools $p1_step1 $p1_rss $pn_rss" >> "$work/rounds.txt"
+done
+col() { awk -v c="$1" '{print $c}' "$work/rounds.txt" | median; }
+one_wall=$(col 1); p1_wall=$(col 2); pn_wall=$(col 3); p1_steps=$(col 4); p1_tools=$(col 5); p1_step1=$(col 6); p1_rss=$(col 7); pn_rss=$(col 8)
+per_round=$(awk '{printf "%s%.2f/%.2f", (NR > 1 ? " " : ""), $1 / $3, $2 / $3}' "$work/rounds.txt")
 
 overhead() { echo "scale=4; ($1 - $2 - $3) / $2 * 100" | bc; }
 mkdir -p "$repo/bench/results"
 {
   echo "$(date -u +%Y-%m-%dT%H:%MZ) cores=$cores"
   echo "  m67: cold=${m67_cold}s noop=${m67_noop}s tools=${m67_tools}s step1=${m67_step1}s step_tasks=${m67_steps}s non_tool=$(overhead "$m67_cold" "$m67_tools" "$m67_step1")% engine=$(echo "scale=2; ($m67_cold - $m67_steps) / $m67_tools * 100" | bc)% peak_rss=${m67_rss}KiB"
-  echo "  synthetic x8 MaxParallel=1: wall=${p1_wall}s per_tile=$(echo "scale=2; $p1_wall / 8" | bc)s tools=${p1_tools}s step1=${p1_step1}s step_tasks=${p1_steps}s non_tool=$(overhead "$p1_wall" "$p1_tools" "$p1_step1")% engine=$(echo "scale=2; ($p1_wall - $p1_steps) / $p1_tools * 100" | bc)% peak_rss=${p1_rss}KiB"
-  echo "  synthetic x8 MaxParallel=$cores: wall=${pn_wall}s peak_rss=${pn_rss}KiB speedup=$(echo "scale=3; $p1_wall / $pn_wall" | bc)"
+  echo "  synthetic x8, medians of $rounds rounds: one_core=${one_wall}s p1=${p1_wall}s all_cores(MaxParallel=$cores)=${pn_wall}s"
+  echo "    speedup all/one_core=$(echo "scale=3; $one_wall / $pn_wall" | bc) all/p1=$(echo "scale=3; $p1_wall / $pn_wall" | bc); per round one_core/all and p1/all: $per_round"
+  echo "    p1: per_tile=$(echo "scale=2; $p1_wall / 8" | bc)s tools=${p1_tools}s step1=${p1_step1}s step_tasks=${p1_steps}s non_tool=$(overhead "$p1_wall" "$p1_tools" "$p1_step1")% engine=$(echo "scale=2; ($p1_wall - $p1_steps) / $p1_tools * 100" | bc)% peak_rss=${p1_rss}KiB (all cores: ${pn_rss}KiB)"
 } | tee -a "$repo/bench/results/pipeline.txt"

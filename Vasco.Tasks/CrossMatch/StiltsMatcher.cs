@@ -60,6 +60,9 @@ public sealed class StiltsMatcher(string stilts, TimeSpan timeout)
             WriteSide(modern, batch, t => (t.ModernRa, t.ModernDec));
             var args = new List<string>
             {
+                // The JVM's quick compiler only: a match lasts about a second, too short for the optimising
+                // one to pay off (0.75 s instead of 1.0 s on 7,200 rows, the same table).
+                "-J-XX:TieredStopAtLevel=1",
                 "tmatch2",
                 $"in1={plate}", "ifmt1=fits",
                 $"in2={modern}", "ifmt2=fits",

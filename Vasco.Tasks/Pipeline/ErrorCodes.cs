@@ -100,6 +100,7 @@ public static class ErrorCodes
         (TilesFailed, "one or more tiles failed in some step; the earlier errors name each tile and cause; a rebuild retries only the failed tiles"),
         (TileFailed, "a tile failed in a step (the message names the tile, the step and the cause)"),
         (DiskFull, "a file could not be written: the disk (or quota) holding the run folder is full; what was done is kept, and a rebuild with free space completes the run"),
+        (TasksAssemblyReplaced, "a Vasco task found its assembly rebuilt since this MSBuild process loaded it (a reused MSBuild node would run old code); run `dotnet build-server shutdown`, or build with `-nodeReuse:false`"),
         (ConfigUnreadable, "the pipeline configuration file is missing or is not valid YAML"),
         (ConfigUnknownKey, "the configuration file has a key that is not a Vasco parameter"),
         (ParameterInvalid, "a parameter has a value of the wrong type or out of range"),

@@ -24,6 +24,7 @@ public static class ProcessRunner
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
         foreach (var a in arguments) psi.ArgumentList.Add(a);
+        if (!psi.Environment.ContainsKey(TunablesVariable)) psi.Environment[TunablesVariable] = MallocTunables;
         if (environment is not null) foreach (var (k, v) in environment) psi.Environment[k] = v;
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
@@ -50,6 +51,13 @@ public static class ProcessRunner
         cancellation.ThrowIfCancellationRequested();
         return new ProcessResult(timedOut ? -1 : process.ExitCode, stdout.ToString(), stderr.ToString(), clock.Elapsed, timedOut);
     }
+
+    // glibc's malloc on transparent huge pages, with 32 MB of slack when its heap grows: SExtractor otherwise
+    // takes about 23,000 page faults on a 30' tile, 40% of its time on a virtual machine, and two of them in
+    // parallel slow each other down (docs/performance.md). The tools' outputs are the same; glibc before 2.35
+    // ignores the setting, and a GLIBC_TUNABLES of the user's own is left as it is.
+    const string TunablesVariable = "GLIBC_TUNABLES";
+    const string MallocTunables = "glibc.malloc.hugetlb=1:glibc.malloc.top_pad=33554432";
 
     static void Kill(Process process)
     {
