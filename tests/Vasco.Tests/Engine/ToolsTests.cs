@@ -48,3 +48,67 @@ public class ToolsTests
         Assert.That(build.Output, Does.Contain("apt-get install"));
     }
 }
+
+/// <summary>
+/// The tools run with glibc's malloc on transparent huge pages (docs/performance.md: SExtractor twice as fast
+/// on this project's virtual machines). It must not change what they write, and a user's own setting wins.
+/// </summary>
+[NonParallelizable]
+public class ToolEnvironmentTests
+{
+    [Test]
+    public void ToolsGetHugePageMallocUnlessTheBuildHasItsOwnGlibcTunables()
+    {
+        Assert.That(ProcessRunner.Run("/usr/bin/env", []).StdOut, Does.Contain("GLIBC_TUNABLES=glibc.malloc.hugetlb=1:"));
+        var old = Environment.GetEnvironmentVariable("GLIBC_TUNABLES");
+        Environment.SetEnvironmentVariable("GLIBC_TUNABLES", "glibc.malloc.arena_max=2");
+        try
+        {
+            var env = ProcessRunner.Run("/usr/bin/env", []).StdOut;
+            Assert.That(env, Does.Contain("GLIBC_TUNABLES=glibc.malloc.arena_max=2\n"));
+            Assert.That(env, Does.Not.Contain("hugetlb"));
+        }
+        finally { Environment.SetEnvironmentVariable("GLIBC_TUNABLES", old); }
+    }
+
+    [Test]
+    public void SExtractorWritesTheSameCatalogWithAndWithoutHugePages()
+    {
+        var work = Directory.CreateTempSubdirectory("vasco-hugepages-").FullName;
+        try
+        {
+            var clean = Path.Combine(work, "m67.clean.fits");
+            var mask = Path.Combine(work, "m67.mask");
+            Vasco.Preprocess.PlatePreprocessor.Run(Repo.Path("runs", "m67", "input", "dss1-red_M67_XE486.fits"), [], clean, mask, new Vasco.Preprocess.PreprocessOptions());
+            var sextractor = new Vasco.Extraction.SExtractor(ProcessRunner.FindOnPath("source-extractor")!, TimeSpan.FromMinutes(5));
+            var config = Repo.Path("config", "sextractor");
+            string Extract(string name)
+            {
+                var catalog = Path.Combine(work, name + ".cat");
+                sextractor.Run(new Vasco.Extraction.SExtractorJob(clean, Path.Combine(config, "vasco.sex"), Path.Combine(config, "pass1.param"), catalog, Path.Combine(work, name + ".log"), mask),
+                    CancellationToken.None);
+                return catalog;
+            }
+            var huge = Extract("huge");
+            var old = Environment.GetEnvironmentVariable("GLIBC_TUNABLES");
+            Environment.SetEnvironmentVariable("GLIBC_TUNABLES", "glibc.malloc.hugetlb=0"); // the user's own: no huge pages
+            string plain;
+            try { plain = Extract("plain"); }
+            finally { Environment.SetEnvironmentVariable("GLIBC_TUNABLES", old); }
+
+            Assert.That(Vasco.Extraction.LdacCatalog.Read(huge).Count, Is.GreaterThan(1000));
+            // Byte for byte, but for the cards where SExtractor records when it ran and for how long.
+            var a = File.ReadAllBytes(huge);
+            var b = File.ReadAllBytes(plain);
+            Assert.That(a, Has.Length.EqualTo(b.Length));
+            var differing = Enumerable.Range(0, a.Length).Where(i => a[i] != b[i]).ToList();
+            Assert.That(differing, Has.Count.LessThan(40));
+            foreach (var i in differing)
+            {
+                var card = System.Text.Encoding.ASCII.GetString(a, Math.Max(0, i - 30), Math.Min(30, i));
+                Assert.That(card, Does.Match("SEX(DATE|TIME|ELAPS)[ =]"), $"byte {i} differs outside the run-time cards: ...{card}");
+            }
+        }
+        finally { Directory.Delete(work, recursive: true); }
+    }
+}
