@@ -9,6 +9,7 @@
 # Usage: bash bench/engine-10k.sh [N] [repeats]      (results also in bench/results/)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
+source "$repo/bench/lib.sh"
 n=${1:-10000}
 repeats=${2:-3}
 work=${VASCO_BENCH_DIR:-/tmp/vasco-bench}/engine-$n
@@ -39,7 +40,6 @@ XML
 
 build() { dotnet build run.vascoproj -nologo -v:q -tl:off "$@" >build.log 2>&1 || { cat build.log; exit 1; }; }
 seconds() { local t0 t1; t0=$(date +%s.%N); build "$@"; t1=$(date +%s.%N); echo "$t1 - $t0" | bc; }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
 build -t:VascoTools  # builds and stages the task assembly, untimed
 cold=$(seconds)

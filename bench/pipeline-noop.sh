@@ -9,6 +9,7 @@
 # Usage: bash bench/pipeline-noop.sh [N] [repeats]   (results appended to bench/results/pipeline.txt)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
+source "$repo/bench/lib.sh"
 n=${1:-1000}
 repeats=${2:-3}
 work=${VASCO_BENCH_DIR:-/tmp/vasco-bench}/pipeline-noop-$n
@@ -36,7 +37,6 @@ cat > run.vascoproj <<XML
 XML
 
 build() { /usr/bin/time -f "%e %M" -o time.txt dotnet build run.vascoproj -nologo -v:q -tl:off "$@" >build.log 2>&1 || { tail -50 build.log; exit 1; }; cat time.txt; }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
 dotnet build run.vascoproj -nologo -v:q -tl:off -t:VascoTools >/dev/null  # builds and stages the task assembly, untimed
 read -r cold cold_rss < <(build)

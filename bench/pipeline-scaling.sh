@@ -6,6 +6,7 @@
 # Usage: bash bench/pipeline-scaling.sh [N] [rounds]   (default 32 tiles, 3 rounds; appends to bench/results/pipeline.txt)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
+source "$repo/bench/lib.sh"
 n=${1:-32}
 rounds=${2:-3}
 work=${VASCO_BENCH_DIR:-/tmp/vasco-bench}/scaling-$n
@@ -39,7 +40,6 @@ timed() { # dir prefix args... -> seconds
   t1=$(date +%s.%N)
   echo "$t1 - $t0" | bc
 }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 : > "$work/rounds.txt"
 for r in $(seq "$rounds"); do
   one=$(timed "$work/one" taskset -c 0 dotnet build run.vascoproj -nologo -v:q -tl:off -nodeReuse:false -p:MaxParallel=1)

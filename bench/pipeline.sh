@@ -21,13 +21,14 @@
 # Usage: bash bench/pipeline.sh [rounds]     (results appended to bench/results/pipeline.txt)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
+source "$repo/bench/lib.sh"
 work=${VASCO_BENCH_DIR:-/tmp/vasco-bench}/pipeline
 rm -rf "$work" && mkdir -p "$work"
 cores=$(nproc)
 rounds=${1:-5}
 
 # A run folder with absolute imports, so the benchmark never writes into the repository's runs.
-copy_run() { # source-run-dir name
+copy_run() { # source-run-dir name run-file
   mkdir -p "$work/$2"
   cp -r "$1"/input "$work/$2/" 2>/dev/null || true
   sed -e "s#\.\./\.\./Vasco\.Targets#$repo/Vasco.Targets#g" "$1/$3" > "$work/$2/run.vascoproj"
@@ -56,11 +57,7 @@ m67_tools=$(sum_count "$work/m67" tool_seconds)
 m67_step1=$(sum_step1 "$work/m67")
 
 # 2. Eight synthetic tiles: interleaved rounds of one core, MaxParallel=1 and all cores.
-median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
-for c in one p1 all; do
-  mkdir -p "$work/syn-$c"
-  sed -e "s#\.\./\.\./Vasco\.Targets#$repo/Vasco.Targets#g" "$repo/runs/recovery/synthetic.vascoproj" > "$work/syn-$c/run.vascoproj"
-done
+for c in one p1 all; do copy_run "$repo/runs/recovery" "syn-$c" synthetic.vascoproj; done
 : > "$work/rounds.txt"
 for r in $(seq "$rounds"); do
   for c in one p1 all; do rm -rf "$work/syn-$c/data" "$work/syn-$c/logs"; done
@@ -83,7 +80,7 @@ psfex_all() { # parallelism -> seconds
   t1=$(date +%s.%N)
   echo "$t1 - $t0" | bc
 }
-ceiling=$(for r in 1 2 3; do echo "$(psfex_all 1) $(psfex_all "$cores")" | awk '{printf "%.3f\n", $1 / $2}'; done | sort -n | sed -n 2p)
+ceiling=$(for r in 1 2 3; do echo "$(psfex_all 1) $(psfex_all "$cores")" | awk '{printf "%.3f\n", $1 / $2}'; done | median)
 
 col() { awk -v c="$1" '{print $c}' "$work/rounds.txt" | median; }
 one_wall=$(col 1); p1_wall=$(col 2); pn_wall=$(col 3); p1_steps=$(col 4); p1_tools=$(col 5); p1_step1=$(col 6); p1_rss=$(col 7); pn_rss=$(col 8)

@@ -79,7 +79,7 @@ public class ToolEnvironmentTests
         {
             var clean = Path.Combine(work, "m67.clean.fits");
             var mask = Path.Combine(work, "m67.mask");
-            Vasco.Preprocess.PlatePreprocessor.Run(Repo.Path("runs", "m67", "input", "dss1-red_M67_XE486.fits"), [], clean, mask, new Vasco.Preprocess.PreprocessOptions());
+            Vasco.Preprocess.PlatePreprocessor.Run(Vasco.Tests.Download.M67Plate.PathOnDisk, [], clean, mask, new Vasco.Preprocess.PreprocessOptions());
             var sextractor = new Vasco.Extraction.SExtractor(ProcessRunner.FindOnPath("source-extractor")!, TimeSpan.FromMinutes(5));
             var config = Repo.Path("config", "sextractor");
             string Extract(string name)
