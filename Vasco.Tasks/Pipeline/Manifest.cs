@@ -6,7 +6,7 @@ using Vasco.IO;
 namespace Vasco.Pipeline;
 
 /// <summary>
-/// The one manifest schema of every step, both per tile (<c>both per tile (<c>&lt;tile_id&gt;.manifest.json</c>)lt;tile_idboth per tile (<c>&lt;tile_id&gt;.manifest.json</c>)gt;.tile.json</c>)
+/// The one manifest schema of every step, both per tile (<c>&lt;tile_id&gt;.tile.json</c>)
 /// and per step (<c>manifest.json</c> in the step's folder). Step-specific fields (the
 /// seed's checklists: endpoint, tiles_count, ...) go in <see cref="Fields"/>, which is
 /// written at the top level beside the common ones.

