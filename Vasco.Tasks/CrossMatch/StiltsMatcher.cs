@@ -50,7 +50,7 @@ public sealed class StiltsMatcher(string stilts, TimeSpan timeout)
     void RunBatch(List<MatchInput> batch, double radiusArcsec, string logFile, Dictionary<string, MatchResult> results, CancellationToken cancellation)
     {
         foreach (var tile in batch) CheckCoordinates(tile);
-        var work = Directory.CreateTempSubdirectory("vasco-stilts-").FullName;
+        var work = ToolWorkDir.Create("stilts");
         try
         {
             var plate = Path.Combine(work, "plate.fits");

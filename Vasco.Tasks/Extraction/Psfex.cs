@@ -19,7 +19,7 @@ public sealed class Psfex(string executable, TimeSpan timeout)
         var dir = Path.GetDirectoryName(Path.GetFullPath(psfPath))!;
         Directory.CreateDirectory(dir);
         // PSFEx names its output after the catalog: run it in a private folder on a copy, then move the model.
-        var work = Directory.CreateTempSubdirectory("vasco-psfex-").FullName;
+        var work = ToolWorkDir.Create("psfex");
         try
         {
             var input = Path.Combine(work, "catalog.cat");

@@ -34,7 +34,7 @@ public sealed class SExtractor(string executable, TimeSpan timeout)
         Directory.CreateDirectory(dir);
         var temp = Vasco.IO.AtomicFile.TempPathFor(job.Catalog);
         // A private working folder: SExtractor may write stray files (check images) there.
-        var work = Directory.CreateTempSubdirectory("vasco-sex-").FullName;
+        var work = ToolWorkDir.Create("sex");
         try
         {
             var args = new List<string>

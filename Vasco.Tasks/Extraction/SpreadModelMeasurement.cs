@@ -19,7 +19,7 @@ public sealed class SpreadModelMeasurement(SExtractor sextractor)
         string configFile, string parametersFile, IReadOnlyDictionary<string, string> detection, string logFile, CancellationToken cancellation)
     {
         if (sources.Count == 0) return new Dictionary<int, double>();
-        var work = Directory.CreateTempSubdirectory("vasco-assoc-").FullName;
+        var work = Vasco.Tools.ToolWorkDir.Create("assoc");
         try
         {
             var list = Path.Combine(work, "sources.assoc");

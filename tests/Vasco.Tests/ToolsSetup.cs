@@ -6,7 +6,7 @@ namespace Vasco.Tests;
 /// <summary>
 /// Before any test: the external tools, installed the way the build installs them
 /// (apt-get on Debian as root or with passwordless sudo; otherwise the VASCO0301 error
-/// says what to run).
+/// says what to run). After the last: the test run's temporary folder goes.
 /// </summary>
 [SetUpFixture]
 public class ToolsSetup
@@ -14,4 +14,10 @@ public class ToolsSetup
     [OneTimeSetUp]
     public void EnsureTools() =>
         ToolInstaller.EnsureInstalled(ExternalTools.All, allowInstall: true, m => TestContext.Progress.WriteLine(m));
+
+    [OneTimeTearDown]
+    public void DeleteTestTemp()
+    {
+        Support.TestTemp.Delete();
+    }
 }

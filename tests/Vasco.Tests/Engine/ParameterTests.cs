@@ -8,7 +8,7 @@ public class ParameterTests
 {
     static string Yaml(string text)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"vasco-config-{Guid.NewGuid():N}.yaml");
+        var path = TestTemp.NewPath("config-", ".yaml");
         File.WriteAllText(path, text);
         return path;
     }

@@ -28,7 +28,7 @@ public class ToolsTests
         var dotnet = ProcessRunner.FindOnPath("dotnet")!;
         var dotnetDir = Path.GetDirectoryName(new FileInfo(dotnet).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? dotnet)!;
         Assume.That(File.Exists(Path.Combine(dotnetDir, "psfex")), Is.False);
-        var empty = Directory.CreateTempSubdirectory("vasco-nopath").FullName;
+        var empty = Directory.CreateDirectory(TestTemp.NewPath("nopath-")).FullName;
         var e = Assert.Throws<VascoException>(() =>
         {
             var old = Environment.GetEnvironmentVariable("PATH");
@@ -110,5 +110,49 @@ public class ToolEnvironmentTests
             }
         }
         finally { Directory.Delete(work, recursive: true); }
+    }
+}
+
+public class ToolWorkDirTests
+{
+    [Test]
+    public void TheSweepDeletesTheWorkingFoldersOfProcessesThatAreGoneAndNothingElse()
+    {
+        var temp = Directory.CreateTempSubdirectory("sweep-test").FullName;
+        try
+        {
+            // A process that has exited: its id names an orphan.
+            using var gone = System.Diagnostics.Process.Start("true")!;
+            gone.WaitForExit();
+            var orphan = Directory.CreateDirectory(Path.Combine(temp, $"vasco-psfex-{gone.Id}-Ab12Cd")).FullName;
+            File.WriteAllText(Path.Combine(orphan, "catalog.cat"), "left by a killed build");
+            var live = Directory.CreateDirectory(Path.Combine(temp, $"vasco-sex-{Environment.ProcessId}-Xy34Zw")).FullName;
+            var notOurs = new[] { "vasco-notes", "vasco-sex-abc-Ab12Cd", "vasco-a-b-c-d-e", $"other-psfex-{gone.Id}-Ab12Cd" }
+                .Select(n => Directory.CreateDirectory(Path.Combine(temp, n)).FullName).ToList();
+
+            Assert.That(ToolWorkDir.SweepOrphans(temp), Is.EqualTo(1));
+            Assert.That(Directory.Exists(orphan), Is.False, "the folder of the exited process");
+            Assert.That(Directory.Exists(live), Is.True, "the folder of a running process (this one)");
+            Assert.That(notOurs.Where(Directory.Exists), Is.EquivalentTo(notOurs), "folders not named by ToolWorkDir");
+        }
+        finally
+        {
+            Directory.Delete(temp, recursive: true);
+        }
+    }
+
+    [Test]
+    public void AToolsWorkingFolderIsNamedAfterTheBuildProcess()
+    {
+        var dir = ToolWorkDir.Create("psfex");
+        try
+        {
+            Assert.That(Path.GetDirectoryName(dir), Is.EqualTo(Path.TrimEndingDirectorySeparator(Path.GetTempPath())));
+            Assert.That(ToolWorkDir.OwnerOf(Path.GetFileName(dir)), Is.EqualTo(Environment.ProcessId));
+        }
+        finally
+        {
+            Directory.Delete(dir);
+        }
     }
 }

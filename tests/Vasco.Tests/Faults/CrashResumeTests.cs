@@ -102,6 +102,7 @@ public class CrashResumeTests
             var run = NewRun($"crash{trial}");
             var failuresBefore = failures.Count;
             var moments = new List<string>();
+            var killedPids = new HashSet<int>();
             // One or two kills before the build that is let finish.
             for (var k = random.Next(1, 3); k > 0; k--)
             {
@@ -113,6 +114,7 @@ public class CrashResumeTests
                     moments.Add($"{at.TotalSeconds:0.0}s: finished first");
                     break;
                 }
+                killedPids.UnionWith(tree.Members().Select(m => m.Pid));
                 var killed = tree.KillAll();
                 kills++;
                 moments.Add($"{at.TotalSeconds:0.0}s: killed {killed.Count} process(es) ({string.Join(" ", killed.Distinct().Order())})");
@@ -120,6 +122,10 @@ public class CrashResumeTests
             }
             var final = run.Build();
             var problems = Verify(run, final);
+            // The tools' working folders in the temporary folder that the killed build could not delete: the next build's plan sweeps them.
+            problems.AddRange(Directory.EnumerateDirectories(Path.GetTempPath(), "vasco-*")
+                .Where(d => Vasco.Tools.ToolWorkDir.OwnerOf(Path.GetFileName(d)) is { } pid && killedPids.Contains(pid))
+                .Select(d => $"{d}: a killed build's tool working folder is still there after the next build"));
             var snapshot = RunOutputs.Snapshot(run.Dir);
             compared += _expected.Count;
             lost += problems.Count(p => p.EndsWith(": missing", StringComparison.Ordinal) || p.EndsWith(": differs", StringComparison.Ordinal));

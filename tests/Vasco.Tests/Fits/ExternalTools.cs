@@ -28,7 +28,7 @@ internal static class ExternalTools
     }
 
     public static string TempPath(string extension) =>
-        Path.Combine(Path.GetTempPath(), $"vasco-test-{Guid.NewGuid():N}{extension}");
+        Support.TestTemp.NewPath("test-", extension);
 
     /// <summary>Runs a program and returns its stdout; its exit code is not checked (fitsverify's counts what it found).</summary>
     private static string Run(string program, string[] args)

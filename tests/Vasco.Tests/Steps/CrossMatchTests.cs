@@ -1,4 +1,5 @@
 using NUnit.Framework;
+using Vasco.Tests.Support;
 using Vasco.CrossMatch;
 using Vasco.Pipeline;
 using Vasco.Tools;
@@ -10,7 +11,7 @@ public class CrossMatchTests
 {
     static StiltsMatcher Matcher() => new(ProcessRunner.FindOnPath("stilts")!, TimeSpan.FromMinutes(5));
 
-    static string Log() => Path.Combine(Path.GetTempPath(), $"vasco-stilts-{Guid.NewGuid():N}.log");
+    static string Log() => TestTemp.NewPath("stilts-", ".log");
 
     [Test]
     public void TilesAreMatchedSeparatelyAndTheSplitsAddUp()

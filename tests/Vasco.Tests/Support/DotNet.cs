@@ -3,12 +3,12 @@ using NUnit.Framework;
 
 namespace Vasco.Tests.Support;
 
-/// <summary>Runs `dotnet build` on any project file, with a binlog beside it in a temp folder.</summary>
+/// <summary>Runs `dotnet build` on any project file, with a binlog in the test run's temporary folder.</summary>
 public static class DotNet
 {
     public static BuildRun Build(string project, params string[] args)
     {
-        var binlog = Path.Combine(Path.GetTempPath(), $"vasco-{Guid.NewGuid():N}.binlog");
+        var binlog = TestTemp.NewPath("build-", ".binlog");
         return Run(["build", project, "-nologo", "-v:n", "-tl:off", "-nodeReuse:false", $"-bl:{binlog}", .. args], Path.GetDirectoryName(project)!, binlog);
     }
 

@@ -1,4 +1,5 @@
 using NUnit.Framework;
+using Vasco.Tests.Support;
 using Vasco.Pipeline;
 using Vasco.Sky;
 using Vasco.Tiling;
@@ -92,7 +93,7 @@ public class TargetsTests
 
     static string Temp(string content)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"vasco-targets-{Guid.NewGuid():N}.csv");
+        var path = TestTemp.NewPath("targets-", ".csv");
         File.WriteAllText(path, content);
         return path;
     }
