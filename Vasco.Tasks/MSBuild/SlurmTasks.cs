@@ -82,6 +82,23 @@ public abstract class SlurmTask : VascoTask
         LogHigh($"Vasco: run {RunId}: merge submitted as job {mergeId}{(arrayId is null ? "" : $", after job array {arrayId} succeeds")}; job ids in {RunPaths.Relative(RunDir, JobsPath)}");
     }
 
+    /// <summary>
+    /// An earlier array or merge of the run still queued would run beside the new one: two builds of one shard
+    /// at once, or two merges. The user waits or cancels; Vasco does not cancel jobs itself.
+    /// </summary>
+    protected void RefuseWhileQueued(int count)
+    {
+        var jobs = JobsFile.Read(JobsPath, RunId, count);
+        if (jobs.Submissions.Count == 0) return;
+        var queued = Squeue.Find(Slurm.Sbatch.Find(Sbatch).Program).Queued(jobs.Submissions.Select(s => s.JobId));
+        if (queued.Count == 0) return;
+        var which = jobs.Submissions.Where(s => queued.Contains(s.JobId))
+            .Select(s => s.Kind == "merge" ? $"{s.JobId} (the merge)" : $"{s.JobId} (shards {Ranges(s.Shards ?? [])})").ToList();
+        throw new VascoException(ErrorCodes.SlurmJobsQueued,
+            $"run {RunId}: job(s) {string.Join(", ", which)} submitted before are still in Slurm's queue; submitting now would build the same shards twice at once.",
+            $"wait until `squeue --me` no longer lists them, or cancel them (scancel {string.Join(' ', queued.Order(StringComparer.Ordinal))}), then run {GetType().Name} again.");
+    }
+
     /// <summary>"0-3,7,9-10": the array indexes as sbatch takes them.</summary>
     public static string Ranges(IReadOnlyList<int> shards)
     {
@@ -103,6 +120,7 @@ public sealed class VascoSubmitSlurm : SlurmTask
     protected override void ExecuteCore()
     {
         var count = Count();
+        RefuseWhileQueued(count);
         Submit(count, Enumerable.Range(0, count).ToList());
     }
 }
@@ -113,6 +131,8 @@ public sealed class VascoResubmitFailed : SlurmTask
     protected override void ExecuteCore()
     {
         var count = Count();
+        // A shard still running has no record yet: it would count as unfinished and run twice.
+        RefuseWhileQueued(count);
         var unfinished = ShardRecord.Unfinished(ShardsDir, count);
         if (unfinished.Count == 0)
             LogHigh($"Vasco: run {RunId}: all {count} shards finished; submitting the merge alone.");

@@ -87,6 +87,7 @@ public static class ErrorCodes
     public const string ShardMismatch = "VASCO1204";
     public const string ShardMergeStale = "VASCO1205";
     public const string SlurmFailed = "VASCO1206";
+    public const string SlurmJobsQueued = "VASCO1207";
 
     // 91xx: injection and recovery
     public const string TruthUnreadable = "VASCO9101";
@@ -148,6 +149,7 @@ public static class ErrorCodes
         (ShardMismatch, "VascoMerge: the shards used different pipeline versions, tool versions or parameters, or not the tiles frozen for them"),
         (ShardMergeStale, "VascoMerge: the merging build's plan differs from the shards' (other tools, parameters or input files)"),
         (SlurmFailed, "sbatch is missing, or refused a job (its message is quoted), or answered no job id"),
+        (SlurmJobsQueued, "VascoSubmitSlurm, VascoResubmitFailed: jobs this run submitted before are still in Slurm's queue (pending or running); submitting again would build the same shards twice at once"),
         (ValidatorFailed, "the within5 validator found a match beyond the radius plus tolerance, or a candidate with a modern source within the radius"),
         (CatalogFetchFailed, "a VizieR cone search failed on every mirror after every retry (network, timeouts, server errors, overload)"),
         (CatalogQueryRejected, "VizieR answered a cone search with an error message (quoted): a wrong table or column name, or a malformed query"),

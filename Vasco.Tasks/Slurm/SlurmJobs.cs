@@ -89,9 +89,40 @@ public sealed class JobsFile
     }
 }
 
+/// <summary>Which of a run's earlier jobs are still in Slurm's queue (squeue: pending, running, completing).</summary>
+public sealed class Squeue(string program)
+{
+    /// <summary>squeue beside the sbatch in use, else on PATH.</summary>
+    public static Squeue Find(string sbatchPath)
+    {
+        var beside = Path.Combine(Path.GetDirectoryName(sbatchPath) ?? "", "squeue");
+        var path = File.Exists(beside) ? beside : ProcessRunner.FindOnPath("squeue")
+            ?? throw new VascoException(ErrorCodes.SlurmFailed, $"squeue (Slurm's) is not beside {sbatchPath} nor on PATH: Vasco checks with it that no earlier job of the run is still queued.",
+                "submit from a Slurm login node, where squeue runs.");
+        return new Squeue(path);
+    }
+
+    /// <summary>
+    /// The ids among <paramref name="jobIds"/> that are still queued. Asks for the user's own jobs (--me) rather
+    /// than for the ids, because squeue fails on an id Slurm has already forgotten.
+    /// </summary>
+    public IReadOnlySet<string> Queued(IEnumerable<string> jobIds)
+    {
+        // %F: an array's own id (the id sbatch answered), or a plain job's id.
+        var r = ProcessRunner.Run(program, ["--me", "--noheader", "--format=%F"], timeout: TimeSpan.FromMinutes(2));
+        if (r.ExitCode != 0)
+            throw new VascoException(ErrorCodes.SlurmFailed, $"squeue --me failed (exit {r.ExitCode}{(r.TimedOut ? ", timed out" : "")}): {(r.StdErr + r.StdOut).Trim()}",
+                "check that Slurm answers (squeue --me), then submit again.");
+        var queued = r.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+        return jobIds.Where(queued.Contains).ToHashSet(StringComparer.Ordinal);
+    }
+}
+
 /// <summary>Submits jobs with sbatch (an argument list, never a shell line) and returns their ids.</summary>
 public sealed class Sbatch(string program)
 {
+    public string Program => program;
+
     public static Sbatch Find(string? configured)
     {
         var name = string.IsNullOrWhiteSpace(configured) ? "sbatch" : configured;

@@ -72,6 +72,11 @@ public class SlurmTests
         var (array, merge) = (jobs.Submissions[0], jobs.Submissions[1]);
         Assert.That(array.Arguments, Does.Contain("--array=0-1%2"));
         Assert.That(merge.Arguments, Does.Contain($"--dependency=afterok:{array.JobId}"));
+        // While they are queued, a resubmission would build the same shards a second time beside them: refused.
+        var early = run.BuildWith(cluster.Environment, ["-t:VascoResubmitFailed", .. args.Where(a => a.StartsWith("-p:"))]);
+        Assert.That(early.ExitCode, Is.Not.EqualTo(0), early.ToString());
+        Assert.That(early.Output, Does.Contain("VASCO1207").And.Contain(merge.JobId + " (the merge)"), early.ToString());
+        Assert.That(Jobs(run).Submissions, Has.Count.EqualTo(2), "nothing more was submitted");
         cluster.WaitForJobs(TimeSpan.FromMinutes(30), array.JobId, merge.JobId);
         var tasks = cluster.ShowJob(array.JobId);
         Assert.That(tasks.Select(t => t["JobState"]), Is.EqualTo(new[] { "COMPLETED", "COMPLETED" }), Log(run));
