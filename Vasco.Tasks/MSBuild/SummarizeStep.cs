@@ -77,17 +77,19 @@ public sealed class VascoSummarize : VascoTask
         var header = candidateRows.Count > 0 ? candidateRows[0].Split(',') : Vasco.Filtering.Candidates.Columns;
         var cells = candidateRows.Skip(1).Select(l => (IReadOnlyDictionary<string, string>)header.Zip(l.Split(',')).ToDictionary(p => p.First, p => p.Second)).ToList();
         var masks = steps.First(s => s.Name == "Preprocess").OutputDir;
-        var images = new Dictionary<string, (float[] Pixels, int Width, int Height)?>(StringComparer.Ordinal);
+        // candidates.csv lists a tile's candidates together: one plate image in memory at a time, not one per tile of the run.
+        (string Tile, (float[] Pixels, int Width, int Height)? Image) current = ("", null);
         var candidates = new List<ReportCandidate>();
         foreach (var c in cells)
         {
             var tile = c["tile_id"];
-            if (!images.TryGetValue(tile, out var image))
+            if (current.Tile != tile)
             {
                 var clean = Path.Combine(masks, tile + ".clean.fits");
                 var hdu = File.Exists(clean) ? Vasco.Fits.FitsFile.Read(clean).Primary : null;
-                images[tile] = image = hdu is null ? null : (hdu.ReadFloats(), hdu.Axes[0], hdu.Axes[1]);
+                current = (tile, hdu is null ? null : (hdu.ReadFloats(), hdu.Axes[0], hdu.Axes[1]));
             }
+            var image = current.Image;
             var stamp = image is { } im ? Report.Stamp(im.Pixels, im.Width, im.Height, Report.Number(c["x_image"]), Report.Number(c["y_image"])) : null;
             candidates.Add(new ReportCandidate(c, stamp));
         }
