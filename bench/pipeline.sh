@@ -60,7 +60,7 @@ m67_step1=$(sum_step1 "$work/m67")
 
 # The tools alone, with no orchestration at all: for each tile, SExtractor pass 1 (the command line the
 # build logged) and then PSFEx on its catalog (the build's PSFEx arguments), tiles one after the other and
-# then <cores> at a time (xargs). These are 70% of the tools' time in a build. Run in every round beside
+# then <cores> at a time (xargs): about two thirds of the tools' time in a build. Run in every round beside
 # the builds, their ratio is what the machine gave two processes at that moment: on this virtual machine
 # the cores are not independent, and the ratio moves between about 1.4x and 2x from minute to minute.
 tools_alone() { # parallelism -> seconds
