@@ -67,14 +67,16 @@ tools_alone() { # parallelism -> seconds
   local t0 t1
   t0=$(date +%s.%N)
   find "$work/syn-p1/logs/sextractor-p1" -name '*.log' | sort | xargs -P "$1" -I{} bash -c '
-    set -e
-    d=$(mktemp -d)
-    read -r -a cmd < <(sed -n "2s/^# //p" "$1")
+    set -euo pipefail
+    d=$(mktemp -d) && trap "rm -rf \"$d\"" EXIT && cd "$d"
+    line=$(sed -n "2s/^# //p" "$1") && [ -n "$line" ]
+    eval "cmd=($line)"  # the line ToolLog wrote: arguments with spaces are single-quoted
     for i in "${!cmd[@]}"; do [ "${cmd[$i]}" = -CATALOG_NAME ] && cmd[$((i + 1))]=$d/c.cat; done
-    GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.top_pad=33554432 "${cmd[@]}" </dev/null
-    GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.top_pad=33554432 psfex "$d/c.cat" -c "$2/config/psfex/psfex.conf" -PSF_DIR "$d" \
+    export GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.top_pad=33554432
+    "${cmd[@]}" </dev/null
+    psfex "$d/c.cat" -c "$2/config/psfex/psfex.conf" -PSF_DIR "$d" \
       -CHECKPLOT_TYPE NONE -CHECKIMAGE_TYPE NONE -XML_NAME "$d/x.xml" -VERBOSE_TYPE QUIET </dev/null
-    rm -rf "$d"' _ {} "$repo"
+    [ -s "$d/c.psf" ]' _ {} "$repo" || { echo "tools_alone: a tool failed" >&2; return 1; }
   t1=$(date +%s.%N)
   echo "$t1 - $t0" | bc
 }
@@ -90,8 +92,7 @@ for r in $(seq "$rounds"); do
   p1_tools=$(sum_count "$work/syn-p1" tool_seconds)
   p1_step1=$(sum_step1 "$work/syn-p1")
   read -r pn_wall pn_rss < <(timed "$work/syn-all" -p:MaxParallel="$cores")
-  alone_1=$(tools_alone 1)
-  alone_n=$(tools_alone "$cores")
+  alone_1=$(tools_alone 1) && alone_n=$(tools_alone "$cores") || exit 1
   echo "$one_wall $p1_wall $pn_wall $p1_steps $p1_tools $p1_step1 $p1_rss $pn_rss $alone_1 $alone_n" >> "$work/rounds.txt"
 done
 

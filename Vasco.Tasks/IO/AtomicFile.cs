@@ -108,7 +108,7 @@ public static class AtomicFile
         return parts[^1] == ThisHost ? !IsRunning(pid) : old;
     }
 
-    static bool IsRunning(int pid)
+    internal static bool IsRunning(int pid)
     {
         // On Linux a killed process stays a zombie until it is reaped: /proc tells, the Process API does not.
         var stat = $"/proc/{pid}/stat";
@@ -132,7 +132,7 @@ public static class AtomicFile
     }
 
     /// <summary>This machine, as 8 hex digits (FNV-1a of its name): temp names stay short and free of the name's dots.</summary>
-    static readonly string ThisHost = HostTag();
+    internal static readonly string ThisHost = HostTag();
 
     static string HostTag()
     {

@@ -67,14 +67,14 @@ public abstract class SlurmTask : VascoTask
         if (shards.Count > 0)
         {
             var array = Ranges(shards) + (options.MaxRunning > 0 ? "%" + options.MaxRunning.ToString(CultureInfo.InvariantCulture) : "");
-            var args = Slurm.Sbatch.Arguments($"vasco-{RunId}", array, null, options, shardJob: true,
+            var args = Slurm.Sbatch.Arguments(JobName("shards"), array, null, options, shardJob: true,
                 Path.Combine(SlurmLogDir, "shard-%a-job-%A.out"), runDir, shardScript);
             arrayId = sbatch.Submit(args, runDir);
             jobs.Submissions.Add(new Submission("shards", arrayId, RunPaths.Relative(RunDir, shardScript), args, shards.ToList(), null, DateTimeOffset.UtcNow));
             jobs.Write(JobsPath);
             LogHigh($"Vasco: run {RunId}: shards {array} of {count} submitted as job array {arrayId}");
         }
-        var mergeArgs = Slurm.Sbatch.Arguments($"vasco-{RunId}-merge", null, arrayId, options, shardJob: false,
+        var mergeArgs = Slurm.Sbatch.Arguments(JobName("merge"), null, arrayId, options, shardJob: false,
             Path.Combine(SlurmLogDir, "merge-job-%j.out"), runDir, mergeScript);
         var mergeId = sbatch.Submit(mergeArgs, runDir);
         jobs.Submissions.Add(new Submission("merge", mergeId, RunPaths.Relative(RunDir, mergeScript), mergeArgs, null, arrayId, DateTimeOffset.UtcNow));
@@ -90,14 +90,18 @@ public abstract class SlurmTask : VascoTask
     {
         var jobs = JobsFile.Read(JobsPath, RunId, count);
         if (jobs.Submissions.Count == 0) return;
-        var queued = Squeue.Find(Slurm.Sbatch.Find(Sbatch).Program).Queued(jobs.Submissions.Select(s => s.JobId));
+        var queued = Squeue.Find(Slurm.Sbatch.Find(Sbatch).Program).Queued(jobs.Submissions.Select(s => (s.JobId, JobName(s.Kind))));
         if (queued.Count == 0) return;
-        var which = jobs.Submissions.Where(s => queued.Contains(s.JobId))
-            .Select(s => s.Kind == "merge" ? $"{s.JobId} (the merge)" : $"{s.JobId} (shards {Ranges(s.Shards ?? [])})").ToList();
+        var still = jobs.Submissions.Where(s => queued.Contains(s.JobId)).ToList();
+        var which = still.Select(s => s.Kind == "merge" ? $"{s.JobId} (the merge)" : $"{s.JobId} (shards {Ranges(s.Shards ?? [])})");
+        var harm = still.Any(s => s.Kind != "merge") ? "would build the same shards twice at once" : "would run a second merge beside it";
         throw new VascoException(ErrorCodes.SlurmJobsQueued,
-            $"run {RunId}: job(s) {string.Join(", ", which)} submitted before are still in Slurm's queue; submitting now would build the same shards twice at once.",
+            $"run {RunId}: job(s) {string.Join(", ", which)} submitted before are still in Slurm's queue; submitting now {harm}.",
             $"wait until `squeue --me` no longer lists them, or cancel them (scancel {string.Join(' ', queued.Order(StringComparer.Ordinal))}), then run {GetType().Name} again.");
     }
+
+    /// <summary>The Slurm job name of a submission kind (shards, merge).</summary>
+    string JobName(string kind) => kind == "merge" ? $"vasco-{RunId}-merge" : $"vasco-{RunId}";
 
     /// <summary>"0-3,7,9-10": the array indexes as sbatch takes them.</summary>
     public static string Ranges(IReadOnlyList<int> shards)

@@ -17,7 +17,7 @@ public sealed class VascoSummarize : VascoTask
     [Required] public string CandidatesFile { get; set; } = "";
     /// <summary>The dashboard CSV shared by the runs of the folder; empty in a shard build (the merge writes it).</summary>
     public string DashboardFile { get; set; } = "";
-    /// <summary>The run's resolved parameters: MaxParallel is how many tiles' files are read at a time.</summary>
+    /// <summary>The run's resolved parameters: MaxParallel (0: one per processor) is how many tiles' files are read at a time.</summary>
     public ITaskItem[] Parameters { get; set; } = [];
 
     protected override void ExecuteCore()
@@ -27,7 +27,7 @@ public sealed class VascoSummarize : VascoTask
         var tiles = AllTiles.Select(t => t.ItemSpec).ToList();
         Directory.CreateDirectory(SummariesDir);
         AtomicFile.DeleteTempFiles(SummariesDir);
-        var parallel = Parameters.Length > 0 ? Items.ToParameters(Parameters).Integer("MaxParallel") : 1;
+        var parallel = Parameters.Length > 0 ? Items.ToParameters(Parameters).MaxParallel : 1;
         var figures = RunSummary.Collect(steps, tiles, parallel);
         var pass2 = steps.First(s => s.Name == "Pass2").OutputDir;
         var histograms = RunSummary.Histograms(tiles.Select(t => Path.Combine(pass2, t + ".cat")).ToList(), parallel);

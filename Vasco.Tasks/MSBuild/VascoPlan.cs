@@ -48,9 +48,16 @@ public sealed class VascoPlan : VascoTask
 
         // What a killed build left in the run's own state folder (stamps, hash cache, plate index).
         Vasco.IO.AtomicFile.DeleteTempFiles(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(StampDir)))!);
-        // And the tools' working folders a killed build left in the temporary folder.
-        if (Vasco.Tools.ToolWorkDir.SweepOrphans() is > 0 and var swept)
-            LogNormal($"VascoPlan: deleted {swept} working folder(s) of tools that a stopped build left in {Path.GetTempPath()}");
+        // And the tools' working folders a killed build left in the temporary folder (tidying: never a reason to fail).
+        try
+        {
+            if (Vasco.Tools.ToolWorkDir.SweepOrphans() is > 0 and var swept)
+                LogNormal($"VascoPlan: deleted {swept} working folder(s) of tools that a stopped build left in {Path.GetTempPath()}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LogNormal($"VascoPlan: could not look for tools' working folders left in {Path.GetTempPath()}: {e.Message}");
+        }
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var timings = new List<string>();
         void Lap(string what) { timings.Add($"{what} {clock.ElapsedMilliseconds} ms"); clock.Restart(); }

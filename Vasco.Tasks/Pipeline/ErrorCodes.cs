@@ -148,7 +148,7 @@ public static class ErrorCodes
         (ShardNotFinished, "VascoMerge: a shard has no completion record, or failed; the message lists them"),
         (ShardMismatch, "VascoMerge: the shards used different pipeline versions, tool versions or parameters, or not the tiles frozen for them"),
         (ShardMergeStale, "VascoMerge: the merging build's plan differs from the shards' (other tools, parameters or input files)"),
-        (SlurmFailed, "sbatch is missing, or refused a job (its message is quoted), or answered no job id"),
+        (SlurmFailed, "sbatch or squeue is missing or failed (its message is quoted), or sbatch answered no job id"),
         (SlurmJobsQueued, "VascoSubmitSlurm, VascoResubmitFailed: jobs this run submitted before are still in Slurm's queue (pending or running); submitting again would build the same shards twice at once"),
         (ValidatorFailed, "the within5 validator found a match beyond the radius plus tolerance, or a candidate with a modern source within the radius"),
         (CatalogFetchFailed, "a VizieR cone search failed on every mirror after every retry (network, timeouts, server errors, overload)"),

@@ -89,7 +89,7 @@ public sealed class JobsFile
     }
 }
 
-/// <summary>Which of a run's earlier jobs are still in Slurm's queue (squeue: pending, running, completing).</summary>
+/// <summary>Which of a run's earlier jobs are still in Slurm's queue (squeue: pending, running, suspended, ...).</summary>
 public sealed class Squeue(string program)
 {
     /// <summary>squeue beside the sbatch in use, else on PATH.</summary>
@@ -102,19 +102,28 @@ public sealed class Squeue(string program)
         return new Squeue(path);
     }
 
+    // States in which a job will not run (again) by itself; every other state counts as queued.
+    static readonly HashSet<string> Ended = new(StringComparer.Ordinal)
+        { "COMPLETED", "CANCELLED", "FAILED", "TIMEOUT", "NODE_FAIL", "PREEMPTED", "BOOT_FAIL", "DEADLINE", "OUT_OF_MEMORY", "SPECIAL_EXIT", "REVOKED" };
+
     /// <summary>
-    /// The ids among <paramref name="jobIds"/> that are still queued. Asks for the user's own jobs (--me) rather
-    /// than for the ids, because squeue fails on an id Slurm has already forgotten.
+    /// The ids among <paramref name="jobs"/> (id and job name) that are still queued. Asks for the user's jobs in every
+    /// partition and state rather than for the ids (squeue fails on an id Slurm has already forgotten), without the
+    /// user's SQUEUE_* defaults (they would filter), and matches the name too (Slurm reuses ids, e.g. after a reset).
     /// </summary>
-    public IReadOnlySet<string> Queued(IEnumerable<string> jobIds)
+    public IReadOnlySet<string> Queued(IEnumerable<(string Id, string Name)> jobs)
     {
-        // %F: an array's own id (the id sbatch answered), or a plain job's id.
-        var r = ProcessRunner.Run(program, ["--me", "--noheader", "--format=%F"], timeout: TimeSpan.FromMinutes(2));
+        var args = new[] { $"--user={Environment.UserName}", "--all", "--states=all", "--noheader", "--format=%F|%T|%j" };
+        var unset = Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(k => k.StartsWith("SQUEUE_", StringComparison.Ordinal));
+        var r = ProcessRunner.Run(program, args, timeout: TimeSpan.FromMinutes(2), unset: unset);
         if (r.ExitCode != 0)
-            throw new VascoException(ErrorCodes.SlurmFailed, $"squeue --me failed (exit {r.ExitCode}{(r.TimedOut ? ", timed out" : "")}): {(r.StdErr + r.StdOut).Trim()}",
+            throw new VascoException(ErrorCodes.SlurmFailed, $"squeue {string.Join(' ', args)} failed (exit {r.ExitCode}{(r.TimedOut ? ", timed out" : "")}): {(r.StdErr + r.StdOut).Trim()}",
                 "check that Slurm answers (squeue --me), then submit again.");
-        var queued = r.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
-        return jobIds.Where(queued.Contains).ToHashSet(StringComparer.Ordinal);
+        // %F: an array's own id (the id sbatch answered), or a plain job's id; one line per array task or job.
+        var queued = r.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(l => l.Split('|')).Where(f => f.Length >= 3 && !Ended.Contains(f[1]))
+            .Select(f => (f[0], string.Join('|', f[2..]))).ToHashSet();
+        return jobs.Where(queued.Contains).Select(j => j.Id).ToHashSet(StringComparer.Ordinal);
     }
 }
 

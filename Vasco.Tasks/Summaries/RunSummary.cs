@@ -32,7 +32,7 @@ public static class RunSummary
         var perTile = steps.Where(s => s.PerTile).OrderBy(s => s.Number).ToList();
         var result = new TileFigures[tileIds.Count];
         // Eight manifests a tile: 80,000 small JSON files at 10,000 tiles, read on every build that changed a tile.
-        Parallel.For(0, tileIds.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxParallel) }, i => result[i] = Figures(perTile, tileIds[i]));
+        ForEachIndex(tileIds.Count, maxParallel, i => result[i] = Figures(perTile, tileIds[i]));
         return result;
     }
 
@@ -75,6 +75,19 @@ public static class RunSummary
             }
         }
         return new TileFigures(tile, failure is null ? "ok" : "failed", failure, values, Math.Round(seconds, 3));
+    }
+
+    /// <summary>Parallel.For whose single failure surfaces as itself (an unreadable file's own error), not wrapped.</summary>
+    static void ForEachIndex(int count, int maxParallel, Action<int> body)
+    {
+        try
+        {
+            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxParallel) }, body);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
     }
 
     public static string Csv(string runId, IReadOnlyList<TileFigures> tiles)
@@ -125,7 +138,7 @@ public static class RunSummary
     public static IReadOnlyList<Histogram> Histograms(IReadOnlyList<string> pass2Catalogs, int maxParallel = 1)
     {
         var columns = new (double[] Fwhm, double[] Mag, double[] Snr)?[pass2Catalogs.Count];
-        Parallel.For(0, pass2Catalogs.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxParallel) }, i =>
+        ForEachIndex(pass2Catalogs.Count, maxParallel, i =>
         {
             if (!File.Exists(pass2Catalogs[i])) return;
             var c = LdacCatalog.Read(pass2Catalogs[i]);

@@ -13,7 +13,8 @@ public sealed record ProcessResult(int ExitCode, string StdOut, string StdErr, T
 public static class ProcessRunner
 {
     public static ProcessResult Run(string fileName, IEnumerable<string> arguments, string? workingDirectory = null,
-        TimeSpan? timeout = null, IReadOnlyDictionary<string, string>? environment = null, CancellationToken cancellation = default)
+        TimeSpan? timeout = null, IReadOnlyDictionary<string, string>? environment = null, CancellationToken cancellation = default,
+        IEnumerable<string>? unset = null)
     {
         var psi = new ProcessStartInfo(fileName)
         {
@@ -26,6 +27,7 @@ public static class ProcessRunner
         foreach (var a in arguments) psi.ArgumentList.Add(a);
         if (!psi.Environment.ContainsKey(TunablesVariable)) psi.Environment[TunablesVariable] = MallocTunables;
         if (environment is not null) foreach (var (k, v) in environment) psi.Environment[k] = v;
+        if (unset is not null) foreach (var k in unset) psi.Environment.Remove(k);
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
         var clock = Stopwatch.StartNew();

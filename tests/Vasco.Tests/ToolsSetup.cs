@@ -6,7 +6,7 @@ namespace Vasco.Tests;
 /// <summary>
 /// Before any test: the external tools, installed the way the build installs them
 /// (apt-get on Debian as root or with passwordless sudo; otherwise the VASCO0301 error
-/// says what to run). After the last: the test run's temporary folder goes.
+/// says what to run). After the last: the test run's loose files go, unless a test failed.
 /// </summary>
 [SetUpFixture]
 public class ToolsSetup
@@ -16,8 +16,8 @@ public class ToolsSetup
         ToolInstaller.EnsureInstalled(ExternalTools.All, allowInstall: true, m => TestContext.Progress.WriteLine(m));
 
     [OneTimeTearDown]
-    public void DeleteTestTemp()
+    public void FinishTestTemp()
     {
-        Support.TestTemp.Delete();
+        Support.TestTemp.Finish(keep: TestContext.CurrentContext.Result.FailCount > 0, m => TestContext.Progress.WriteLine(m));
     }
 }

@@ -118,37 +118,49 @@ public class ToolWorkDirTests
     [Test]
     public void TheSweepDeletesTheWorkingFoldersOfProcessesThatAreGoneAndNothingElse()
     {
-        var temp = Directory.CreateTempSubdirectory("sweep-test").FullName;
-        try
+        var temp = Directory.CreateDirectory(TestTemp.NewPath("sweep-")).FullName;
+        var host = Vasco.IO.AtomicFile.ThisHost;
+        // A process that has exited: its id names an orphan.
+        using var gone = System.Diagnostics.Process.Start("true")!;
+        gone.WaitForExit();
+        string Folder(string name, double daysOld = 0)
         {
-            // A process that has exited: its id names an orphan.
-            using var gone = System.Diagnostics.Process.Start("true")!;
-            gone.WaitForExit();
-            var orphan = Directory.CreateDirectory(Path.Combine(temp, $"vasco-psfex-{gone.Id}-Ab12Cd")).FullName;
-            File.WriteAllText(Path.Combine(orphan, "catalog.cat"), "left by a killed build");
-            var live = Directory.CreateDirectory(Path.Combine(temp, $"vasco-sex-{Environment.ProcessId}-Xy34Zw")).FullName;
-            var notOurs = new[] { "vasco-notes", "vasco-sex-abc-Ab12Cd", "vasco-a-b-c-d-e", $"other-psfex-{gone.Id}-Ab12Cd" }
-                .Select(n => Directory.CreateDirectory(Path.Combine(temp, n)).FullName).ToList();
+            var dir = Directory.CreateDirectory(Path.Combine(temp, name)).FullName;
+            File.WriteAllText(Path.Combine(dir, "catalog.cat"), "a tool's file");
+            Directory.SetLastWriteTimeUtc(dir, DateTime.UtcNow.AddDays(-daysOld));
+            return dir;
+        }
+        var orphans = new[]
+        {
+            Folder($"vasco-psfex-{gone.Id}-{host}-Ab12Cd"),
+            Folder("vasco-stilts-123-0badc0de-Xy34Zw", daysOld: 2), // another machine's, two days old
+            Folder("vasco-sex-Ab12Cd", daysOld: 2), // an older version's name, two days old
+        };
+        var kept = new[]
+        {
+            Folder($"vasco-sex-{Environment.ProcessId}-{host}-Xy34Zw"), // this running process
+            Folder("vasco-stilts-123-0badc0de-Pq56Rs"), // another machine's, recent: it may be running
+            Folder("vasco-sex-Pq56Rs"), // an older version's name, recent
+            Folder($"vasco-notes-{gone.Id}-{host}-Ab12Cd", daysOld: 2), // not a tool's kind
+            Folder("vasco-tests-Ab12Cd", daysOld: 2),
+            Folder($"vasco-psfex-{gone.Id}-{host}-Ab12", daysOld: 2), // not the random part of a temp folder
+            Folder($"other-psfex-{gone.Id}-{host}-Ab12Cd", daysOld: 2),
+        };
 
-            Assert.That(ToolWorkDir.SweepOrphans(temp), Is.EqualTo(1));
-            Assert.That(Directory.Exists(orphan), Is.False, "the folder of the exited process");
-            Assert.That(Directory.Exists(live), Is.True, "the folder of a running process (this one)");
-            Assert.That(notOurs.Where(Directory.Exists), Is.EquivalentTo(notOurs), "folders not named by ToolWorkDir");
-        }
-        finally
-        {
-            Directory.Delete(temp, recursive: true);
-        }
+        Assert.That(ToolWorkDir.SweepOrphans(temp), Is.EqualTo(orphans.Length));
+        Assert.That(orphans.Where(Directory.Exists), Is.Empty, "folders of processes that are gone");
+        Assert.That(kept.Where(Directory.Exists), Is.EquivalentTo(kept), "folders of running processes, and names not made by Vasco");
     }
 
     [Test]
-    public void AToolsWorkingFolderIsNamedAfterTheBuildProcess()
+    public void AToolsWorkingFolderIsNamedAfterTheBuildProcessAndMachine()
     {
         var dir = ToolWorkDir.Create("psfex");
         try
         {
             Assert.That(Path.GetDirectoryName(dir), Is.EqualTo(Path.TrimEndingDirectorySeparator(Path.GetTempPath())));
-            Assert.That(ToolWorkDir.OwnerOf(Path.GetFileName(dir)), Is.EqualTo(Environment.ProcessId));
+            Assert.That(Path.GetFileName(dir), Does.StartWith($"vasco-psfex-{Environment.ProcessId}-{Vasco.IO.AtomicFile.ThisHost}-"));
+            Assert.That(ToolWorkDir.IsAbandoned(Path.GetFileName(dir), DateTime.UtcNow.AddDays(-2)), Is.False, "this process runs");
         }
         finally
         {
