@@ -103,12 +103,21 @@ public static class AtomicFile
     static bool IsAbandoned(string file)
     {
         var parts = Path.GetFileName(file).Split('.');
-        var old = DateTime.UtcNow - File.GetLastWriteTimeUtc(file) > TimeSpan.FromDays(1);
         if (parts.Length < 3 || !int.TryParse(parts[^2], out var pid) || parts[^1].Length != 8) return true;
-        return parts[^1] == ThisHost ? !IsRunning(pid) : old;
+        return IsWriterGone(pid, parts[^1], File.GetLastWriteTimeUtc(file));
     }
 
-    internal static bool IsRunning(int pid)
+    /// <summary>
+    /// Whether what process <paramref name="pid"/> of machine <paramref name="host"/> (a <see cref="ThisHost"/> tag)
+    /// wrote is abandoned: a process of this machine that no longer runs, or another machine's after a day (its
+    /// processes cannot be seen from here). The rule of this class's temp files and of the tools' working folders.
+    /// </summary>
+    internal static bool IsWriterGone(int pid, string host, DateTime lastWriteUtc) =>
+        host == ThisHost ? !IsRunning(pid) : IsDayOld(lastWriteUtc);
+
+    internal static bool IsDayOld(DateTime lastWriteUtc) => DateTime.UtcNow - lastWriteUtc > TimeSpan.FromDays(1);
+
+    static bool IsRunning(int pid)
     {
         // On Linux a killed process stays a zombie until it is reaped: /proc tells, the Process API does not.
         var stat = $"/proc/{pid}/stat";

@@ -49,10 +49,9 @@ public static class ToolWorkDir
     {
         var parts = name.Split('-');
         if (parts.Length < 3 || parts[0] + "-" != Prefix || !Kinds.Contains(parts[1]) || !IsRandom(parts[^1])) return false;
-        var dayOld = DateTime.UtcNow - lastWriteUtc > TimeSpan.FromDays(1);
-        if (parts.Length == 3) return dayOld;
+        if (parts.Length == 3) return AtomicFile.IsDayOld(lastWriteUtc);
         if (parts.Length != 5 || !int.TryParse(parts[2], out var pid) || pid <= 0) return false;
-        return parts[3] == AtomicFile.ThisHost ? !AtomicFile.IsRunning(pid) : dayOld;
+        return AtomicFile.IsWriterGone(pid, parts[3], lastWriteUtc);
     }
 
     // The 6 letters and digits Directory.CreateTempSubdirectory appends.
