@@ -6,7 +6,8 @@ namespace Vasco.Tests;
 /// <summary>
 /// Before any test: the external tools, installed the way the build installs them
 /// (apt-get on Debian as root or with passwordless sudo; otherwise the VASCO0301 error
-/// says what to run). After the last: the test run's loose files go, unless a test failed.
+/// says what to run). After the last: the test run's loose files and
+/// the fixtures' shared run folders go, unless a test failed.
 /// </summary>
 [SetUpFixture]
 public class ToolsSetup
@@ -18,6 +19,8 @@ public class ToolsSetup
     [OneTimeTearDown]
     public void FinishTestTemp()
     {
-        Support.TestTemp.Finish(keep: TestContext.CurrentContext.Result.FailCount > 0, m => TestContext.Progress.WriteLine(m));
+        var failed = TestContext.CurrentContext.Result.FailCount > 0;
+        Support.RunFolder.Finish(owner: null, passed: !failed, m => TestContext.Progress.WriteLine(m));  // fixtures' shared run folders
+        Support.TestTemp.Finish(keep: failed, m => TestContext.Progress.WriteLine(m));
     }
 }

@@ -1,5 +1,8 @@
 using Microsoft.Build.Logging.StructuredLogger;
 using NUnit.Framework;
+using NUnit.Framework.Interfaces;
+
+[assembly: Vasco.Tests.Support.RunFolderCleanup]
 
 namespace Vasco.Tests.Support;
 
@@ -64,13 +67,44 @@ public sealed class RunFolder : IDisposable
         return DotNet.Run(["build", RunFile, "-nologo", "-v:n", "-tl:off", "-nodeReuse:false", $"-bl:{binlog}", .. args], Dir, binlog, environment);
     }
 
+    /// <summary>
+    /// Leaves the folder to be deleted once its test has passed (<see cref="RunFolderCleanupAttribute"/>) or
+    /// once the last test has, for a fixture's shared folder; a failed test's folder is kept and named.
+    /// Deciding here would keep every folder: a test's outcome is not known until its method returns.
+    /// </summary>
     public void Dispose()
     {
-        if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Passed)
-            try { Directory.Delete(Dir, recursive: true); } catch (IOException) { }
-        else
-            TestContext.Out.WriteLine($"Kept the run folder for inspection: {Dir}");
+        lock (Disposed) Disposed.Add((TestContext.CurrentContext.Test.ID, Dir));
     }
+
+    static readonly List<(string Owner, string Dir)> Disposed = [];
+
+    /// <summary>
+    /// Deletes the folders disposed by the test or fixture <paramref name="owner"/> (null: every one left) when
+    /// <paramref name="passed"/>; else says where they are.
+    /// </summary>
+    internal static void Finish(string? owner, bool passed, Action<string> say)
+    {
+        List<string> dirs;
+        lock (Disposed)
+        {
+            dirs = Disposed.Where(d => owner is null || d.Owner == owner).Select(d => d.Dir).ToList();
+            Disposed.RemoveAll(d => owner is null || d.Owner == owner);
+        }
+        foreach (var dir in dirs)
+            if (!passed) say($"Kept the run folder for inspection: {dir}");
+            else try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+    }
+}
+
+/// <summary>After each test: the run folders it disposed go if it passed (see <see cref="RunFolder.Dispose"/>).</summary>
+[AttributeUsage(AttributeTargets.Assembly)]
+public sealed class RunFolderCleanupAttribute : Attribute, ITestAction
+{
+    public ActionTargets Targets => ActionTargets.Test;
+    public void BeforeTest(ITest test) { }
+    public void AfterTest(ITest test) =>
+        RunFolder.Finish(test.Id, TestContext.CurrentContext.Result.Outcome.Status == TestStatus.Passed, m => TestContext.Out.WriteLine(m));
 }
 
 /// <summary>One finished build: exit code, console output and what its binlog says ran.</summary>
