@@ -6,6 +6,8 @@ using Vasco.Extraction;
 using Vasco.Filtering;
 using Vasco.IO;
 using Vasco.Pipeline;
+using Vasco.Summaries;
+using Vasco.Fits;
 
 namespace Vasco.MSBuild;
 
@@ -86,6 +88,7 @@ public sealed class VascoFilter : TileStepTask
             ])));
         var candidates = t.OutputPath("_candidates.csv");
         AtomicFile.WriteAllText(candidates, Candidates.Header + Candidates.Rows(id, unmatched, selection, measured, plateId, epoch));
+        WriteStamps(t, unmatched, selection.Kept);
         t.AddInput(local);
         t.AddInput(xmatch);
         t.AddInput(cdss);
@@ -100,6 +103,23 @@ public sealed class VascoFilter : TileStepTask
         t.Fields["validator"] = selection.Validator with { MinCandidateDistanceArcsec = double.IsFinite(selection.Validator.MinCandidateDistanceArcsec) ? selection.Validator.MinCandidateDistanceArcsec : -1 };
         t.Fields["plate_id"] = plateId;
         t.Fields["plate_epoch"] = epoch;
+    }
+
+    /// <summary>The report's plate stamp of each kept source (<see cref="Report.StampPath"/>); a rerun replaces the tile's old ones.</summary>
+    static void WriteStamps(TileContext t, PlateSources unmatched, IReadOnlyList<int> kept)
+    {
+        var dir = Path.GetDirectoryName(Report.StampPath(t.Step.OutputDir, t.Tile.TileId, "0"))!;
+        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        if (kept.Count == 0) return;
+        var image = FitsFile.Read(Path.Combine(t.UpstreamDirs["Preprocess"], t.Tile.TileId + ".clean.fits")).Primary;
+        var pixels = image.ReadFloats();
+        Directory.CreateDirectory(dir);
+        foreach (var k in kept)
+        {
+            var path = Report.StampPath(t.Step.OutputDir, t.Tile.TileId, PlateSources.Format(unmatched["number"][k]));
+            AtomicFile.WriteAllBytes(path, Report.Stamp(pixels, image.Axes[0], image.Axes[1], unmatched["x_image"][k], unmatched["y_image"][k]));
+            t.AddOutput(path);
+        }
     }
 
     /// <summary>SPREAD_MODEL of some unmatched sources: from pass 2 when it has the column, else measured now in ASSOC mode.</summary>

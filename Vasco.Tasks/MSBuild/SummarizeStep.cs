@@ -77,12 +77,20 @@ public sealed class VascoSummarize : VascoTask
         var header = candidateRows.Count > 0 ? candidateRows[0].Split(',') : Vasco.Filtering.Candidates.Columns;
         var cells = candidateRows.Skip(1).Select(l => (IReadOnlyDictionary<string, string>)header.Zip(l.Split(',')).ToDictionary(p => p.First, p => p.Second)).ToList();
         var masks = steps.First(s => s.Name == "Preprocess").OutputDir;
+        var filter = steps.First(s => s.Name == "Filter").OutputDir;
+        // Step 8 made the stamps; a run filtered by an older Vasco has none, and gets them made here from its clean images.
         // candidates.csv lists a tile's candidates together: one plate image in memory at a time, not one per tile of the run.
         (string Tile, (float[] Pixels, int Width, int Height)? Image) current = ("", null);
         var candidates = new List<ReportCandidate>();
         foreach (var c in cells)
         {
             var tile = c["tile_id"];
+            var made = Report.StampPath(filter, tile, c["number"]);
+            if (File.Exists(made))
+            {
+                candidates.Add(new ReportCandidate(c, File.ReadAllBytes(made)));
+                continue;
+            }
             if (current.Tile != tile)
             {
                 var clean = Path.Combine(masks, tile + ".clean.fits");

@@ -55,6 +55,12 @@ public static class Report
         return data.ToArray();
     }
 
+    /// <summary>
+    /// Where step 8 keeps a candidate's stamp, &lt;filter folder&gt;/&lt;tile&gt;.stamps/&lt;number&gt;.png: made per tile, in
+    /// parallel and only for the tiles that changed, so the run's report only gathers them.
+    /// </summary>
+    public static string StampPath(string filterDir, string tileId, string number) => Path.Combine(filterDir, tileId + ".stamps", number + ".png");
+
     public static string Html(string runId, string summaryMarkdown, IReadOnlyList<(string Name, byte[] Png)> plots, IReadOnlyList<ReportCandidate> candidates)
     {
         static string E(string s) => WebUtility.HtmlEncode(s);

@@ -3,6 +3,7 @@ using BenchmarkDotNet.Attributes;
 using Vasco.Extraction;
 using Vasco.Fits;
 using Vasco.Preprocess;
+using Vasco.Summaries;
 using Vasco.Synthetic;
 using Vasco.Tiling;
 
@@ -20,6 +21,7 @@ public class TileWork
     string _plate = "", _clean = "", _mask = "", _catalog = "", _work = "";
     IReadOnlyList<BrightStar> _stars = [];
     SyntheticSky _sky = null!;
+    (float[] Pixels, int Width, int Height) _cleanImage;
 
     [GlobalSetup]
     public void Setup()
@@ -38,6 +40,8 @@ public class TileWork
             new SExtractorJob(_clean, Path.Combine(config, "vasco.sex"), Path.Combine(config, "pass1.param"), _catalog, Path.Combine(_work, "sex.log"), _mask),
             CancellationToken.None);
         _sky = SyntheticSky.For(SyntheticTile, new SyntheticOptions());
+        var clean = FitsFile.Read(_clean).Primary;
+        _cleanImage = (clean.ReadFloats(), clean.Axes[0], clean.Axes[1]);
     }
 
     [GlobalCleanup]
@@ -69,6 +73,10 @@ public class TileWork
 
     [Benchmark]
     public short[] RenderSyntheticPlate() => SyntheticPlate.Render(_sky).Pixels;
+
+    /// <summary>Step 9: the report's plate stamp of one candidate (61 x 61 plate pixels, as PNG).</summary>
+    [Benchmark]
+    public int ReportStamp() => Report.Stamp(_cleanImage.Pixels, _cleanImage.Width, _cleanImage.Height, 530, 530).Length;
 
     static string Repo()
     {

@@ -45,6 +45,11 @@ public class SummaryTests
         Assert.That(dom, Does.Contain("data-errors=\"0\""), "no script or resource error while loading");
         Assert.That(dom, Does.Contain("data-images=\"4\""), "one stamp and three plots");
         Assert.That(dom, Does.Contain("class=\"stamp\"").And.Contain("M67 #344"));
+        // Step 8 made the stamp (a tile's stamps are made with its selection, in parallel and only for changed tiles); the report embeds that file.
+        var stamp = Report.StampPath(run.Path("data", "filter", run.RunId), "M67", "344");
+        Assert.That(File.ReadAllBytes(stamp)[1..4], Is.EqualTo("PNG"u8.ToArray()));
+        Assert.That(File.ReadAllText(report), Does.Contain(Convert.ToBase64String(File.ReadAllBytes(stamp))));
+        Assert.That(Manifest.Read(run.Path("data", "filter", run.RunId, "M67.tile.json")).Outputs.Select(o => o.Path), Does.Contain($"data/filter/{run.RunId}/M67.stamps/344.png"));
         var screenshot = run.Path("report.png");
         Chromium(run, $"--screenshot={screenshot}", "--window-size=1200,1400", new Uri(report).AbsoluteUri);
         Assert.That(new FileInfo(screenshot).Length, Is.GreaterThan(10_000));
@@ -79,6 +84,14 @@ public class SummaryTests
         Assert.That(noop.Ran("VascoSummarize"), Is.False, "an unchanged run does not summarize again");
         Assert.That(noop.Ran("VascoWriteCandidates"), Is.False);
         Assert.That(File.GetLastWriteTimeUtc(candidates), Is.EqualTo(written), "nothing of the run is rewritten by a no-op build");
+
+        // A run filtered by an older Vasco has no stamps from step 8: the report makes the same one from the clean image.
+        var stampBytes = File.ReadAllBytes(stamp);
+        Directory.Delete(Path.GetDirectoryName(stamp)!, recursive: true);
+        File.SetLastWriteTimeUtc(candidates, DateTime.UtcNow);
+        var again = run.Build();
+        Assert.That(again.Ran("VascoSummarize"), Is.True);
+        Assert.That(File.ReadAllText(report), Does.Contain(Convert.ToBase64String(stampBytes)));
     }
 
     /// <summary>Debian's Chromium, headless, with nothing reaching out to the network (CI installs it).</summary>
