@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Vasco.Extraction;
 using Vasco.Filtering;
 using Vasco.IO;
@@ -43,7 +42,7 @@ public static class RunSummary
         double seconds = 0;
         foreach (var step in perTileSteps)
         {
-            var m = Manifest.TryRead(TileRecords.ManifestPath(step.OutputDir, tile));
+            var m = ManifestFigures.TryRead(TileRecords.ManifestPath(step.OutputDir, tile));
             if (m is null)
             {
                 var failed = Manifest.TryRead(TileRecords.FailedPath(step.OutputDir, tile));
@@ -58,8 +57,7 @@ public static class RunSummary
                 case "Pass2": values["detections_p2"] = C("objects_detected"); break;
                 case "Psf":
                     values["psf_stars"] = C("stars_used");
-                    values["psf_fwhm_px"] = m.Fields.TryGetValue("model_quality", out var q) && q is JsonElement e
-                        && e.TryGetProperty("fwhm_pixels", out var fwhm) ? fwhm.GetDouble() : double.NaN;
+                    values["psf_fwhm_px"] = m.Numbers.GetValueOrDefault("model_quality.fwhm_pixels", double.NaN);
                     break;
                 case "External": values["catalog_rows"] = m.Counts.Where(c => c.Key.StartsWith("rows_", StringComparison.Ordinal)).Sum(c => c.Value); break;
                 case "CrossMatch":

@@ -6,7 +6,7 @@ namespace Vasco.Benchmarks;
 /// <summary>
 /// The work Vasco does once per step and run, whatever ran: the step's manifest.json gathered from
 /// every tile's manifest (StepRunner does it after each step that ran a tile). At 10,000 tiles this is
-/// part of every one-stale-tile build, once per step.
+/// part of every one-stale-tile build, once per step; and step 9 reading the tiles' manifests.
 /// </summary>
 [MemoryDiagnoser]
 public class RunWork
@@ -49,6 +49,14 @@ public class RunWork
 
     [GlobalCleanup]
     public void Cleanup() => Directory.Delete(_work, recursive: true);
+
+    /// <summary>Step 9 reads every tile manifest of every step (8 a tile): the full reader ...</summary>
+    [Benchmark]
+    public double ReadManifests() => _tileIds.Sum(id => Manifest.TryRead(TileRecords.ManifestPath(_step.OutputDir, id))!.ElapsedSeconds);
+
+    /// <summary>... and the numbers-only reader it uses.</summary>
+    [Benchmark]
+    public double ReadManifestFigures() => _tileIds.Sum(id => ManifestFigures.TryRead(TileRecords.ManifestPath(_step.OutputDir, id))!.ElapsedSeconds);
 
     [Benchmark]
     public int AggregateStepManifest() =>
