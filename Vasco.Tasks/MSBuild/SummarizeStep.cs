@@ -19,6 +19,8 @@ public sealed class VascoSummarize : VascoTask
     public string DashboardFile { get; set; } = "";
     /// <summary>The run's resolved parameters: MaxParallel (0: one per processor) is how many tiles' files are read at a time.</summary>
     public ITaskItem[] Parameters { get; set; } = [];
+    /// <summary>Where step 9 remembers the tiles it read (SummaryCache); empty: every tile is read every time.</summary>
+    public string CacheFile { get; set; } = "";
 
     protected override void ExecuteCore()
     {
@@ -28,9 +30,9 @@ public sealed class VascoSummarize : VascoTask
         Directory.CreateDirectory(SummariesDir);
         AtomicFile.DeleteTempFiles(SummariesDir);
         var parallel = Parameters.Length > 0 ? Items.ToParameters(Parameters).MaxParallel : 1;
-        var figures = RunSummary.Collect(steps, tiles, parallel);
-        var pass2 = steps.First(s => s.Name == "Pass2").OutputDir;
-        var histograms = RunSummary.Histograms(tiles.Select(t => Path.Combine(pass2, t + ".cat")).ToList(), parallel);
+        var data = RunSummary.Collect(steps, tiles, parallel, CacheFile.Length > 0 ? CacheFile : null);
+        var figures = data.Select(d => d.Figures).ToList();
+        var histograms = RunSummary.Histograms(data);
 
         var manifest = new Manifest { Step = "Summarize", StepNumber = 9, RunId = RunId, StartedUtc = started };
         var csv = Path.Combine(SummariesDir, "summary.csv");

@@ -10,6 +10,9 @@ namespace Vasco.Summaries;
 /// <summary>One tile's figures across the steps, read from the steps' per-tile manifests.</summary>
 public sealed record TileFigures(string TileId, string Status, string? Failure, IReadOnlyDictionary<string, double> Values, double Seconds);
 
+/// <summary>What step 9 reads of a tile: its figures, and the pass-2 columns of the histograms (empty without a catalog).</summary>
+public sealed record TileData(TileFigures Figures, double[] Fwhm, double[] Mag, double[] Snr);
+
 /// <summary>
 /// Step 9: the run's summary.md and summary.csv (per tile and per run: detections per pass,
 /// PSF stars and FWHM, catalog rows, matched and unmatched, kept and dropped per criterion,
@@ -25,14 +28,40 @@ public static class RunSummary
         "kept", .. Selection.Order.Select(c => "dropped_" + c), "candidates", "seconds",
     ];
 
-    /// <summary>Each tile's figures, in the order of <paramref name="tileIds"/>; tiles are read <paramref name="maxParallel"/> at a time.</summary>
-    public static IReadOnlyList<TileFigures> Collect(IReadOnlyList<StepDeclaration> steps, IReadOnlyList<string> tileIds, int maxParallel = 1)
+    /// <summary>
+    /// Each tile's figures and pass-2 columns, in the order of <paramref name="tileIds"/>, read <paramref name="maxParallel"/>
+    /// tiles at a time; with a <paramref name="cacheFile"/>, only the tiles whose files changed since the last time (<see cref="SummaryCache"/>).
+    /// </summary>
+    public static IReadOnlyList<TileData> Collect(IReadOnlyList<StepDeclaration> steps, IReadOnlyList<string> tileIds, int maxParallel = 1, string? cacheFile = null)
     {
         var perTile = steps.Where(s => s.PerTile).OrderBy(s => s.Number).ToList();
-        var result = new TileFigures[tileIds.Count];
-        // Eight manifests a tile: 80,000 small JSON files at 10,000 tiles, read on every build that changed a tile.
-        ForEachIndex(tileIds.Count, maxParallel, i => result[i] = Figures(perTile, tileIds[i]));
-        return result;
+        var pass2 = steps.First(s => s.Name == "Pass2").OutputDir;
+        var cache = cacheFile is null ? [] : SummaryCache.Load(cacheFile);
+        var result = new (long[] Signature, TileData Data)[tileIds.Count];
+        // Eight manifests and a catalog a tile: 90,000 files at 10,000 tiles, on every build that changed a tile.
+        ForEachIndex(tileIds.Count, maxParallel, i =>
+        {
+            var tile = tileIds[i];
+            var catalog = Path.Combine(pass2, tile + ".cat");
+            var signature = SummaryCache.Signature(SourceFiles(perTile, tile).Append(catalog));
+            result[i] = cache.TryGetValue(tile, out var hit) && hit.Signature.AsSpan().SequenceEqual(signature) ? hit
+                : (signature, Read(perTile, tile, catalog));
+        });
+        if (cacheFile is not null) SummaryCache.Save(cacheFile, result);
+        return result.Select(r => r.Data).ToList();
+    }
+
+    /// <summary>The files <see cref="Figures"/> reads: each step's manifest, or its failure record when there is none.</summary>
+    static IEnumerable<string> SourceFiles(IReadOnlyList<StepDeclaration> perTileSteps, string tile) =>
+        perTileSteps.Select(s => TileRecords.ManifestPath(s.OutputDir, tile)).Select((m, k) => File.Exists(m) ? m : TileRecords.FailedPath(perTileSteps[k].OutputDir, tile));
+
+    /// <summary>A tile's figures, and FWHM_IMAGE, MAG_AUTO and SNR_WIN of its pass-2 catalog (none when it is missing).</summary>
+    static TileData Read(IReadOnlyList<StepDeclaration> perTileSteps, string tile, string catalog)
+    {
+        var figures = Figures(perTileSteps, tile);
+        if (!File.Exists(catalog)) return new TileData(figures, [], [], []);
+        var c = LdacCatalog.Read(catalog);
+        return new TileData(figures, c.Column("FWHM_IMAGE"), c.Column("MAG_AUTO"), c.Column("SNR_WIN"));
     }
 
     static TileFigures Figures(IReadOnlyList<StepDeclaration> perTileSteps, string tile)
@@ -133,19 +162,11 @@ public static class RunSummary
     }
 
     /// <summary>Histograms of FWHM_IMAGE, MAG_AUTO and SNR_WIN over every pass-2 source of the run.</summary>
-    public static IReadOnlyList<Histogram> Histograms(IReadOnlyList<string> pass2Catalogs, int maxParallel = 1)
+    public static IReadOnlyList<Histogram> Histograms(IReadOnlyList<TileData> tiles)
     {
-        var columns = new (double[] Fwhm, double[] Mag, double[] Snr)?[pass2Catalogs.Count];
-        ForEachIndex(pass2Catalogs.Count, maxParallel, i =>
-        {
-            if (!File.Exists(pass2Catalogs[i])) return;
-            var c = LdacCatalog.Read(pass2Catalogs[i]);
-            columns[i] = (c.Column("FWHM_IMAGE"), c.Column("MAG_AUTO"), c.Column("SNR_WIN"));
-        });
-        var read = columns.Where(c => c is not null).Select(c => c!.Value).ToList();
-        var fwhm = read.SelectMany(c => c.Fwhm).ToList();
-        var mag = read.SelectMany(c => c.Mag).ToList();
-        var snr = read.SelectMany(c => c.Snr).Select(v => v > 0 ? Math.Log10(v) : double.NaN).ToList();
+        var fwhm = tiles.SelectMany(t => t.Fwhm).ToList();
+        var mag = tiles.SelectMany(t => t.Mag).ToList();
+        var snr = tiles.SelectMany(t => t.Snr).Select(v => v > 0 ? Math.Log10(v) : double.NaN).ToList();
         return
         [
             Histogram.Of("FWHM_IMAGE", "px", fwhm, 0, 15, 60),
