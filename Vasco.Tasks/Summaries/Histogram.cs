@@ -23,7 +23,8 @@ public sealed record Histogram(string Quantity, string Unit, double Low, double 
     /// <summary>A histogram over the 1st to 99th percentile of the values (for quantities with no natural range).</summary>
     public static Histogram OverRange(string quantity, string unit, IReadOnlyList<double> values, int bins)
     {
-        var finite = values.Where(double.IsFinite).Order().ToArray();
+        var finite = values.Where(double.IsFinite).ToArray();
+        Array.Sort(finite);
         if (finite.Length == 0) return Of(quantity, unit, [], 0, 1, bins);
         var low = Math.Floor(finite[(int)(0.01 * (finite.Length - 1))]);
         var high = Math.Ceiling(finite[(int)(0.99 * (finite.Length - 1))]);

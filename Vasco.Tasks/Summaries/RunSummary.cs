@@ -43,7 +43,7 @@ public static class RunSummary
         {
             var tile = tileIds[i];
             var catalog = Path.Combine(pass2, tile + ".cat");
-            var signature = SummaryCache.Signature(SourceFiles(perTile, tile).Append(catalog));
+            var signature = SummaryCache.Signature(perTile.Select(step => ManifestOrFailure(step, tile)).Append(new FileInfo(catalog)));
             result[i] = cache.TryGetValue(tile, out var hit) && hit.Signature.AsSpan().SequenceEqual(signature) ? hit
                 : (signature, Read(perTile, tile, catalog));
         });
@@ -51,9 +51,12 @@ public static class RunSummary
         return result.Select(r => r.Data).ToList();
     }
 
-    /// <summary>The files <see cref="Figures"/> reads: each step's manifest, or its failure record when there is none.</summary>
-    static IEnumerable<string> SourceFiles(IReadOnlyList<StepDeclaration> perTileSteps, string tile) =>
-        perTileSteps.Select(s => TileRecords.ManifestPath(s.OutputDir, tile)).Select((m, k) => File.Exists(m) ? m : TileRecords.FailedPath(perTileSteps[k].OutputDir, tile));
+    /// <summary>The file <see cref="Figures"/> reads of a step: the tile's manifest, or its failure record when there is none.</summary>
+    static FileInfo ManifestOrFailure(StepDeclaration step, string tile)
+    {
+        var manifest = new FileInfo(TileRecords.ManifestPath(step.OutputDir, tile));
+        return manifest.Exists ? manifest : new FileInfo(TileRecords.FailedPath(step.OutputDir, tile));
+    }
 
     /// <summary>A tile's figures, and FWHM_IMAGE, MAG_AUTO and SNR_WIN of its pass-2 catalog (none when it is missing).</summary>
     static TileData Read(IReadOnlyList<StepDeclaration> perTileSteps, string tile, string catalog)
@@ -164,15 +167,28 @@ public static class RunSummary
     /// <summary>Histograms of FWHM_IMAGE, MAG_AUTO and SNR_WIN over every pass-2 source of the run.</summary>
     public static IReadOnlyList<Histogram> Histograms(IReadOnlyList<TileData> tiles)
     {
-        var fwhm = tiles.SelectMany(t => t.Fwhm).ToList();
-        var mag = tiles.SelectMany(t => t.Mag).ToList();
-        var snr = tiles.SelectMany(t => t.Snr).Select(v => v > 0 ? Math.Log10(v) : double.NaN).ToList();
+        var fwhm = Concat(tiles, t => t.Fwhm);
+        var mag = Concat(tiles, t => t.Mag);
+        var snr = Concat(tiles, t => t.Snr);
+        for (var i = 0; i < snr.Length; i++) snr[i] = snr[i] > 0 ? Math.Log10(snr[i]) : double.NaN;
         return
         [
             Histogram.Of("FWHM_IMAGE", "px", fwhm, 0, 15, 60),
             Histogram.OverRange("MAG_AUTO", "mag, instrumental", mag, 40),
             Histogram.Of("SNR_WIN", "log10", snr, 0, 4, 40),
         ];
+    }
+
+    static double[] Concat(IReadOnlyList<TileData> tiles, Func<TileData, double[]> column)
+    {
+        var all = new double[tiles.Sum(t => column(t).Length)];
+        var at = 0;
+        foreach (var t in tiles)
+        {
+            column(t).CopyTo(all, at);
+            at += column(t).Length;
+        }
+        return all;
     }
 
     static double Median(IEnumerable<double> values) => Selection.Median(values.Where(double.IsFinite).ToArray());

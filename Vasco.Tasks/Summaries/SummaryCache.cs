@@ -13,15 +13,14 @@ namespace Vasco.Summaries;
 public static class SummaryCache
 {
     // The code that fills the cache is part of its key: a changed Vasco never reuses an older one's figures.
-    static readonly string Header = "vasco-summary-cache/1 " + typeof(SummaryCache).Assembly.ManifestModule.ModuleVersionId;
+    static readonly string Header = "vasco-summary-cache/2 " + typeof(SummaryCache).Assembly.ManifestModule.ModuleVersionId;
 
     /// <summary>The files' sizes and modification times (a missing file counts as -1, -1).</summary>
-    public static long[] Signature(IEnumerable<string> files)
+    public static long[] Signature(IEnumerable<FileInfo> files)
     {
         var signature = new List<long>();
-        foreach (var file in files)
+        foreach (var info in files)
         {
-            var info = new FileInfo(file);
             var exists = info.Exists;
             signature.Add(exists ? info.Length : -1);
             signature.Add(exists ? info.LastWriteTimeUtc.Ticks : -1);
@@ -37,18 +36,22 @@ public static class SummaryCache
         {
             using var reader = new BinaryReader(File.OpenRead(path), Encoding.UTF8);
             if (reader.ReadString() != Header) return tiles;
+            var keyCount = reader.ReadInt32();
+            if (keyCount < 0 || keyCount > reader.BaseStream.Length) throw new InvalidDataException("the summary cache is damaged");
+            var keys = new string[keyCount];
+            for (var k = 0; k < keys.Length; k++) keys[k] = reader.ReadString();
             for (var n = reader.ReadInt32(); n > 0; n--)
             {
                 var id = reader.ReadString();
                 var signature = Longs(reader);
                 var (status, failure, seconds) = (reader.ReadString(), reader.ReadBoolean() ? reader.ReadString() : null, reader.ReadDouble());
                 var values = new Dictionary<string, double>(StringComparer.Ordinal);
-                for (var k = reader.ReadInt32(); k > 0; k--) values[reader.ReadString()] = reader.ReadDouble();
+                for (var k = reader.ReadInt32(); k > 0; k--) values[keys[reader.ReadInt32()]] = reader.ReadDouble();
                 tiles[id] = (signature, new TileData(new TileFigures(id, status, failure, values, seconds), Doubles(reader), Doubles(reader), Doubles(reader)));
             }
             return tiles;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or FormatException or ArgumentException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or FormatException or ArgumentException or IndexOutOfRangeException or OverflowException)
         {
             return new(StringComparer.Ordinal);  // no cache: every tile is read
         }
@@ -61,6 +64,11 @@ public static class SummaryCache
         {
             using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
             writer.Write(Header);
+            // The figures' names once, then by number.
+            var keys = tiles.SelectMany(t => t.Data.Figures.Values.Keys).Distinct().ToList();
+            var index = keys.Select((k, i) => (k, i)).ToDictionary(p => p.k, p => p.i, StringComparer.Ordinal);
+            writer.Write(keys.Count);
+            foreach (var k in keys) writer.Write(k);
             writer.Write(tiles.Count);
             foreach (var (signature, data) in tiles)
             {
@@ -72,7 +80,7 @@ public static class SummaryCache
                 if (f.Failure is not null) writer.Write(f.Failure);
                 writer.Write(f.Seconds);
                 writer.Write(f.Values.Count);
-                foreach (var (k, v) in f.Values) { writer.Write(k); writer.Write(v); }
+                foreach (var (k, v) in f.Values) { writer.Write(index[k]); writer.Write(v); }
                 Write(writer, data.Fwhm);
                 Write(writer, data.Mag);
                 Write(writer, data.Snr);
