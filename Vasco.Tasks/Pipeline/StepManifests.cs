@@ -22,9 +22,8 @@ public static class StepManifests
         // Tiles share inputs (configs, catalogs): each is listed once, in first-seen order. A set, not a
         // list scan per input, which made this quadratic: 2.0 s instead of 0.39 s at 10,000 tiles (bench/micro).
         var seenInputs = new HashSet<FileRecord>();
-        foreach (var tile in tileIds)
+        foreach (var (tile, tm, fm) in ReadTiles(step, tileIds, parameters.MaxParallel))
         {
-            var tm = Manifest.TryRead(TileRecords.ManifestPath(step.OutputDir, tile));
             if (tm is { Status: "ok" })
             {
                 ok++;
@@ -38,7 +37,6 @@ public static class StepManifests
                 end = end is null || tm.FinishedUtc > end ? tm.FinishedUtc : end;
                 continue;
             }
-            var fm = Manifest.TryRead(TileRecords.FailedPath(step.OutputDir, tile));
             if (fm is not null)
             {
                 failed++;
@@ -63,5 +61,26 @@ public static class StepManifests
         // The merge rewrites a step's manifest only when it changes, so merging twice changes nothing.
         if (!onlyIfChanged || !File.Exists(path) || !File.ReadAllBytes(path).AsSpan().SequenceEqual(m.ToJsonBytes())) m.Write(path);
         return m;
+    }
+
+    /// <summary>
+    /// Each tile's manifest (and its failure record when the manifest is not ok), in tile order: read maxParallel at a
+    /// time, a chunk of tiles at once to bound memory. At 10,000 tiles the reading is most of a one-stale build's time per step.
+    /// </summary>
+    static IEnumerable<(string Tile, Manifest? Manifest, Manifest? Failed)> ReadTiles(StepDeclaration step, IReadOnlyList<string> tileIds, int maxParallel)
+    {
+        const int Chunk = 1024;
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxParallel) };
+        for (var start = 0; start < tileIds.Count; start += Chunk)
+        {
+            var read = new (string, Manifest?, Manifest?)[Math.Min(Chunk, tileIds.Count - start)];
+            Parallel.For(0, read.Length, options, i =>
+            {
+                var tile = tileIds[start + i];
+                var tm = Manifest.TryRead(TileRecords.ManifestPath(step.OutputDir, tile));
+                read[i] = (tile, tm, tm is { Status: "ok" } ? null : Manifest.TryRead(TileRecords.FailedPath(step.OutputDir, tile)));
+            });
+            foreach (var r in read) yield return r;
+        }
     }
 }
