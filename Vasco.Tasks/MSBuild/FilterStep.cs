@@ -54,6 +54,9 @@ public sealed class VascoFilter : TileStepTask
     protected override void RunTile(TileContext t)
     {
         var id = t.Tile.TileId;
+        // The old stamps go first: a rerun that fails half way must not leave them beside other candidates.
+        var stamps = StampFolder(t);
+        if (Directory.Exists(stamps)) Directory.Delete(stamps, recursive: true);
         var xdir = t.UpstreamDirs["CrossMatch"];
         var (local, xmatch, cdss) = (Path.Combine(xdir, id + "_local.csv"), Path.Combine(xdir, id + "_xmatch.csv"), Path.Combine(xdir, id + "_cdss.csv"));
         var preprocessPath = Path.Combine(t.UpstreamDirs["Preprocess"], id + TileRecords.ManifestSuffix);
@@ -86,9 +89,9 @@ public sealed class VascoFilter : TileStepTask
                 measured.TryGetValue(k, out var v) ? PlateSources.Format(v) : "",
                 F(selection.NearestModernArcsec[k]), F(selection.NearestBrightArcsec[k]), F(selection.NearestBrightMag[k]),
             ])));
+        WriteStamps(t, unmatched, selection.Kept);
         var candidates = t.OutputPath("_candidates.csv");
         AtomicFile.WriteAllText(candidates, Candidates.Header + Candidates.Rows(id, unmatched, selection, measured, plateId, epoch));
-        WriteStamps(t, unmatched, selection.Kept);
         t.AddInput(local);
         t.AddInput(xmatch);
         t.AddInput(cdss);
@@ -105,15 +108,30 @@ public sealed class VascoFilter : TileStepTask
         t.Fields["plate_epoch"] = epoch;
     }
 
-    /// <summary>The report's plate stamp of each kept source (<see cref="Report.StampPath"/>); a rerun replaces the tile's old ones.</summary>
+    static string StampFolder(TileContext t) => Path.GetDirectoryName(Report.StampPath(t.Step.OutputDir, t.Tile.TileId, "0"))!;
+
+    /// <summary>
+    /// The report's plate stamp of each kept source (<see cref="Report.StampPath"/>). Without a readable clean image the
+    /// tile keeps its candidates and gets a warning; the report then says it has no plate image.
+    /// </summary>
     static void WriteStamps(TileContext t, PlateSources unmatched, IReadOnlyList<int> kept)
     {
-        var dir = Path.GetDirectoryName(Report.StampPath(t.Step.OutputDir, t.Tile.TileId, "0"))!;
-        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         if (kept.Count == 0) return;
-        var image = FitsFile.Read(Path.Combine(t.UpstreamDirs["Preprocess"], t.Tile.TileId + ".clean.fits")).Primary;
-        var pixels = image.ReadFloats();
-        Directory.CreateDirectory(dir);
+        var clean = Path.Combine(t.UpstreamDirs["Preprocess"], t.Tile.TileId + ".clean.fits");
+        ImageHdu image;
+        float[] pixels;
+        try
+        {
+            image = FitsFile.Read(clean).Primary;
+            pixels = image.ReadFloats();
+        }
+        catch (Exception e) when (e is IOException or FitsFormatException)
+        {
+            t.Warnings.Add($"no plate stamps: {e.Message}");
+            return;
+        }
+        t.AddInput(clean);
+        Directory.CreateDirectory(StampFolder(t));
         foreach (var k in kept)
         {
             var path = Report.StampPath(t.Step.OutputDir, t.Tile.TileId, PlateSources.Format(unmatched["number"][k]));

@@ -224,6 +224,15 @@ public sealed class StampPlanner
     /// manifest lists, the manifest, any failure record and the stamp. In a shard build the
     /// outputs of the run's other tiles stay (they are other shards'); stamps are the shard's own.
     /// </summary>
+    /// <summary>A tile's own folder of outputs inside the step's (step 8's &lt;tile&gt;.stamps/), once emptied.</summary>
+    static void DeleteIfEmptySubfolder(string? dir, string stepDir)
+    {
+        if (dir is null) return;
+        var (inner, outer) = (Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir)), Path.TrimEndingDirectorySeparator(Path.GetFullPath(stepDir)));
+        if (inner.StartsWith(outer + Path.DirectorySeparatorChar, StringComparison.Ordinal) && Directory.Exists(inner) && !Directory.EnumerateFileSystemEntries(inner).Any())
+            Directory.Delete(inner);
+    }
+
     List<string> Prune(StepDeclaration step, HashSet<string> current, HashSet<string> planned, HashSet<string?> stamps)
     {
         var pruned = new List<string>();
@@ -239,6 +248,7 @@ public sealed class StampPlanner
                     {
                         var full = RunPaths.Inside(RunDir, output.Path);
                         if (File.Exists(full)) File.Delete(full);
+                        DeleteIfEmptySubfolder(Path.GetDirectoryName(full), step.OutputDir);
                     }
                 File.Delete(file);
                 if (!pruned.Contains(tile)) pruned.Add(tile);

@@ -70,11 +70,10 @@ public static class StepManifests
     static IEnumerable<(string Tile, Manifest? Manifest, Manifest? Failed)> ReadTiles(StepDeclaration step, IReadOnlyList<string> tileIds, int maxParallel)
     {
         const int Chunk = 1024;
-        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxParallel) };
         for (var start = 0; start < tileIds.Count; start += Chunk)
         {
             var read = new (string, Manifest?, Manifest?)[Math.Min(Chunk, tileIds.Count - start)];
-            Parallel.For(0, read.Length, options, i =>
+            InParallel.For(read.Length, maxParallel, i =>
             {
                 var tile = tileIds[start + i];
                 var tm = Manifest.TryRead(TileRecords.ManifestPath(step.OutputDir, tile));

@@ -39,7 +39,7 @@ public static class RunSummary
         var cache = cacheFile is null ? [] : SummaryCache.Load(cacheFile);
         var result = new (long[] Signature, TileData Data)[tileIds.Count];
         // Eight manifests and a catalog a tile: 90,000 files at 10,000 tiles, on every build that changed a tile.
-        ForEachIndex(tileIds.Count, maxParallel, i =>
+        InParallel.For(tileIds.Count, maxParallel, i =>
         {
             var tile = tileIds[i];
             var catalog = Path.Combine(pass2, tile + ".cat");
@@ -47,7 +47,9 @@ public static class RunSummary
             result[i] = cache.TryGetValue(tile, out var hit) && hit.Signature.AsSpan().SequenceEqual(signature) ? hit
                 : (signature, Read(perTile, tile, catalog));
         });
-        if (cacheFile is not null) SummaryCache.Save(cacheFile, result);
+        if (cacheFile is not null)
+            try { SummaryCache.Save(cacheFile, result); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }  // only a cache: the next step 9 reads every tile
         return result.Select(r => r.Data).ToList();
     }
 
@@ -105,19 +107,6 @@ public static class RunSummary
             }
         }
         return new TileFigures(tile, failure is null ? "ok" : "failed", failure, values, Math.Round(seconds, 3));
-    }
-
-    /// <summary>Parallel.For whose single failure surfaces as itself (an unreadable file's own error), not wrapped.</summary>
-    static void ForEachIndex(int count, int maxParallel, Action<int> body)
-    {
-        try
-        {
-            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxParallel) }, body);
-        }
-        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
-        }
     }
 
     public static string Csv(string runId, IReadOnlyList<TileFigures> tiles)

@@ -35,6 +35,10 @@ public class SummaryCacheTests
         Assert.That(second[0].Fwhm, Is.EqualTo(new[] { 2.0, 3.0 }));
         Assert.That(RunSummary.Histograms(second)[0].Total, Is.EqualTo(5));
 
+        // A manifest rewritten alone (the catalog as it was) is read again too.
+        WriteTile(steps, "t2", detections: 13);
+        Assert.That(RunSummary.Collect(steps, tiles, 2, cache)[1].Figures.Values["detections_p1"], Is.EqualTo(13.0));
+
         // The unchanged tile came from the cache: its manifest now says something else but has its old size and time.
         var p1 = TileRecords.ManifestPath(steps[0].OutputDir, "t1");
         var (length, time) = (new FileInfo(p1).Length, File.GetLastWriteTimeUtc(p1));

@@ -92,6 +92,13 @@ public class SummaryTests
         var again = run.Build();
         Assert.That(again.Ran("VascoSummarize"), Is.True);
         Assert.That(File.ReadAllText(report), Does.Contain(Convert.ToBase64String(stampBytes)));
+
+        // A rerun that keeps no candidate leaves no stamp of the old one, on disk or in the report.
+        var strict = run.Build("-p:SnrWinMin=100000");
+        Assert.That(strict.ExitCode, Is.EqualTo(0), strict.Output);
+        Assert.That(File.ReadAllText(Path.Combine(dir, "summary.md")), Does.Contain("**0 candidate(s)**"));
+        Assert.That(Directory.Exists(Path.GetDirectoryName(stamp)), Is.False);
+        Assert.That(File.ReadAllText(report), Does.Not.Contain("class=\"stamp\""));
     }
 
     /// <summary>Debian's Chromium, headless, with nothing reaching out to the network (CI installs it).</summary>
