@@ -41,6 +41,10 @@ public sealed class StarCount : TileStepTask
         var output = tile.OutputPath(".count.txt");
         AtomicFile.WriteAllText(output, count.ToString(CultureInfo.InvariantCulture) + "\n");
         tile.AddOutput(output);
+        // A folder of the tile's own, as step 8 keeps its stamps in: pruning a tile removes it too.
+        var part = Path.Combine(tile.OutputPath(".parts"), "count.txt");
+        AtomicFile.WriteAllText(part, count.ToString(CultureInfo.InvariantCulture) + "\n");
+        tile.AddOutput(part);
         tile.Counts["stars"] = count;
     }
 }

@@ -115,6 +115,8 @@ public class IncrementalityTests
         Assert.That(pruned.Ran("VascoWriteTiles"), Is.True, "the tile list changed");
         Assert.That(pruned.TilesRun("StarCount"), Is.Empty, "the remaining tiles are unchanged");
         Assert.That(File.Exists(betaCount), Is.False);
+        Assert.That(Directory.Exists(run.Path("data", "starcount", run.RunId, "beta.parts")), Is.False, "the tile's own folder of outputs");
+        Assert.That(File.Exists(run.Path("data", "starcount", run.RunId, "alpha.parts", "count.txt")));
         Assert.That(File.Exists(run.Path("data", "starcount", run.RunId, "beta.tile.json")), Is.False);
         Assert.That(File.Exists(run.Path("data", "stardensity", run.RunId, "beta.density.txt")), Is.False);
         Assert.That(File.GetLastWriteTimeUtc(alphaCount), Is.EqualTo(alphaTime));
