@@ -55,7 +55,7 @@ public sealed class VascoFilter : TileStepTask
     {
         var id = t.Tile.TileId;
         // The old stamps go first: a rerun that fails half way must not leave them beside other candidates.
-        var stamps = StampFolder(t);
+        var stamps = Report.StampFolder(t.Step.OutputDir, id);
         if (Directory.Exists(stamps)) Directory.Delete(stamps, recursive: true);
         var xdir = t.UpstreamDirs["CrossMatch"];
         var (local, xmatch, cdss) = (Path.Combine(xdir, id + "_local.csv"), Path.Combine(xdir, id + "_xmatch.csv"), Path.Combine(xdir, id + "_cdss.csv"));
@@ -108,8 +108,6 @@ public sealed class VascoFilter : TileStepTask
         t.Fields["plate_epoch"] = epoch;
     }
 
-    static string StampFolder(TileContext t) => Path.GetDirectoryName(Report.StampPath(t.Step.OutputDir, t.Tile.TileId, "0"))!;
-
     /// <summary>
     /// The report's plate stamp of each kept source (<see cref="Report.StampPath"/>). Without a readable clean image the
     /// tile keeps its candidates and gets a warning; the report then says it has no plate image.
@@ -118,12 +116,10 @@ public sealed class VascoFilter : TileStepTask
     {
         if (kept.Count == 0) return;
         var clean = Path.Combine(t.UpstreamDirs["Preprocess"], t.Tile.TileId + ".clean.fits");
-        ImageHdu image;
-        float[] pixels;
+        (float[] Pixels, int Width, int Height) plate;
         try
         {
-            image = FitsFile.Read(clean).Primary;
-            pixels = image.ReadFloats();
+            plate = Report.PlateImage(clean);
         }
         catch (Exception e) when (e is IOException or FitsFormatException)
         {
@@ -131,11 +127,11 @@ public sealed class VascoFilter : TileStepTask
             return;
         }
         t.AddInput(clean);
-        Directory.CreateDirectory(StampFolder(t));
+        Directory.CreateDirectory(Report.StampFolder(t.Step.OutputDir, t.Tile.TileId));
         foreach (var k in kept)
         {
             var path = Report.StampPath(t.Step.OutputDir, t.Tile.TileId, PlateSources.Format(unmatched["number"][k]));
-            AtomicFile.WriteAllBytes(path, Report.Stamp(pixels, image.Axes[0], image.Axes[1], unmatched["x_image"][k], unmatched["y_image"][k]));
+            AtomicFile.WriteAllBytes(path, Report.Stamp(plate.Pixels, plate.Width, plate.Height, unmatched["x_image"][k], unmatched["y_image"][k]));
             t.AddOutput(path);
         }
     }

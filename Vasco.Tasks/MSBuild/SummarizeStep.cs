@@ -96,8 +96,7 @@ public sealed class VascoSummarize : VascoTask
             if (current.Tile != tile)
             {
                 var clean = Path.Combine(masks, tile + ".clean.fits");
-                var hdu = File.Exists(clean) ? Vasco.Fits.FitsFile.Read(clean).Primary : null;
-                current = (tile, hdu is null ? null : (hdu.ReadFloats(), hdu.Axes[0], hdu.Axes[1]));
+                current = (tile, File.Exists(clean) ? Report.PlateImage(clean) : null);
             }
             var image = current.Image;
             var stamp = image is { } im ? Report.Stamp(im.Pixels, im.Width, im.Height, Report.Number(c["x_image"]), Report.Number(c["y_image"])) : null;

@@ -219,11 +219,6 @@ public sealed class StampPlanner
         AtomicFile.WriteAllText(Path.Combine(StampDir, step + ".index"), sb.ToString());
     }
 
-    /// <summary>
-    /// Removes what a step wrote for tiles that are no longer in the run: the outputs its
-    /// manifest lists, the manifest, any failure record and the stamp. In a shard build the
-    /// outputs of the run's other tiles stay (they are other shards'); stamps are the shard's own.
-    /// </summary>
     /// <summary>A tile's own folder of outputs inside the step's (step 8's &lt;tile&gt;.stamps/), once emptied.</summary>
     static void DeleteIfEmptySubfolder(string? dir, string stepDir)
     {
@@ -233,6 +228,11 @@ public sealed class StampPlanner
             Directory.Delete(inner);
     }
 
+    /// <summary>
+    /// Removes what a step wrote for tiles that are no longer in the run: the outputs its
+    /// manifest lists, the manifest, any failure record and the stamp. In a shard build the
+    /// outputs of the run's other tiles stay (they are other shards'); stamps are the shard's own.
+    /// </summary>
     List<string> Prune(StepDeclaration step, HashSet<string> current, HashSet<string> planned, HashSet<string?> stamps)
     {
         var pruned = new List<string>();

@@ -59,7 +59,17 @@ public static class Report
     /// Where step 8 keeps a candidate's stamp, &lt;filter folder&gt;/&lt;tile&gt;.stamps/&lt;number&gt;.png: made per tile, in
     /// parallel and only for the tiles that changed, so the run's report only gathers them.
     /// </summary>
-    public static string StampPath(string filterDir, string tileId, string number) => Path.Combine(filterDir, tileId + ".stamps", number + ".png");
+    public static string StampPath(string filterDir, string tileId, string number) => Path.Combine(StampFolder(filterDir, tileId), number + ".png");
+
+    /// <summary>A tile's folder of stamps in step 8's folder.</summary>
+    public static string StampFolder(string filterDir, string tileId) => Path.Combine(filterDir, tileId + ".stamps");
+
+    /// <summary>The pixels of a tile's clean plate image (step 2's &lt;tile&gt;.clean.fits), as <see cref="Stamp"/> takes them.</summary>
+    public static (float[] Pixels, int Width, int Height) PlateImage(string cleanFits)
+    {
+        var image = Fits.FitsFile.Read(cleanFits).Primary;
+        return (image.ReadFloats(), image.Axes[0], image.Axes[1]);
+    }
 
     public static string Html(string runId, string summaryMarkdown, IReadOnlyList<(string Name, byte[] Png)> plots, IReadOnlyList<ReportCandidate> candidates)
     {
