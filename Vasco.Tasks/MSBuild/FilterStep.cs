@@ -159,7 +159,10 @@ public sealed class VascoFilter : TileStepTask
     static string F(double v) => double.IsFinite(v) ? v.ToString("0.000", CultureInfo.InvariantCulture) : "";
 }
 
-/// <summary>The run's candidates.csv and filter.manifest.json, from every tile's share.</summary>
+/// <summary>
+/// The run's candidates.csv and filter.manifest.json, from the share of every tile whose result is current
+/// (<see cref="CurrentTiles"/>); the others are listed in the manifest as failed, with their reasons.
+/// </summary>
 public sealed class VascoWriteCandidates : VascoTask
 {
     [Required] public string RunDir { get; set; } = "";
@@ -168,22 +171,34 @@ public sealed class VascoWriteCandidates : VascoTask
     /// <summary>Where candidates.csv and filter.manifest.json go: FilterDir, or a shard's folder in it.</summary>
     public string? OutputDir { get; set; }
     [Required] public ITaskItem[] AllTiles { get; set; } = [];
+    [Required] public ITaskItem[] Steps { get; set; } = [];
+    [Required] public string StampDir { get; set; } = "";
 
     protected override void ExecuteCore()
     {
         var started = DateTimeOffset.UtcNow;
         var tiles = AllTiles.Select(t => t.ItemSpec).ToList();
-        var files = tiles.Select(t => Path.Combine(FilterDir, t + "_candidates.csv")).Where(File.Exists).ToList();
+        var steps = Steps.Select(Items.ToStep).ToDictionary(s => s.Name, StringComparer.Ordinal);
+        var filter = steps["Filter"];
         var outputDir = string.IsNullOrEmpty(OutputDir) ? FilterDir : OutputDir;
         Directory.CreateDirectory(outputDir);
         var path = Path.Combine(outputDir, "candidates.csv");
+        var manifestPath = Path.Combine(outputDir, "filter.manifest.json");
         AtomicFile.DeleteTempFiles(outputDir);
-        var count = Candidates.WriteRun(path, files);
+        // Withdrawn first: a run-level output that cannot be rewritten (a full disk) must not stand for the run.
+        File.Delete(manifestPath);
+        var problems = new FailedTile?[tiles.Count];
+        InParallel.For(tiles.Count, MaxParallel, i => problems[i] = CurrentTiles.Problem(filter, steps, StampDir, tiles[i]));
+        var current = tiles.Where((_, i) => problems[i] is null).ToList();
+        var files = current.Select(t => Path.Combine(FilterDir, t + "_candidates.csv")).ToList();
+        int count;
+        try { count = Candidates.WriteRun(path, files); }
+        catch (IOException) { File.Delete(path); throw; }
         var manifest = new Manifest { Step = "Filter", StepNumber = 8, RunId = RunId, StartedUtc = started };
-        foreach (var tile in tiles)
+        manifest.FailedTiles.AddRange(problems.OfType<FailedTile>());
+        foreach (var tile in current)
         {
-            var m = Manifest.TryRead(TileRecords.ManifestPath(FilterDir, tile));
-            if (m is null) { manifest.FailedTiles.Add(new FailedTile(tile, ErrorCodes.TileFailed, "no filtered set for this tile (see the step's errors)")); continue; }
+            var m = Manifest.Read(TileRecords.ManifestPath(FilterDir, tile));
             foreach (var (k, v) in m.Counts) manifest.Counts[k] = manifest.Counts.GetValueOrDefault(k) + v;
             manifest.Inputs.AddRange(m.Outputs.Where(o => o.Path.EndsWith("_candidates.csv", StringComparison.Ordinal)));
         }
@@ -192,7 +207,12 @@ public sealed class VascoWriteCandidates : VascoTask
         manifest.Fields["candidates"] = count;
         manifest.Fields["tiles_with_candidates"] = files.Count(f => File.ReadLines(f).Skip(1).Any(l => l.Length > 0));
         manifest.FinishedUtc = DateTimeOffset.UtcNow;
-        manifest.Write(Path.Combine(outputDir, "filter.manifest.json"));
-        LogHigh($"VascoFilter: {count} candidate(s) in {RunPaths.Relative(RunDir, path)}");
+        manifest.Write(manifestPath);
+        var left = manifest.FailedTiles.Count == 0 ? "" : $" from {current.Count} of {tiles.Count} tile(s); {manifest.FailedTiles.Count} tile(s) failed or out of date contribute none";
+        LogHigh($"VascoFilter: {count} candidate(s) in {RunPaths.Relative(RunDir, path)}{left}");
     }
+
+    /// <summary>Tiles checked at a time: the run's MaxParallel when given (0: one per processor).</summary>
+    public ITaskItem[] Parameters { get; set; } = [];
+    int MaxParallel => Parameters.Length > 0 ? Items.ToParameters(Parameters).MaxParallel : 1;
 }

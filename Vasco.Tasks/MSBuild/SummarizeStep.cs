@@ -30,7 +30,12 @@ public sealed class VascoSummarize : VascoTask
         Directory.CreateDirectory(SummariesDir);
         AtomicFile.DeleteTempFiles(SummariesDir);
         var parallel = Parameters.Length > 0 ? Items.ToParameters(Parameters).MaxParallel : 1;
-        var data = RunSummary.Collect(steps, tiles, parallel, CacheFile.Length > 0 ? CacheFile : null);
+        // Step 8 decided which tiles are current; the summaries count only those, as candidates.csv does.
+        var filterManifest = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(CandidatesFile))!, "filter.manifest.json");
+        var notCurrent = Manifest.TryRead(filterManifest)?.FailedTiles
+            ?? throw new VascoException(ErrorCodes.TileFailed, $"step 8's {RunPaths.Relative(RunDir, filterManifest)} is missing or unreadable, so no tile is known to be current.",
+                "build the run again (step 8 writes it after its tiles).", filterManifest);
+        var data = RunSummary.LeaveOut(RunSummary.Collect(steps, tiles, parallel, CacheFile.Length > 0 ? CacheFile : null), notCurrent);
         var figures = data.Select(d => d.Figures).ToList();
         var histograms = RunSummary.Histograms(data);
 

@@ -69,6 +69,12 @@ public abstract class TileStepTask : VascoTask, ICancelableTask
         ParameterValues = Items.ToParameters(Parameters);
         var stale = StaleTiles.Select(Items.ToTile).ToList();
         if (stale.Count == 0) return;
+        if (File.Exists(FailFastStop.MarkerPath(StampDir)))
+        {
+            // The build goes on to its run-level steps, which publish only the tiles that are current.
+            LogHigh($"{StepName}: {stale.Count} tile(s) not run: an earlier step stopped at a failed tile (FailFast=true)");
+            return;
+        }
         try
         {
             RunStale(steps, step, stale);
@@ -118,6 +124,9 @@ public abstract class TileStepTask : VascoTask, ICancelableTask
         LogHigh($"{StepName}: {outcomes.Count(o => o.Status == TileStatus.Ok)} tile(s) done, {failed.Count - skipped} failed, {skipped} skipped, in {clock.Elapsed.TotalSeconds:0.0} s"
             + (stale.Count < AllTiles.Length ? $" ({AllTiles.Length - stale.Count} up to date)" : ""));
         if (failed.Count > 0 && runner.FailFast)
-            LogFatal(ErrorCodes.TilesFailed, $"{StepName}: stopped at the first failed tile (FailFast=true).", null);
+        {
+            FailFastStop.Mark(StampDir, StepName);
+            LogTileError(ErrorCodes.TilesFailed, $"{StepName}: stopped at the first failed tile (FailFast=true); later steps run no tile in this build.", null);
+        }
     }
 }

@@ -48,6 +48,7 @@ public sealed class VascoPlan : VascoTask
 
         // What a killed build left in the run's own state folder (stamps, hash cache, plate index).
         Vasco.IO.AtomicFile.DeleteTempFiles(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(StampDir)))!);
+        FailFastStop.Clear(StampDir);
         // And the tools' working folders a killed build left in the temporary folder (tidying: never a reason to fail).
         try
         {

@@ -34,6 +34,8 @@ public sealed class TileContext
     public Dictionary<string, object?> Fields { get; } = new(StringComparer.Ordinal);
     public List<string> Warnings { get; } = [];
     public int Retries { get; set; }
+    /// <summary>What the tile's previous run of the step wrote: removed if this run fails.</summary>
+    internal IReadOnlyList<string> PreviousOutputs { get; set; } = [];
 
     /// <summary>This tile's file in the step's folder, e.g. OutputPath(".cat").</summary>
     public string OutputPath(string suffix) => Path.Combine(Step.OutputDir, Tile.TileId + suffix);
@@ -169,7 +171,8 @@ public sealed class StepRunner
         var run = new TileRun(ctx, DateTimeOffset.UtcNow, Stopwatch.StartNew(),
             TileRecords.ManifestPath(Step.OutputDir, tile.TileId), TileRecords.FailedPath(Step.OutputDir, tile.TileId),
             StampPlanner.ReadDigest(StampPlanner.StampPath(StampDir, Step.Name, tile.TileId)));
-        // An old manifest must not outlive a rerun that fails half way.
+        // An old manifest must not outlive a rerun that fails half way, nor the old outputs a failed one.
+        ctx.PreviousOutputs = PreviousOutputs(run.ManifestPath);
         File.Delete(run.ManifestPath);
         return run;
     }
@@ -254,8 +257,19 @@ public sealed class StepRunner
         return m;
     }
 
+    /// <summary>The files the tile's last manifest lists in this step's own folder (never another step's, or the cache).</summary>
+    IReadOnlyList<string> PreviousOutputs(string manifestPath)
+    {
+        if (Manifest.TryRead(manifestPath) is not { } old) return [];
+        var own = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Step.OutputDir)) + Path.DirectorySeparatorChar;
+        return old.Outputs.Select(o => Path.GetFullPath(Path.Combine(RunDir, o.Path)))
+            .Where(p => p.StartsWith(own, StringComparison.Ordinal)).ToList();
+    }
+
     void WriteFailure(Tile tile, DateTimeOffset started, double elapsed, TileContext ctx, string code, string message, string failedPath)
     {
+        // A failed tile keeps no result of an earlier run: nothing of it may look current (and on a full disk this frees room).
+        foreach (var path in ctx.PreviousOutputs) File.Delete(path);
         var m = NewManifest(tile, started, elapsed, null, ctx);
         m.Status = "failed";
         m.FailedTiles.Add(new FailedTile(tile.TileId, code, message));

@@ -53,6 +53,18 @@ public static class RunSummary
         return result.Select(r => r.Data).ToList();
     }
 
+    /// <summary>
+    /// The tiles step 8 left out of the run's candidates (failed, skipped, or not current: <see cref="CurrentTiles"/>)
+    /// marked failed with step 8's reason, their pass-2 columns dropped: no run-level figure counts them.
+    /// </summary>
+    public static IReadOnlyList<TileData> LeaveOut(IReadOnlyList<TileData> tiles, IEnumerable<FailedTile> notCurrent)
+    {
+        var reasons = notCurrent.ToDictionary(f => f.TileId, f => $"{f.Code} {f.Reason}", StringComparer.Ordinal);
+        return tiles.Select(t => reasons.TryGetValue(t.Figures.TileId, out var why)
+            ? new TileData(t.Figures with { Status = "failed", Failure = why }, [], [], [])
+            : t).ToList();
+    }
+
     /// <summary>The file <see cref="Figures"/> reads of a step: the tile's manifest, or its failure record when there is none.</summary>
     static FileInfo ManifestOrFailure(StepDeclaration step, string tile)
     {
@@ -80,7 +92,7 @@ public static class RunSummary
             if (m is null)
             {
                 var failed = Manifest.TryRead(TileRecords.FailedPath(step.OutputDir, tile));
-                failure ??= failed?.FailedTiles.FirstOrDefault() is { } f ? $"{step.Name}: {f.Code} {f.Reason}" : $"{step.Name}: not built";
+                failure ??= failed?.FailedTiles.FirstOrDefault() is { } f ? $"{f.Code} {step.Name}: {f.Reason}" : $"{step.Name}: not built";
                 continue;
             }
             seconds += m.ElapsedSeconds;
@@ -116,17 +128,19 @@ public static class RunSummary
             sb.Append("tile,").Append(t.TileId).Append(',').Append(t.Status).Append(',')
               .AppendJoin(',', Columns.Select(c => c == "seconds" ? F(t.Seconds) : F(t.Values.GetValueOrDefault(c, double.NaN))))
               .Append(',').Append(Quote(t.Failure ?? "")).Append('\n');
+        // The run's figures are those of its complete tiles: a failed tile's partial figures are in its own row.
+        var ok = tiles.Where(t => t.Status == "ok").ToList();
         sb.Append("run,").Append(runId).Append(',').Append(tiles.All(t => t.Status == "ok") ? "ok" : "partial").Append(',')
           .AppendJoin(',', Columns.Select(c => c == "seconds" ? F(tiles.Sum(t => t.Seconds))
-              : c == "psf_fwhm_px" ? F(Median(tiles.Select(t => t.Values.GetValueOrDefault(c, double.NaN))))
-              : F(tiles.Sum(t => t.Values.TryGetValue(c, out var v) && double.IsFinite(v) ? v : 0))))
+              : c == "psf_fwhm_px" ? F(Median(ok.Select(t => t.Values.GetValueOrDefault(c, double.NaN))))
+              : F(ok.Sum(t => t.Values.TryGetValue(c, out var v) && double.IsFinite(v) ? v : 0))))
           .Append(',').Append(tiles.Count(t => t.Status != "ok")).Append(" failed\n");
         return sb.ToString();
     }
 
     public static string Markdown(string runId, IReadOnlyList<TileFigures> tiles, IReadOnlyList<Histogram> histograms, IReadOnlyList<string> candidateRows)
     {
-        double Sum(string c) => tiles.Sum(t => t.Values.TryGetValue(c, out var v) && double.IsFinite(v) ? v : 0);
+        double Sum(string c) => tiles.Where(t => t.Status == "ok").Sum(t => t.Values.TryGetValue(c, out var v) && double.IsFinite(v) ? v : 0);
         var sb = new StringBuilder();
         sb.Append($"# Vasco run {runId}\n\n");
         sb.Append($"{tiles.Count} tile(s), {tiles.Count(t => t.Status == "ok")} complete, {tiles.Count(t => t.Status != "ok")} failed; ");
