@@ -160,6 +160,12 @@ public class IncrementalityTests
         run.WriteFile("stars/alpha.csv", "FAIL\n");
         var failed = run.Build("-p:FailFast=true", "-p:MaxParallel=1");
         Assert.That(failed.ExitCode, Is.Not.EqualTo(0));
-        Assert.That(failed.Ran("StarDensity"), Is.False, "FailFast stops before the next step");
+        Assert.That(failed.Output, Does.Match(@"StarDensity: \d+ tile\(s\) not run: an earlier step stopped at a failed tile \(FailFast=true\)"),
+            "FailFast stops before the next step's tiles");
+        Assert.That(Directory.Exists(run.Path("data", "stardensity", run.RunId)) ? Directory.GetFiles(run.Path("data", "stardensity", run.RunId), "*.tile.json") : [], Is.Empty,
+            "no tile ran in the next step");
+        // The next build runs the steps again: the marker of the stop is this build's only.
+        run.WriteFile("stars/alpha.csv", "ra,dec,mag\n10.1,5.1,9\n");
+        Assert.That(run.Build("-p:FailFast=true", "-p:MaxParallel=1").ExitCode, Is.EqualTo(0));
     }
 }
