@@ -45,6 +45,17 @@ public abstract class TileStepTask : VascoTask, ICancelableTask
     /// <summary>Relative path of a file in the run folder, as manifests show it.</summary>
     protected string Relative(string fullPath) => RunPaths.Relative(RunDir, fullPath);
 
+    /// <summary>
+    /// Tiles are about to change: the run's published results (steps 8 and 9, the dashboard's rows) no longer hold, and go
+    /// until this build's steps 8 and 9 write them again. A build that stops before then leaves none standing.
+    /// </summary>
+    void WithdrawPublication(Dictionary<string, StepDeclaration> steps)
+    {
+        if (!steps.TryGetValue("Filter", out var filter) || !steps.TryGetValue("Summarize", out var summarize)) return;
+        var dashboard = Steps.First(s => s.ItemSpec == "Summarize").GetMetadata("Dashboard");
+        if (Vasco.Summaries.RunPublication.WithdrawAll(filter.ManifestDir, summarize.OutputDir, dashboard, RunId) is { } left) Log.LogWarning(left);
+    }
+
     /// <summary>Called once before the tiles run (read shared inputs here).</summary>
     protected virtual void Prepare(StepDeclaration step) { }
 
@@ -87,6 +98,7 @@ public abstract class TileStepTask : VascoTask, ICancelableTask
 
     void RunStale(Dictionary<string, StepDeclaration> steps, StepDeclaration step, List<Tile> stale)
     {
+        WithdrawPublication(steps);
         Prepare(step);
         var runner = new StepRunner
         {

@@ -208,6 +208,17 @@ public static class Dashboard
 {
     public static readonly string[] Columns = ["run_id", "tile_id", "number", "ra", "dec", "mag", "snr_win", "fwhm_image", "plate_id", "plate_epoch"];
 
+    /// <summary>Removes a run's rows (a run whose outputs were withdrawn); returns how many there were.</summary>
+    public static int Remove(string path, string runId)
+    {
+        if (!File.Exists(path)) return 0;
+        var lines = File.ReadAllLines(path);
+        var kept = lines.Take(1).Concat(lines.Skip(1).Where(l => l.Length > 0 && l.Split(',')[0] != runId)).ToList();
+        if (kept.Count == lines.Count(l => l.Length > 0)) return 0;
+        AtomicFile.WriteAllText(path, string.Concat(kept.Select(l => l + "\n")));
+        return lines.Count(l => l.Length > 0) - kept.Count;
+    }
+
     public static int Update(string path, string runId, string candidatesCsv)
     {
         var header = string.Join(',', Columns);
@@ -224,5 +235,37 @@ public static class Dashboard
         var all = others.Concat(mine).OrderBy(l => l, StringComparer.Ordinal);
         AtomicFile.WriteAllText(path, header + "\n" + string.Concat(all.Select(l => l + "\n")));
         return mine.Count;
+    }
+}
+
+/// <summary>
+/// Step 9's published files. When step 8 or 9 cannot finish (a full disk), they are withdrawn, with the run's rows of
+/// the dashboard, rather than left to stand for a run they no longer describe; the next build writes them anew.
+/// </summary>
+public static class RunPublication
+{
+    static readonly string[] Files =
+        ["manifest.json", "summary.md", "summary.csv", "histograms.csv", "report.html", "candidates.reg", "candidates.ecsv", "candidates.vot"];
+
+    /// <summary>
+    /// Step 8's candidates.csv and its manifest too: before any tile reruns, so that a build stopped half way (a full
+    /// disk, a kill) leaves no result of the run as it was; the build's own steps 8 and 9 publish again at its end.
+    /// </summary>
+    public static string? WithdrawAll(string filterRunDir, string summariesDir, string dashboardFile, string runId)
+    {
+        foreach (var f in new[] { "filter.manifest.json", "candidates.csv" })
+            if (Directory.Exists(filterRunDir)) File.Delete(Path.Combine(filterRunDir, f));
+        return Withdraw(summariesDir, dashboardFile, runId);
+    }
+
+    /// <summary>Deletes the files; returns what could not be withdrawn (the dashboard's rows need room to rewrite it).</summary>
+    public static string? Withdraw(string summariesDir, string dashboardFile, string runId)
+    {
+        if (Directory.Exists(summariesDir))
+            foreach (var path in Files.Select(f => Path.Combine(summariesDir, f)).Concat(Directory.GetFiles(summariesDir, "hist_*.png")))
+                File.Delete(path);
+        if (dashboardFile.Length == 0) return null;
+        try { Dashboard.Remove(dashboardFile, runId); return null; }
+        catch (IOException e) { return $"{dashboardFile} still lists run {runId}'s earlier candidates: {e.Message}"; }
     }
 }

@@ -60,4 +60,56 @@ public class DiskFullTests
             if (Run("umount", data) != 0) Run("umount", "-l", data);
         }
     }
+
+    /// <summary>
+    /// The disk fills while a built run is rebuilt: the tile that fails must leave every run-level output (withdrawn when
+    /// they cannot be rewritten), and a rebuild with room brings the candidate back everywhere.
+    /// </summary>
+    [Test]
+    public void AFullDiskDuringARebuildLeavesNoOldCandidateStanding()
+    {
+        if (Environment.UserName != "root") Assert.Ignore("mounting a tmpfs needs root");
+        using var run = StaleResultsTests.NewRun("diskstale");
+        var data = run.Path("data");
+        Directory.CreateDirectory(data);
+        Assert.That(Run("mount", "-t", "tmpfs", "-o", "size=400m", "tmpfs", data), Is.EqualTo(0), "mount");
+        try
+        {
+            var good = run.Build();
+            Assert.That(good.ExitCode, Is.EqualTo(0), good.ToString());
+            Assert.That(StaleResultsTests.CandidateCounts(run, good.Output).Values, Is.All.EqualTo(1));
+
+            // Fill what is left, then rerun from step 2: the clean image no longer fits.
+            var filler = Path.Combine(data, "filler");
+            try
+            {
+                using var f = new FileStream(filler, FileMode.Create);
+                var block = new byte[1 << 20];
+                while (true) f.Write(block);
+            }
+            catch (IOException) { }
+            var full = run.Build("-p:FromStep=2");
+            TestContext.Out.WriteLine(string.Join("\n", full.Output.Split('\n').Where(l => l.Contains("error", StringComparison.Ordinal) || l.Contains("withdrawn", StringComparison.Ordinal)).Distinct()));
+            Assert.That(full.ExitCode, Is.Not.EqualTo(0));
+            Assert.That(full.ErrorCodes(), Does.Contain("VASCO0004"));
+            var candidates = run.Path("data", "filter", run.RunId, "candidates.csv");
+            var summary = run.Path("data", "summaries", run.RunId, "summary.md");
+            Assert.Multiple(() =>
+            {
+                Assert.That(File.Exists(candidates) ? File.ReadLines(candidates).Skip(1).Count(l => l.Length > 0) : 0, Is.Zero, "candidates.csv");
+                Assert.That(File.Exists(summary) ? File.ReadAllText(summary) : "", Does.Not.Contain("**1 candidate"), "summary.md");
+                Assert.That(File.ReadLines(run.Path("dashboard", "anomalies_minimal.csv")).Count(l => l.StartsWith(run.RunId + ",", StringComparison.Ordinal)), Is.Zero, "dashboard");
+                Assert.That(RunOutputs.Problems(run.Dir, allowTempFiles: false), Is.Empty);
+            });
+
+            File.Delete(filler);
+            var again = run.Build();
+            Assert.That(again.ExitCode, Is.EqualTo(0), again.ToString());
+            Assert.That(StaleResultsTests.CandidateCounts(run, again.Output).Values, Is.All.EqualTo(1));
+        }
+        finally
+        {
+            if (Run("umount", data) != 0) Run("umount", "-l", data);
+        }
+    }
 }

@@ -12,7 +12,7 @@ namespace Vasco.Tests.Faults;
 [TestFixture, NonParallelizable]
 public class StaleResultsTests
 {
-    static RunFolder NewRun(string name)
+    internal static RunFolder NewRun(string name)
     {
         var run = M67Run.Create(name, "<LocalImageDir>plates</LocalImageDir>");
         Directory.CreateDirectory(run.Path("plates"));
@@ -21,7 +21,7 @@ public class StaleResultsTests
     }
 
     /// <summary>What each run-level output says of the run's candidates.</summary>
-    static Dictionary<string, int> CandidateCounts(RunFolder run, string log)
+    internal static Dictionary<string, int> CandidateCounts(RunFolder run, string log)
     {
         var summaries = run.Path("data", "summaries", run.RunId);
         int Rows(string file) => File.ReadLines(file).Skip(1).Count(l => l.Length > 0);
