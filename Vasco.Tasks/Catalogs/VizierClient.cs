@@ -34,7 +34,8 @@ public sealed class VizierClient : IDisposable
     int _preferredMirror;
 
     /// <param name="handler">The HTTP handler; by default one that accepts gzip and deflate transfer encodings.</param>
-    public VizierClient(VizierClientOptions options, HttpMessageHandler? handler = null)
+    /// <param name="timeProvider">The clock of time limits, retry waits and request spacing: the system's, or a test's fake one.</param>
+    public VizierClient(VizierClientOptions options, HttpMessageHandler? handler = null, TimeProvider? timeProvider = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(options.Mirrors.Count);
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxRetries);
@@ -46,7 +47,7 @@ public sealed class VizierClient : IDisposable
         _options = options;
         _http = HttpRetry.CreateClient(handler);
         _inFlight = new SemaphoreSlim(options.MaxConcurrency, options.MaxConcurrency);
-        _spacing = options.Mirrors.Distinct().ToDictionary(m => m, _ => new RequestSpacing(options.MinInterval));
+        _spacing = options.Mirrors.Distinct().ToDictionary(m => m, _ => new RequestSpacing(options.MinInterval, timeProvider));
 
         _retry = HttpRetry.RetryPipeline<Answer>(options.MaxRetries, options.BackoffUnit, options.BackoffBase, options.MaxDelay,
             answer => answer.Kind == AnswerKind.Transient, answer => answer.RetryAfter, args =>
@@ -55,9 +56,9 @@ public sealed class VizierClient : IDisposable
                 session.Retries++;
                 session.RetryWait += args.RetryDelay;
                 session.Log.Add($"{args.Context.Properties.GetValue(MirrorKey, null!).Host}: {Describe(args.Outcome)}; retrying in {args.RetryDelay.TotalSeconds:0.###} s");
-            });
+            }, timeProvider ?? TimeProvider.System);
         // Separate from the retries so that waiting for a slot or a turn does not eat into an attempt's time.
-        _attemptTimeout = new ResiliencePipelineBuilder().AddTimeout(options.AttemptTimeout).Build();
+        _attemptTimeout = HttpRetry.AttemptTimeout(options.AttemptTimeout, timeProvider ?? TimeProvider.System);
     }
 
     /// <summary>

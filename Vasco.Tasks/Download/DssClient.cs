@@ -33,7 +33,8 @@ public sealed partial class DssClient : IDisposable
     readonly ResiliencePipeline _attemptTimeout;
 
     /// <param name="handler">The HTTP handler; by default one that accepts gzip and deflate transfer encodings.</param>
-    public DssClient(DssClientOptions options, HttpMessageHandler? handler = null)
+    /// <param name="timeProvider">The clock of time limits, retry waits: the system's, or a test's fake one.</param>
+    public DssClient(DssClientOptions options, HttpMessageHandler? handler = null, TimeProvider? timeProvider = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxRetries);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BackoffBase, 1.0);
@@ -50,9 +51,9 @@ public sealed partial class DssClient : IDisposable
                 var session = args.Context.Properties.GetValue(SessionKey, null!);
                 session.Waited += args.RetryDelay;
                 session.Log.Add($"attempt {args.AttemptNumber + 1}: {Describe(args.Outcome)}; retrying in {args.RetryDelay.TotalSeconds:0.###} s");
-            });
+            }, timeProvider ?? TimeProvider.System);
         // Separate from the retries so that waiting for a free slot (MaxConcurrency) does not eat into an attempt's time.
-        _attemptTimeout = new ResiliencePipelineBuilder().AddTimeout(options.AttemptTimeout).Build();
+        _attemptTimeout = HttpRetry.AttemptTimeout(options.AttemptTimeout, timeProvider ?? TimeProvider.System);
     }
 
     string RejectedDir => _options.RejectedDir ?? Path.Combine(_options.CacheDir, "rejected");

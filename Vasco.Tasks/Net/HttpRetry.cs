@@ -64,12 +64,12 @@ public static class HttpRetry
     /// <summary>
     /// The retry pipeline both archive clients use: up to <paramref name="maxRetries"/> retries of
     /// transient exceptions and of answers <paramref name="isTransient"/> calls transient,
-    /// waiting per <see cref="Delay"/> (Retry-After wins); <paramref name="onRetry"/> records each.
+    /// waiting per <see cref="Delay"/> (Retry-After wins) on <paramref name="timeProvider"/>'s clock; <paramref name="onRetry"/> records each.
     /// </summary>
     public static ResiliencePipeline<TAnswer> RetryPipeline<TAnswer>(int maxRetries, TimeSpan backoffUnit, double backoffBase, TimeSpan maxDelay,
-        Func<TAnswer, bool> isTransient, Func<TAnswer, TimeSpan?> retryAfter, Action<OnRetryArguments<TAnswer>> onRetry)
+        Func<TAnswer, bool> isTransient, Func<TAnswer, TimeSpan?> retryAfter, Action<OnRetryArguments<TAnswer>> onRetry, TimeProvider timeProvider)
     {
-        var retry = new ResiliencePipelineBuilder<TAnswer>();
+        var retry = new ResiliencePipelineBuilder<TAnswer> { TimeProvider = timeProvider };
         if (maxRetries > 0)
             retry.AddRetry(new RetryStrategyOptions<TAnswer>
             {
@@ -86,4 +86,8 @@ public static class HttpRetry
             });
         return retry.Build();
     }
+
+    /// <summary>The time limit of one attempt, on <paramref name="timeProvider"/>'s clock.</summary>
+    public static ResiliencePipeline AttemptTimeout(TimeSpan timeout, TimeProvider timeProvider) =>
+        new ResiliencePipelineBuilder { TimeProvider = timeProvider }.AddTimeout(timeout).Build();
 }
