@@ -30,14 +30,14 @@ public static class HttpRetry
     /// <summary>Exceptions of one attempt that another attempt may not meet: a timeout, a refused or broken connection.</summary>
     public static bool IsTransient(Exception e) => e is TimeoutRejectedException or HttpRequestException or IOException;
 
-    /// <summary>What a 429 or 503 asks the client to wait, if it says.</summary>
-    public static TimeSpan? RetryAfter(HttpResponseMessage response) =>
-        (int)response.StatusCode is 429 or 503 ? RetryAfter(response.Headers.RetryAfter) : null;
+    /// <summary>What a 429 or 503 asks the client to wait, if it says (a date is measured on <paramref name="time"/>'s clock).</summary>
+    public static TimeSpan? RetryAfter(HttpResponseMessage response, TimeProvider time) =>
+        (int)response.StatusCode is 429 or 503 ? RetryAfter(response.Headers.RetryAfter, time) : null;
 
-    static TimeSpan? RetryAfter(RetryConditionHeaderValue? header) => header switch
+    static TimeSpan? RetryAfter(RetryConditionHeaderValue? header, TimeProvider time) => header switch
     {
         { Delta: { } delta } => delta,
-        { Date: { } date } => date - DateTimeOffset.UtcNow is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+        { Date: { } date } => date - time.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
         _ => null,
     };
 
