@@ -30,11 +30,13 @@ public sealed class VizierClient : IDisposable
     readonly Dictionary<Uri, RequestSpacing> _spacing;
     readonly ResiliencePipeline<Answer> _retry;
     readonly ResiliencePipeline _attemptTimeout;
+    readonly TimeProvider _time;
     // Queries start at the mirror that answered last, so a dead first mirror costs its retries once, not per query.
     int _preferredMirror;
 
     /// <param name="handler">The HTTP handler; by default one that accepts gzip and deflate transfer encodings.</param>
-    public VizierClient(VizierClientOptions options, HttpMessageHandler? handler = null)
+    /// <param name="timeProvider">The clock of time limits, retry waits and request spacing: the system's, or a test's fake one.</param>
+    public VizierClient(VizierClientOptions options, HttpMessageHandler? handler = null, TimeProvider? timeProvider = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(options.Mirrors.Count);
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxRetries);
@@ -44,9 +46,10 @@ public sealed class VizierClient : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxSplitDepth);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.CacheDir);
         _options = options;
+        _time = timeProvider ?? TimeProvider.System;
         _http = HttpRetry.CreateClient(handler);
         _inFlight = new SemaphoreSlim(options.MaxConcurrency, options.MaxConcurrency);
-        _spacing = options.Mirrors.Distinct().ToDictionary(m => m, _ => new RequestSpacing(options.MinInterval));
+        _spacing = options.Mirrors.Distinct().ToDictionary(m => m, _ => new RequestSpacing(options.MinInterval, _time));
 
         _retry = HttpRetry.RetryPipeline<Answer>(options.MaxRetries, options.BackoffUnit, options.BackoffBase, options.MaxDelay,
             answer => answer.Kind == AnswerKind.Transient, answer => answer.RetryAfter, args =>
@@ -55,9 +58,9 @@ public sealed class VizierClient : IDisposable
                 session.Retries++;
                 session.RetryWait += args.RetryDelay;
                 session.Log.Add($"{args.Context.Properties.GetValue(MirrorKey, null!).Host}: {Describe(args.Outcome)}; retrying in {args.RetryDelay.TotalSeconds:0.###} s");
-            });
+            }, _time);
         // Separate from the retries so that waiting for a slot or a turn does not eat into an attempt's time.
-        _attemptTimeout = new ResiliencePipelineBuilder().AddTimeout(options.AttemptTimeout).Build();
+        _attemptTimeout = HttpRetry.AttemptTimeout(options.AttemptTimeout, _time);
     }
 
     /// <summary>
@@ -250,7 +253,7 @@ public sealed class VizierClient : IDisposable
         var status = (int)response.StatusCode;
         var said = $"HTTP {status} {response.ReasonPhrase}".TrimEnd();
         if (HttpRetry.IsTransientStatus(status))
-            return new Answer(AnswerKind.Transient, status, said, null, HttpRetry.RetryAfter(response), null, null, 0);
+            return new Answer(AnswerKind.Transient, status, said, null, HttpRetry.RetryAfter(response, _time), null, null, 0);
         var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
             // Another mirror may serve the path this one does not.

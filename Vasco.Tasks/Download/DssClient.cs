@@ -31,9 +31,11 @@ public sealed partial class DssClient : IDisposable
     readonly ConcurrentDictionary<string, SemaphoreSlim> _keyLocks = new();
     readonly ResiliencePipeline<Answer> _retry;
     readonly ResiliencePipeline _attemptTimeout;
+    readonly TimeProvider _time;
 
     /// <param name="handler">The HTTP handler; by default one that accepts gzip and deflate transfer encodings.</param>
-    public DssClient(DssClientOptions options, HttpMessageHandler? handler = null)
+    /// <param name="timeProvider">The clock of time limits and retry waits: the system's, or a test's fake one.</param>
+    public DssClient(DssClientOptions options, HttpMessageHandler? handler = null, TimeProvider? timeProvider = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxRetries);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BackoffBase, 1.0);
@@ -41,6 +43,7 @@ public sealed partial class DssClient : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBodyBytes, FitsHeader.BlockSize);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.CacheDir);
         _options = options;
+        _time = timeProvider ?? TimeProvider.System;
         _http = HttpRetry.CreateClient(handler);
         _inFlight = new SemaphoreSlim(options.MaxConcurrency, options.MaxConcurrency);
 
@@ -50,9 +53,9 @@ public sealed partial class DssClient : IDisposable
                 var session = args.Context.Properties.GetValue(SessionKey, null!);
                 session.Waited += args.RetryDelay;
                 session.Log.Add($"attempt {args.AttemptNumber + 1}: {Describe(args.Outcome)}; retrying in {args.RetryDelay.TotalSeconds:0.###} s");
-            });
+            }, _time);
         // Separate from the retries so that waiting for a free slot (MaxConcurrency) does not eat into an attempt's time.
-        _attemptTimeout = new ResiliencePipelineBuilder().AddTimeout(options.AttemptTimeout).Build();
+        _attemptTimeout = HttpRetry.AttemptTimeout(options.AttemptTimeout, _time);
     }
 
     string RejectedDir => _options.RejectedDir ?? Path.Combine(_options.CacheDir, "rejected");
@@ -179,7 +182,7 @@ public sealed partial class DssClient : IDisposable
         var status = (int)response.StatusCode;
         var said = $"STScI answered HTTP {status} {response.ReasonPhrase}".TrimEnd();
         if (HttpRetry.IsTransientStatus(status))
-            return new Answer(AnswerKind.Transient, status, said, null, null, null, HttpRetry.RetryAfter(response));
+            return new Answer(AnswerKind.Transient, status, said, null, null, null, HttpRetry.RetryAfter(response, _time));
         if (response.Content.Headers.ContentLength > _options.MaxBodyBytes)
             return new Answer(AnswerKind.Final, status, $"{said} with {response.Content.Headers.ContentLength} bytes, more than any cutout (MaxBodyBytes {_options.MaxBodyBytes})", null, null, null, null);
         var body = await ReadBodyAsync(response.Content, cancellationToken).ConfigureAwait(false);

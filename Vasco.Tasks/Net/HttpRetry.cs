@@ -30,14 +30,14 @@ public static class HttpRetry
     /// <summary>Exceptions of one attempt that another attempt may not meet: a timeout, a refused or broken connection.</summary>
     public static bool IsTransient(Exception e) => e is TimeoutRejectedException or HttpRequestException or IOException;
 
-    /// <summary>What a 429 or 503 asks the client to wait, if it says.</summary>
-    public static TimeSpan? RetryAfter(HttpResponseMessage response) =>
-        (int)response.StatusCode is 429 or 503 ? RetryAfter(response.Headers.RetryAfter) : null;
+    /// <summary>What a 429 or 503 asks the client to wait, if it says (a date is measured on <paramref name="time"/>'s clock).</summary>
+    public static TimeSpan? RetryAfter(HttpResponseMessage response, TimeProvider time) =>
+        (int)response.StatusCode is 429 or 503 ? RetryAfter(response.Headers.RetryAfter, time) : null;
 
-    static TimeSpan? RetryAfter(RetryConditionHeaderValue? header) => header switch
+    static TimeSpan? RetryAfter(RetryConditionHeaderValue? header, TimeProvider time) => header switch
     {
         { Delta: { } delta } => delta,
-        { Date: { } date } => date - DateTimeOffset.UtcNow is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+        { Date: { } date } => date - time.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
         _ => null,
     };
 
@@ -64,12 +64,12 @@ public static class HttpRetry
     /// <summary>
     /// The retry pipeline both archive clients use: up to <paramref name="maxRetries"/> retries of
     /// transient exceptions and of answers <paramref name="isTransient"/> calls transient,
-    /// waiting per <see cref="Delay"/> (Retry-After wins); <paramref name="onRetry"/> records each.
+    /// waiting per <see cref="Delay"/> (Retry-After wins) on <paramref name="timeProvider"/>'s clock; <paramref name="onRetry"/> records each.
     /// </summary>
     public static ResiliencePipeline<TAnswer> RetryPipeline<TAnswer>(int maxRetries, TimeSpan backoffUnit, double backoffBase, TimeSpan maxDelay,
-        Func<TAnswer, bool> isTransient, Func<TAnswer, TimeSpan?> retryAfter, Action<OnRetryArguments<TAnswer>> onRetry)
+        Func<TAnswer, bool> isTransient, Func<TAnswer, TimeSpan?> retryAfter, Action<OnRetryArguments<TAnswer>> onRetry, TimeProvider timeProvider)
     {
-        var retry = new ResiliencePipelineBuilder<TAnswer>();
+        var retry = new ResiliencePipelineBuilder<TAnswer> { TimeProvider = timeProvider };
         if (maxRetries > 0)
             retry.AddRetry(new RetryStrategyOptions<TAnswer>
             {
@@ -86,4 +86,8 @@ public static class HttpRetry
             });
         return retry.Build();
     }
+
+    /// <summary>The time limit of one attempt, on <paramref name="timeProvider"/>'s clock.</summary>
+    public static ResiliencePipeline AttemptTimeout(TimeSpan timeout, TimeProvider timeProvider) =>
+        new ResiliencePipelineBuilder { TimeProvider = timeProvider }.AddTimeout(timeout).Build();
 }

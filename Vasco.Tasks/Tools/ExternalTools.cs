@@ -110,18 +110,46 @@ public static class ToolInstaller
     {
         var missing = tools.Where(t => ProcessRunner.FindOnPath(t.Name) is null).ToList();
         if (missing.Count == 0) return [];
-        var command = ExternalTools.InstallCommand(missing);
-        var names = string.Join(", ", missing.Select(t => t.Name));
+        var packages = missing.Select(t => t.AptPackage).Distinct().ToList();
+        Install(packages, $"{string.Join(", ", missing.Select(t => t.Name))} not found on PATH", allowInstall, log,
+            () => tools.Where(t => ProcessRunner.FindOnPath(t.Name) is null).Select(t => t.Name).ToList());
+        return packages;
+    }
+
+    /// <summary>
+    /// The same for Debian packages named directly (whose programs need not be on PATH, e.g. munged in
+    /// /usr/sbin): installed per dpkg, or installed with apt-get when allowed. Returns the packages it installed.
+    /// </summary>
+    public static IReadOnlyList<string> EnsurePackages(IReadOnlyList<string> packages, bool allowInstall, Action<string> log)
+    {
+        var missing = packages.Distinct().Where(p => !IsPackageInstalled(p)).ToList();
+        if (missing.Count == 0) return [];
+        Install(missing, $"{string.Join(", ", missing)} not installed", allowInstall, log,
+            () => missing.Where(p => !IsPackageInstalled(p)).ToList());
+        return missing;
+    }
+
+    /// <summary>Whether dpkg has the package installed (false where there is no dpkg).</summary>
+    public static bool IsPackageInstalled(string package)
+    {
+        var dpkgQuery = ProcessRunner.FindOnPath("dpkg-query");
+        if (dpkgQuery is null) return false;
+        var r = ProcessRunner.Run(dpkgQuery, ["-W", "-f=${Status}", package], timeout: TimeSpan.FromSeconds(30));
+        return r.ExitCode == 0 && r.StdOut.Trim().EndsWith(" installed", StringComparison.Ordinal);
+    }
+
+    static void Install(List<string> packages, string missing, bool allowInstall, Action<string> log, Func<List<string>> stillMissingAfter)
+    {
+        var command = "sudo apt-get install -y --no-install-recommends " + string.Join(' ', packages);
         if (!allowInstall)
-            throw new VascoException(ErrorCodes.ToolMissing, $"{names} not found on PATH (and VascoInstallTools=false).",
+            throw new VascoException(ErrorCodes.ToolMissing, $"{missing} (and VascoInstallTools=false).",
                 $"install with: {command}");
         var prefix = IsDebianLike() ? RootPrefix() : null;
         if (prefix is null)
             throw new VascoException(ErrorCodes.ToolMissing,
-                $"{names} not found on PATH, and this machine is not Debian/Ubuntu with root or passwordless sudo.",
+                $"{missing}, and this machine is not Debian/Ubuntu with root or passwordless sudo.",
                 $"install them yourself (on Debian/Ubuntu: {command}) and make sure they are on PATH.");
-        var packages = missing.Select(t => t.AptPackage).Distinct().ToList();
-        log($"Installing {string.Join(' ', packages)} with apt-get (missing: {names})");
+        log($"Installing {string.Join(' ', packages)} with apt-get ({missing})");
         var env = new Dictionary<string, string> { ["DEBIAN_FRONTEND"] = "noninteractive" };
         var install = AptGet(prefix, ["install", "-y", "--no-install-recommends", "-o", "DPkg::Lock::Timeout=300", .. packages], env);
         if (install.ExitCode != 0)
@@ -130,12 +158,11 @@ public static class ToolInstaller
             AptGet(prefix, ["update", "-q"], env);
             install = AptGet(prefix, ["install", "-y", "--no-install-recommends", "-o", "DPkg::Lock::Timeout=300", .. packages], env);
         }
-        var stillMissing = tools.Where(t => ProcessRunner.FindOnPath(t.Name) is null).Select(t => t.Name).ToList();
+        var stillMissing = stillMissingAfter();
         if (install.ExitCode != 0 || stillMissing.Count > 0)
             throw new VascoException(ErrorCodes.ToolInstallFailed,
                 $"apt-get could not install {string.Join(' ', packages)} (exit {install.ExitCode}): {LastLine(install.StdErr)}",
                 $"run '{command}' by hand and read its error.");
-        return packages;
     }
 
     static ProcessResult AptGet(string[] prefix, string[] args, Dictionary<string, string> env) =>

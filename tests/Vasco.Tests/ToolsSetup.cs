@@ -1,12 +1,12 @@
 using NUnit.Framework;
-using Vasco.Tools;
 
 namespace Vasco.Tests;
 
 /// <summary>
-/// Before any test: the external tools, installed the way the build installs them
-/// (apt-get on Debian as root or with passwordless sudo; otherwise the VASCO0301 error
-/// says what to run). After the last: the test run's loose files and
+/// Before any test: what the tests use, installed the way the build installs the pipeline's tools
+/// (apt-get on Debian as root or with passwordless sudo; otherwise the VASCO0301 error says what
+/// to run). Under `dotnet test` the VascoTestTools target has done it already and this only checks;
+/// it matters for runners that skip that target. After the last: the test run's loose files and
 /// the fixtures' shared run folders go, unless a test failed.
 /// </summary>
 [SetUpFixture]
@@ -14,7 +14,7 @@ public class ToolsSetup
 {
     [OneTimeSetUp]
     public void EnsureTools() =>
-        ToolInstaller.EnsureInstalled(ExternalTools.All, allowInstall: true, m => TestContext.Progress.WriteLine(m));
+        Support.TestTools.Ensure(allowInstall: true, m => TestContext.Progress.WriteLine(m));
 
     [OneTimeTearDown]
     public void FinishTestTemp()

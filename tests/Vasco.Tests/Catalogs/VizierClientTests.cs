@@ -1,10 +1,10 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using NUnit.Framework;
 using Vasco.Catalogs;
 using Vasco.Pipeline;
 using Vasco.Tests.Download;
+using Vasco.Tests.Support;
 using static Vasco.Tests.Download.ScriptedHttpServer;
 using static Vasco.Tests.Catalogs.VizierStandIn;
 
@@ -23,7 +23,7 @@ public class VizierClientTests
     [TearDown]
     public void TearDown() => Directory.Delete(_dir, recursive: true);
 
-    VizierClient Client(IEnumerable<Uri> mirrors, int maxRetries = 3, int rowLimit = 50_000, int maxSplitDepth = 3, TimeSpan? minInterval = null) => new(new VizierClientOptions
+    VizierClient Client(IEnumerable<Uri> mirrors, int maxRetries = 3, int rowLimit = 50_000, int maxSplitDepth = 3, TimeSpan? minInterval = null, TimeProvider? clock = null) => new(new VizierClientOptions
     {
         Mirrors = mirrors.ToList(),
         CacheDir = Path.Combine(_dir, "cache"),
@@ -33,9 +33,9 @@ public class VizierClientTests
         RowLimit = rowLimit,
         MaxSplitDepth = maxSplitDepth,
         MinInterval = minInterval ?? TimeSpan.Zero,
-    });
+    }, timeProvider: clock);
 
-    VizierClient Client(ScriptedHttpServer server, int maxRetries = 3) => Client([server.BaseUri], maxRetries);
+    VizierClient Client(ScriptedHttpServer server, int maxRetries = 3, TimeProvider? clock = null) => Client([server.BaseUri], maxRetries, clock: clock);
 
     /// <summary>A port on 127.0.0.1 that nothing listens on: connections are refused.</summary>
     static Uri ClosedPort()
@@ -112,16 +112,19 @@ public class VizierClientTests
     [Test]
     public async Task A429WaitsAtLeastWhatRetryAfterAsks()
     {
+        var clock = new TestClock();
         using var server = new ScriptedHttpServer(Status(429, "Retry-After: 1"), Tsv(Fixture));
-        using var client = Client(server);
+        using var client = Client(server, clock: clock);
 
-        var clock = Stopwatch.StartNew();
-        var result = await client.ConeSearchAsync(CatalogSource.Gaia, M67Cone);
+        var query = client.ConeSearchAsync(CatalogSource.Gaia, M67Cone);
+        // The backoff alone would be about 15 ms; the wait armed is what Retry-After asks, and nothing is asked before it ends.
+        var wait = await clock.ArmedAsync(d => d < TimeSpan.FromSeconds(10), "the wait before the retry");
+        Assert.That((wait, server.Requests), Is.EqualTo((TimeSpan.FromSeconds(1), 1)));
+        clock.Advance(wait);
+        var result = await TestClock.Finished(query, "the query");
 
         Assert.That(result.Ok, Is.True, result.FailureReason);
-        Assert.That(result.Retries, Is.EqualTo(1));
-        Assert.That(result.RetryWait, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(1)));
-        Assert.That(clock.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(1)));
+        Assert.That((result.Retries, result.RetryWait, server.Requests), Is.EqualTo((1, TimeSpan.FromSeconds(1), 2)));
     }
 
     [Test]
@@ -268,27 +271,39 @@ public class VizierClientTests
     [Test]
     public async Task RequestsToOneMirrorAreSpacedByTheMinimumInterval()
     {
+        // On a fake clock that the server reads too: the gaps are exact, whatever the machine's load.
         var interval = TimeSpan.FromMilliseconds(400);
-        using var server = new ScriptedHttpServer(Tsv(Fixture));
-        using var client = Client([server.BaseUri], minInterval: interval);
+        var clock = new TestClock();
+        using var server = new ScriptedHttpServer(Tsv(Fixture)) { Clock = clock };
+        using var client = Client([server.BaseUri], minInterval: interval, clock: clock);
 
-        var results = await Task.WhenAll(
+        var all = Task.WhenAll(
             client.ConeSearchAsync(CatalogSource.Gaia, M67Cone),
             client.ConeSearchAsync(CatalogSource.Gaia, M67Cone with { RadiusArcmin = 15 }),
             client.ConeSearchAsync(CatalogSource.Gaia, M67Cone with { RadiusArcmin = 10 }));
+        // The first goes at once; the other two take the next turns and wait for them.
+        var turns = new[]
+        {
+            await clock.ArmedAsync(d => d < TimeSpan.FromSeconds(10), "a wait for a turn"),
+            await clock.ArmedAsync(d => d < TimeSpan.FromSeconds(10), "a wait for a turn"),
+        }.Order().ToList();
+        for (var k = 1; k <= 2; k++)
+        {
+            await TestClock.Until(() => server.Requests >= k, $"request {k}");
+            clock.Advance(interval);
+        }
+        var results = await TestClock.Finished(all, "the three queries");
 
         var times = server.RequestTimes.Order().ToList();
-        var gaps = times.Zip(times.Skip(1), (a, b) => Stopwatch.GetElapsedTime(a, b)).ToList();
+        var gaps = times.Zip(times.Skip(1), (a, b) => clock.GetElapsedTime(a, b)).ToList();
         Assert.Multiple(() =>
         {
             Assert.That(results.All(r => r.Ok), Is.True);
-            Assert.That(gaps, Has.Count.EqualTo(2));
-            // A few ms of slack for the timer; the requests must not come back to back.
-            Assert.That(gaps, Has.All.GreaterThanOrEqualTo(interval - TimeSpan.FromMilliseconds(15)));
+            Assert.That(turns, Is.EqualTo(new[] { interval, interval * 2 }));
+            Assert.That(gaps, Is.EqualTo(new[] { interval, interval }));
             Assert.That(results.Sum(r => r.RateLimitWaits), Is.EqualTo(2));
-            Assert.That(results.Max(r => r.RateLimitWait), Is.GreaterThanOrEqualTo(interval * 1.5));
+            Assert.That(results.Max(r => r.RateLimitWait), Is.EqualTo(interval * 2));
         });
-        TestContext.Out.WriteLine($"gaps between requests: {string.Join(", ", gaps.Select(g => $"{g.TotalMilliseconds:0} ms"))}");
     }
 
     [Test]

@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using NUnit.Framework;
 using Vasco.Download;
+using Vasco.Tests.Support;
 using static Vasco.Tests.Download.ScriptedHttpServer;
 
 namespace Vasco.Tests.Download;
@@ -19,14 +19,14 @@ public class DssClientTests
     [TearDown]
     public void TearDown() => Directory.Delete(_dir, recursive: true);
 
-    DssClient Client(ScriptedHttpServer server, TimeSpan? attemptTimeout = null, int maxRetries = 5) => new(new DssClientOptions
+    DssClient Client(ScriptedHttpServer server, TimeSpan? attemptTimeout = null, int maxRetries = 5, TimeProvider? clock = null) => new(new DssClientOptions
     {
         Endpoint = server.Endpoint,
         CacheDir = Path.Combine(_dir, "cache"),
         BackoffUnit = TimeSpan.FromMilliseconds(10),
         AttemptTimeout = attemptTimeout ?? TimeSpan.FromSeconds(10),
         MaxRetries = maxRetries,
-    });
+    }, timeProvider: clock);
 
     static Task<DssDownload> FetchM67(DssClient client) => client.DownloadAsync(M67Plate.CentreRa, M67Plate.CentreDec, Size);
 
@@ -111,22 +111,19 @@ public class DssClientTests
     [Test]
     public async Task A429WaitsAtLeastWhatRetryAfterAsks()
     {
+        var clock = new TestClock();
         using var server = new ScriptedHttpServer(Status(429, "Retry-After: 1"), FitsAnswer(M67Plate.Bytes));
-        using var client = Client(server);
+        using var client = Client(server, clock: clock);
 
-        var clock = Stopwatch.StartNew();
-        var download = await FetchM67(client);
-        clock.Stop();
+        var fetch = FetchM67(client);
+        // The backoff alone would be about 15 ms; the wait armed is what Retry-After asks, and nothing is asked before it ends.
+        var wait = await clock.ArmedAsync(d => d < TimeSpan.FromSeconds(10), "the wait before the retry");
+        Assert.That((wait, server.Requests), Is.EqualTo((TimeSpan.FromSeconds(1), 1)));
+        clock.Advance(wait);
+        var download = await TestClock.Finished(fetch, "the download");
 
         Assert.That(download.Ok, Is.True, download.FailureReason);
-        TestContext.Out.WriteLine($"Retry-After: 1 -> waited {download.RetryWait.TotalSeconds:0.000} s, whole download {clock.Elapsed.TotalSeconds:0.000} s");
-        Assert.Multiple(() =>
-        {
-            Assert.That(download.Retries, Is.EqualTo(1));
-            // The backoff alone would be about 15 ms.
-            Assert.That(download.RetryWait, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(1)));
-            Assert.That(clock.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(0.99)));
-        });
+        Assert.That((download.Retries, download.RetryWait, server.Requests), Is.EqualTo((1, TimeSpan.FromSeconds(1), 2)));
     }
 
     [Test]
@@ -150,41 +147,54 @@ public class DssClientTests
     [Test]
     public async Task WaitingForAFreeSlotIsNotPartOfAnAttempt()
     {
-        using var server = new ScriptedHttpServer(Slow(TimeSpan.FromMilliseconds(300), FitsAnswer(M67Plate.Bytes)));
+        // One slot, three downloads, 10 s per attempt, on a fake clock; each answer comes when the test says, 8 s
+        // after its request. The third download waits 16 s for the slot, longer than an attempt may last.
+        var clock = new TestClock();
+        using var answer = new SemaphoreSlim(0);
+        using var server = new ScriptedHttpServer(Held(() => answer.WaitAsync(), FitsAnswer(M67Plate.Bytes)));
         using var client = new DssClient(new DssClientOptions
         {
             Endpoint = server.Endpoint,
             CacheDir = _dir,
             MaxConcurrency = 1,
-            AttemptTimeout = TimeSpan.FromMilliseconds(600),
-        });
+            AttemptTimeout = TimeSpan.FromSeconds(10),
+        }, timeProvider: clock);
 
-        var clock = Stopwatch.StartNew();
-        var downloads = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => client.DownloadAsync(M67Plate.CentreRa, M67Plate.CentreDec, 10 + i)));
+        var all = Task.WhenAll(Enumerable.Range(0, 3).Select(i => client.DownloadAsync(M67Plate.CentreRa, M67Plate.CentreDec, 10 + i)));
+        for (var i = 1; i <= 3; i++)
+        {
+            await TestClock.Until(() => server.Requests >= i, $"request {i}");
+            clock.Advance(TimeSpan.FromSeconds(8));
+            answer.Release();
+        }
+        var downloads = await TestClock.Finished(all, "the three downloads");
 
         Assert.Multiple(() =>
         {
-            Assert.That(downloads.Select(d => (d.Ok, d.Attempts)), Is.All.EqualTo((true, 1)));
-            // One at a time: three 0.3 s answers take 0.9 s, longer than one attempt may last.
-            Assert.That(clock.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(0.9)));
+            Assert.That(downloads.Select(d => (d.Ok, d.Attempts)), Is.All.EqualTo((true, 1)), string.Join("\n", downloads.SelectMany(d => d.AttemptLog)));
+            Assert.That(server.Requests, Is.EqualTo(3));
         });
     }
 
     [Test]
     public async Task AStalledAttemptTimesOutAndIsRetried()
     {
-        using var server = new ScriptedHttpServer(Stall(TimeSpan.FromSeconds(3)), FitsAnswer(M67Plate.Bytes));
-        using var client = Client(server, attemptTimeout: TimeSpan.FromMilliseconds(400));
+        var clock = new TestClock();
+        using var server = new ScriptedHttpServer(Stall(TimeSpan.FromMinutes(2)), FitsAnswer(M67Plate.Bytes));
+        using var client = Client(server, clock: clock);
 
-        var clock = Stopwatch.StartNew();
-        var download = await FetchM67(client);
+        var fetch = FetchM67(client);
+        await TestClock.Until(() => server.Requests >= 1, "the first request");
+        // The archive says nothing; at the attempt's limit (10 s) it is cut off and, after the backoff, retried.
+        clock.Advance(TimeSpan.FromSeconds(10));
+        clock.Advance(await clock.ArmedAsync(d => d < TimeSpan.FromSeconds(1), "the backoff before the retry"));
+        var download = await TestClock.Finished(fetch, "the download (the stalled attempt was not cut off)");
 
         Assert.That(download.Ok, Is.True, download.FailureReason);
         Assert.Multiple(() =>
         {
             Assert.That(download.Attempts, Is.EqualTo(2));
-            Assert.That(download.AttemptLog[0], Does.Contain("no complete answer within 0.4 s"));
-            Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2.5)), "the stalled attempt was not cut off");
+            Assert.That(download.AttemptLog[0], Does.Contain("no complete answer within 10 s"));
         });
     }
 

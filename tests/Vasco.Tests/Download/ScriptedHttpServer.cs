@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -46,8 +45,11 @@ sealed class ScriptedHttpServer : IDisposable
 
     public ConcurrentQueue<string> RequestLines { get; } = new();
 
-    /// <summary>When each request head was read (Stopwatch timestamps), to check the spacing between requests.</summary>
+    /// <summary>When each request head was read (timestamps of <see cref="Clock"/>), to check the spacing between requests.</summary>
     public ConcurrentQueue<long> RequestTimes { get; } = new();
+
+    /// <summary>The clock of <see cref="RequestTimes"/>: the client's, when the test gives it a fake one.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
 
     async Task AcceptAsync()
     {
@@ -74,7 +76,7 @@ sealed class ScriptedHttpServer : IDisposable
             {
                 var stream = client.GetStream();
                 var line = await ReadRequestLineAsync(stream);
-                RequestTimes.Enqueue(Stopwatch.GetTimestamp());
+                RequestTimes.Enqueue(Clock.GetTimestamp());
                 RequestLines.Enqueue(line);
                 Interlocked.Increment(ref _requests);
                 Func<Stream, Task> answer;
@@ -156,6 +158,13 @@ sealed class ScriptedHttpServer : IDisposable
         socket.LingerState = new LingerOption(true, 0);
         socket.Close();
     }
+
+    /// <summary>Answers once <paramref name="release"/> completes: the test decides when, whatever the machine's load.</summary>
+    public static Func<Stream, Task> Held(Func<Task> release, Func<Stream, Task> then) => async stream =>
+    {
+        await release();
+        await then(stream);
+    };
 
     /// <summary>Waits, then answers: lets two requests overlap.</summary>
     public static Func<Stream, Task> Slow(TimeSpan wait, Func<Stream, Task> then) => async stream =>

@@ -47,6 +47,18 @@ public class ToolsTests
         Assert.That(build.ErrorCodes(), Is.EqualTo(new[] { "VASCO0301" }));
         Assert.That(build.Output, Does.Contain("apt-get install"));
     }
+
+    [Test]
+    public void AMissingPackageWithInstallDisabledNamesOnlyItInTheInstallCommand()
+    {
+        // How dotnet test checks what the tests use (Support.TestTools): by dpkg, not PATH (munged is in /usr/sbin).
+        Assume.That(ToolInstaller.IsDebianLike(), Is.True);
+        Assert.That(ToolInstaller.IsPackageInstalled("dpkg"), Is.True);
+        var e = Assert.Throws<VascoException>(() => ToolInstaller.EnsurePackages(["dpkg", "vasco-no-such-package"], allowInstall: false, _ => { }));
+        Assert.That(e!.Code, Is.EqualTo("VASCO0301"));
+        Assert.That(e.Cause, Does.StartWith("vasco-no-such-package not installed"));
+        Assert.That(e.Fix, Does.EndWith("apt-get install -y --no-install-recommends vasco-no-such-package"));
+    }
 }
 
 /// <summary>

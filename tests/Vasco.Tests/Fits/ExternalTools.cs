@@ -4,7 +4,7 @@ using NUnit.Framework;
 namespace Vasco.Tests.Fits;
 
 /// <summary>
-/// Runs the live oracle, fitsverify (CI installs it: apt-get install -y fitsverify); a missing tool fails the test
+/// Runs the live oracle, fitsverify (installed before the tests by Support.TestTools); a missing tool fails the test
 /// rather than skipping it. astropy is an oracle through committed data only (<see cref="Support.AstropyData"/>).
 /// </summary>
 internal static class ExternalTools

@@ -101,7 +101,7 @@ public class SummaryTests
         Assert.That(File.ReadAllText(report), Does.Not.Contain("class=\"stamp\""));
     }
 
-    /// <summary>Debian's Chromium, headless, with nothing reaching out to the network (CI installs it).</summary>
+    /// <summary>Debian's Chromium, headless, with nothing reaching out to the network (installed before the tests: Support.TestTools).</summary>
     static string Chromium(RunFolder run, params string[] args)
     {
         var profile = Directory.CreateTempSubdirectory("vasco-chromium-").FullName;
