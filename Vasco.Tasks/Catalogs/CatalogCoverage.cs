@@ -33,7 +33,7 @@ public static class CatalogCoverage
         if (rows > 0 || expectEmpty) return;
         throw new VascoException(ErrorCodes.CatalogEmpty,
             string.Create(CultureInfo.InvariantCulture,
-                $"Tile {tileId}: the {catalog} catalog ({source}) has no source in the tile's cone of {coneArcmin:0.###}': an empty catalog is not an empty sky, and every plate source would look vanished."),
+                $"The {catalog} catalog ({source}) has no source in the cone of tile {tileId} ({coneArcmin:0.###}'): an empty catalog is not an empty sky, and every plate source would look vanished."),
             fix + " Then, " + ExpectEmptyFix, file);
     }
 
@@ -58,7 +58,7 @@ public static class CatalogCoverage
         if (expectEmpty || c.BrightPlateSources < MinBrightSources || c.Covered >= MinCoveredFraction * c.BrightPlateSources) return;
         throw new VascoException(ErrorCodes.CatalogSparse,
             string.Create(CultureInfo.InvariantCulture,
-                $"Tile {tileId}: the {c.Catalog} catalog has a source within {radiusArcsec}\" of only {c.Covered} of the plate's {c.BrightPlateSources} sources with SNR_WIN > {snrMin} ({100.0 * c.Covered / c.BrightPlateSources:0.#}%; a catalog that covers the tile has one for at least {MinCoveredFraction:P0}): it does not cover the tile (a file cut short, a file of another field or smaller than the tile, wrong columns or Epoch), and its missing sources would look vanished."),
+                $"The {c.Catalog} catalog has a source within {radiusArcsec}\" of only {c.Covered} of the {c.BrightPlateSources} sources with SNR_WIN > {snrMin} on the plate of tile {tileId} ({100.0 * c.Covered / c.BrightPlateSources:0.#}%; a catalog that covers the tile has one for at least {100 * MinCoveredFraction:0}%): it does not cover the tile (a file cut short, a file of another field or smaller than the tile, wrong columns or Epoch), and its missing sources would look vanished."),
             "give the run a catalog that covers the whole tile (check its file, its column mapping and its Epoch), then build again; " + ExpectEmptyFix, null);
     }
 }
