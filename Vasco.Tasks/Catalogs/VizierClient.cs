@@ -73,6 +73,13 @@ public sealed class VizierClient : IDisposable
         return $"{source.VizierTable.Replace('/', '_')}_{Convert.ToHexString(digest).ToLowerInvariant()[..16]}";
     }
 
+    /// <summary>Removes the cached answer of a cone (one not split), so that the next search asks VizieR again.</summary>
+    public void Forget(CatalogSource source, Cone cone)
+    {
+        var cachePath = Path.Combine(_options.CacheDir, CacheKey(source, cone) + ".tsv");
+        if (File.Exists(cachePath)) File.Delete(cachePath);
+    }
+
     /// <summary>The asu-tsv request for <paramref name="cone"/> on <paramref name="mirror"/>.</summary>
     public Uri ConeUrl(Uri mirror, CatalogSource source, Cone cone) =>
         new(WithSlash(mirror), "viz-bin/asu-tsv?" + QueryText(source, cone));

@@ -46,6 +46,15 @@ public static class TileCrossMatch
         return new TileMatchInput(plate, modern, plateEpoch);
     }
 
+    /// <summary>For each catalog, its counterparts (within the match radius) of the plate sources with SNR_WIN above <paramref name="snrMin"/>.</summary>
+    public static IReadOnlyList<CatalogCoverageCount> Coverage(TileMatchInput input, IEnumerable<string> catalogs, double snrMin, double radiusArcsec) =>
+        CatalogCoverage.Count(input.Plate["ra"], input.Plate["dec"], input.Plate["snr_win"], snrMin,
+            catalogs.Select(name =>
+            {
+                var rows = input.Modern.Where(m => m.Catalog == name).ToList();
+                return (name, (IReadOnlyList<double>)rows.Select(m => m.Ra).ToList(), (IReadOnlyList<double>)rows.Select(m => m.Dec).ToList());
+            }), radiusArcsec);
+
     /// <summary>Writes &lt;tile&gt;_xmatch.csv, _local.csv and _cdss.csv and checks that they add up.</summary>
     public static MatchCounts Write(string dir, string tileId, TileMatchInput input, MatchResult result, double radiusArcsec, double toleranceArcsec)
     {

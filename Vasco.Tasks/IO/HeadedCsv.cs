@@ -12,7 +12,8 @@ public sealed record CsvInputKind(string What, string UnreadableCode, string Col
 /// <summary>
 /// The one way Vasco reads a user's CSV with a header line (targets, reference and
 /// bright-star catalogs): header names matched without regard to case, blank lines
-/// skipped, missing columns and unreadable files turned into the input's VASCO errors.
+/// skipped, missing columns and unreadable files turned into the input's VASCO errors, a column named twice
+/// into VASCO0110.
 /// </summary>
 public static class HeadedCsv
 {
@@ -42,7 +43,16 @@ public static class HeadedCsv
             using var csv = new CsvReader(reader, config);
             if (!csv.Read()) return false;
             csv.ReadHeader();
-            var header = csv.HeaderRecord!.Select(h => h.Trim().ToLowerInvariant()).ToHashSet();
+            var names = csv.HeaderRecord!.Select(h => h.Trim().ToLowerInvariant()).ToList();
+            // CsvHelper reads the first of two same-named columns: which one the user meant is unknowable.
+            var twice = names.Select((n, i) => (Name: n, Column: i + 1)).Where(c => c.Name.Length > 0)
+                .GroupBy(c => c.Name).FirstOrDefault(g => g.Count() > 1);
+            if (twice is not null)
+                throw new VascoException(ErrorCodes.CsvColumnTwice,
+                    $"{kind.What} '{path}' has the column '{Printable(csv.HeaderRecord![twice.First().Column - 1].Trim())}' more than once " +
+                    $"(columns {string.Join(" and ", twice.Select(c => c.Column))} of its header line; names are compared without regard to case).",
+                    "rename or remove the extra column(s), so that the file has one column of each name.", path);
+            var header = names.ToHashSet();
             var missing = requiredColumns.Where(c => !header.Contains(c.ToLowerInvariant())).ToList();
             if (missing.Count > 0)
             {

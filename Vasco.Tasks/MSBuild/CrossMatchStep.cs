@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Build.Framework;
+using Vasco.Catalogs;
 using Vasco.CrossMatch;
 using Vasco.Pipeline;
 using Vasco.Tiling;
@@ -21,6 +22,7 @@ public sealed class VascoCrossMatch : TileStepTask
     {
         StepFields["match_radius_arcsec"] = ParameterValues.Number("MatchRadiusArcsec");
         StepFields["catalogs"] = Catalogs.Select(c => c.ItemSpec).ToList();
+        StepFields["coverage_snr_win_min"] = ParameterValues.Number("SnrWinMin");
     }
 
     protected override IReadOnlyList<TileOutcome> RunTiles(StepRunner runner, IReadOnlyList<Tile> stale, IReadOnlyList<string> allTileIds, Action<TileOutcome> onTile)
@@ -38,6 +40,14 @@ public sealed class VascoCrossMatch : TileStepTask
                 var input = TileCrossMatch.Prepare(pass2, epoch, csvs);
                 t.AddInput(pass2);
                 foreach (var (_, csv) in csvs) t.AddInput(csv);
+                // Before STILTS: a catalog that does not cover the tile fails it, rather than making its stars "vanished".
+                var snrMin = ParameterValues.Number("SnrWinMin");
+                foreach (var c in TileCrossMatch.Coverage(input, Catalogs.Select(c => c.ItemSpec), snrMin, radius))
+                {
+                    t.Counts["bright_plate_sources"] = c.BrightPlateSources;
+                    t.Counts[$"bright_covered_{c.Catalog}"] = c.Covered;
+                    CatalogCoverage.Check(t.Tile.TileId, c, VascoExternal.ExpectEmpty(Catalogs.First(i => i.ItemSpec == c.Catalog)), snrMin, radius);
+                }
                 return input;
             },
             batch: tiles =>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Build.Framework;
+using Vasco.Catalogs;
 using Vasco.Pipeline;
 using Vasco.Preprocess;
 
@@ -30,8 +31,9 @@ public sealed class VascoPreprocess : TileStepTask
     internal static BrightStarColumns Columns(ITaskItem item)
     {
         string? M(string name) => item.GetMetadata(name) is { Length: > 0 } v ? v : null;
-        if (M("RaColumn") is null) return BrightStarColumns.Tycho2;
-        var epoch = M("Epoch") is { } e ? double.Parse(e, CultureInfo.InvariantCulture) : 2000.0;
+        var mapped = M("RaColumn") is not null;
+        var epoch = CatalogEpoch.Read($"VascoBrightStars '{item.ItemSpec}'", M("Epoch"), mapped, BrightStarColumns.Tycho2.Epoch, item.GetMetadata("FullPath"));
+        if (!mapped) return BrightStarColumns.Tycho2 with { Epoch = epoch };
         return new BrightStarColumns(M("RaColumn")!, M("DecColumn") ?? "dec", M("MagColumn") ?? "mag",
             M("PmRaColumn"), M("PmDecColumn"), epoch, M("FallbackMagColumn"));
     }

@@ -23,6 +23,7 @@ public static class ErrorCodes
     public const string FromStepInvalid = "VASCO0106";
     public const string RunIdInvalid = "VASCO0107";
     public const string CatalogNameInvalid = "VASCO0108";
+    public const string CsvColumnTwice = "VASCO0110";
 
     // 02xx: targets and tiling (step 0)
     public const string TargetListUnreadable = "VASCO0201";
@@ -77,6 +78,9 @@ public static class ErrorCodes
     public const string CatalogUnreadable = "VASCO6004";
     public const string CatalogColumns = "VASCO6005";
     public const string CatalogValue = "VASCO6006";
+    public const string CatalogEmpty = "VASCO6007";
+    public const string CatalogSparse = "VASCO6008";
+    public const string CatalogEpochMissing = "VASCO6009";
 
     // 11xx: packaging (step 10)
     public const string ArchiveInvalid = "VASCO1101";
@@ -112,6 +116,7 @@ public static class ErrorCodes
         (FromStepInvalid, "FromStep= is not a step number of the pipeline"),
         (RunIdInvalid, "RunId is empty or not a safe folder name"),
         (CatalogNameInvalid, "a VascoCatalog name is not a safe folder name (letters, digits, '-' and '_' only)"),
+        (CsvColumnTwice, "a CSV input (target list, reference or bright-star catalog) has two columns of the same name (case and spaces aside): which one is meant is not clear"),
         (TargetListUnreadable, "a VascoTargetList file is missing or unreadable"),
         (TargetListColumns, "a VascoTargetList file lacks the name, ra or dec column"),
         (RaInvalid, "a target's RA is not a number of degrees in [0, 360) or hh:mm:ss"),
@@ -159,6 +164,9 @@ public static class ErrorCodes
         (CatalogUnreadable, "a local reference catalog is missing or is not a readable CSV"),
         (CatalogColumns, "a reference catalog lacks a column that its column mapping names"),
         (CatalogValue, "a reference catalog cell (local CSV or VizieR answer) is not a number, or a position is not on the sky"),
+        (CatalogEmpty, "a reference catalog (local CSV or VizieR answer) has no source in a tile's cone; `ExpectEmpty=\"true\"` on its VascoCatalog item says that is expected"),
+        (CatalogSparse, "a reference catalog has a counterpart for fewer than half of a tile's plate sources with SNR_WIN above SnrWinMin: it does not cover the tile; `ExpectEmpty=\"true\"` on its VascoCatalog item says that is expected"),
+        (CatalogEpochMissing, "a VascoCatalog or VascoBrightStars item maps its columns (RaColumn, ...) without an `Epoch` of its positions, or its `Epoch` is not a year"),
         (TruthUnreadable, "a recovery truth file (what was put on a plate) is missing or lacks its columns"),
         (RecoveryInputMissing, "a recovery run lacks a tile's candidates or pass-2 catalog: the pipeline has not run on it"),
         (InjectionFailed, "sources could not be injected into a real plate (no PSF model, no room, or no calibration stars)"),

@@ -57,6 +57,18 @@ public class BadInputCorpusTests
         Assert.That(ErrorCodes.All.Select(c => c.Code), Does.Contain(error.Code));
     }
 
+    // CsvHelper would read the first of the two silently; the error must say which name, where, and in which file.
+    [TestCase("catalog", "VASCO0110.ra-twice.csv", "'ra' more than once (columns 2 and 7")]
+    [TestCase("catalog", "VASCO0110.ra-twice-other-case.csv", "'RA' more than once (columns 2 and 7")]
+    [TestCase("bright-stars", "VASCO0110.vtmag-twice.csv", "'VTmag' more than once (columns 11 and 16")]
+    [TestCase("targets", "VASCO0110.name-twice.csv", "'name' more than once (columns 1 and 4")]
+    public void AColumnNamedTwiceIsNamedWithItsPlaces(string kind, string name, string said)
+    {
+        var error = Assert.Throws<VascoException>(() => Readers[kind](Path.Combine(Corpus, kind, name)))!;
+        Assert.That(error.Code, Is.EqualTo(ErrorCodes.CsvColumnTwice));
+        Assert.That(error.Cause, Does.Contain($"{name}' has the column {said}"));
+    }
+
     [Test]
     public void TheCorpusCoversEveryKindAndEachKindHasCases()
     {

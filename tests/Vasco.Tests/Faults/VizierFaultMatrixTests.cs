@@ -62,7 +62,8 @@ public class VizierFaultMatrixTests
         new("html", "an HTML page under HTTP 200, then the table", () => Once(Html("<html><body>Maintenance</body></html>")), null, 1, "HTML page"),
         new("down", "500 on every attempt", () => Always(Status(500)), "VASCO6001", 1, "HTTP 500", "gave up after 2 attempts"),
         new("rejected", "VizieR's own error message", () => Always(VizierStandIn.Tsv(Rejected)), "VASCO6002", 0, "not accessible"),
-        new("empty", "a table with no rows", () => Always(VizierStandIn.Tsv(Empty)), null, 0),
+        // An empty sky is not what a cone of a modern catalog holds on a POSS-I plate: unless said, it fails the tile.
+        new("empty", "a table with no rows", () => Always(VizierStandIn.Tsv(Empty)), "VASCO6007", 0, "has no source in the cone of tile empty", "ExpectEmpty"),
         new("gzip_transfer", "Content-Encoding: gzip", () => Once(Answer(200, TsvType, M67Plate.Gzip(Healthy("gzip_transfer")), "Content-Encoding: gzip")), null, 0),
     ];
 
@@ -140,12 +141,6 @@ public class VizierFaultMatrixTests
                 Assert.That(File.Exists(Path.Combine(_dir, fault.Tile + TileRecords.ManifestSuffix)), Is.False);
                 Assert.That(_first.Output, Does.Contain($"{fault.Code}: External: tile {fault.Tile}: "));
             }
-            else if (fault.Tile == "empty")
-            {
-                Assert.That(ReferenceCatalogCsv.Read(csv), Is.Empty);
-                Assert.That(m.Counts["rows_gaia"], Is.Zero);
-                Assert.That(m.Warnings, Has.One.Contains("VizieR returned no source"), "an empty cone is legal but said");
-            }
             else
             {
                 Assert.That(ReferenceCatalogCsv.Read(csv).Select(s => s.Id), Is.EquivalentTo(Expected(fault.Tile)), "every source of the cone, once");
@@ -181,6 +176,32 @@ public class VizierFaultMatrixTests
                 Assert.That(ReferenceCatalogCsv.Read(_run.Path("data", "ext", "gaia", _run.RunId, f.Tile + ".csv")).Select(s => s.Id),
                     Is.EquivalentTo(Expected(f.Tile)), f.Tile);
             Assert.That(Directory.GetFiles(_dir, "*" + TileRecords.FailedSuffix), Is.Empty);
+        });
+    }
+
+    [Test]
+    public void AnEmptyConeSaidToBeExpectedIsKeptWithAWarning()
+    {
+        using var vizier = new ScriptedHttpServer(_ => VizierStandIn.Tsv(Empty));
+        using var run = new RunFolder("vizempty").WriteRunFile($"""
+            <TilingMode>single</TilingMode>
+            <TileSizeArcmin>10</TileSizeArcmin>
+            <VizierMinIntervalSeconds>0</VizierMinIntervalSeconds>
+            <VascoVizierMirrors>{vizier.BaseUri}</VascoVizierMirrors>
+            """, """
+            <VascoTarget Include="core" Ra="132.834" Dec="11.812" />
+            <VascoCatalog Include="gaia" ExpectEmpty="true" />
+            """, testSteps: false);
+
+        var build = run.Build("-t:VascoExternal");
+
+        Assert.That(build.ExitCode, Is.EqualTo(0), build.Output);
+        var m = Manifest.Read(run.Path("data", "ext", run.RunId, "core" + TileRecords.ManifestSuffix));
+        Assert.Multiple(() =>
+        {
+            Assert.That(ReferenceCatalogCsv.Read(run.Path("data", "ext", "gaia", run.RunId, "core.csv")), Is.Empty);
+            Assert.That(m.Counts["rows_gaia"], Is.Zero);
+            Assert.That(m.Warnings, Has.One.Contains("gaia: no source in the cone").And.Contains("ExpectEmpty"), "expected, and still said");
         });
     }
 
