@@ -121,11 +121,22 @@ public sealed class LocalPlateIndex
         if (best.Plate is { } chosen)
             return new LocalPlateChoice(chosen.Path, best.Fraction, chosen.Plate, null);
 
-        var skippedNote = Skipped.Count > 0 ? $" ({Skipped.Count} other file(s) were skipped as not POSS-I red plates)" : "";
         var reason = Plates.Count == 0
-            ? $"{Directory} holds no usable POSS-I red plate{skippedNote}"
-            : $"none of the {Plates.Count} POSS-I red plate(s) in {Directory} covers the tile centre RA {raDeg:0.#####}, Dec {decDeg:+0.#####;-0.#####}{skippedNote}";
+            ? $"{Directory} holds no usable POSS-I red plate{SkippedNote()}"
+            : $"none of the {Plates.Count} POSS-I red plate(s) in {Directory} covers the tile centre RA {raDeg:0.#####}, Dec {decDeg:+0.#####;-0.#####}{SkippedNote()}";
         return new LocalPlateChoice(null, 0, null, reason);
+    }
+
+    /// <summary>At most this many skipped files are named in an error message (the failure record lists them all).</summary>
+    public const int SkippedListedInMessage = 20;
+
+    // Each skipped file with its reason: a count alone leaves the user to guess which file is wrong and why.
+    string SkippedNote()
+    {
+        if (Skipped.Count == 0) return "";
+        var listed = Skipped.Take(SkippedListedInMessage).Select(s => $"{System.IO.Path.GetFileName(s.Path)}: {s.Reason}");
+        var more = Skipped.Count > SkippedListedInMessage ? $"; and {Skipped.Count - SkippedListedInMessage} more" : "";
+        return $"; {Skipped.Count} file(s) skipped as not usable POSS-I red plates: {string.Join("; ", listed)}{more}";
     }
 
     static double CoveredFraction(LocalPlate plate, TangentPlane tile, double sizeDeg)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Build.Framework;
 using Vasco.Download;
 using Vasco.IO;
@@ -35,6 +36,7 @@ public sealed class VascoDownload : TileStepTask
         {
             _local = DownloadPlanning.OpenLocalPlates(RunDir, p["LocalImageDir"], StateDir);
             StepFields["endpoint"] = Relative(_local.Directory);
+            StepFields["skipped_files"] = SkippedFiles();
         }
         else
         {
@@ -70,15 +72,19 @@ public sealed class VascoDownload : TileStepTask
         {
             var choice = _local.Choose(tile.RaDeg, tile.DecDeg, tile.SizeArcmin);
             if (choice.Path is null)
+            {
+                t.Fields["skipped_files"] = SkippedFiles();
                 throw new VascoException(ErrorCodes.NoLocalPlate, $"No plate for tile {tile.TileId}: {choice.Reason}.",
                     "put a POSS-I red plate covering the tile in LocalImageDir, or use ImageSource=stsci.");
+            }
             // The tile's square of the plate, as STScI would cut it: a whole plate would bring sources the tile's catalogs do not cover.
             var cut = PlateCutout.Write(choice.Path, tile.RaDeg, tile.DecDeg, tile.SizeArcmin, fits);
             t.Fields["cutout"] = cut.WholePlate ? "whole plate" : $"x {cut.X0}..{cut.X0 + cut.Width - 1}, y {cut.Y0}..{cut.Y0 + cut.Height - 1}";
             t.AddInput(choice.Path);
             t.Counts["covered_fraction"] = Math.Round(choice.CoveredFraction, 4);
             if (choice.CoveredFraction < 0.99)
-                t.Warnings.Add($"the plate {Path.GetFileName(choice.Path)} covers {choice.CoveredFraction:P1} of the tile");
+                t.Warn(ErrorCodes.PlatePartialCoverage, string.Create(CultureInfo.InvariantCulture,
+                    $"the plate {Path.GetFileName(choice.Path)} covers {choice.CoveredFraction:P1} of the tile: no source can be found on the rest"));
             Record(t, choice.Plate!, cacheHit: false);
         }
         else
@@ -100,6 +106,10 @@ public sealed class VascoDownload : TileStepTask
         t.AddOutput(fits);
         t.Counts["fits"] = 1;
     }
+
+    /// <summary>The files of LocalImageDir that are not usable plates, each with why (for the manifests).</summary>
+    List<Dictionary<string, string>> SkippedFiles() =>
+        _local!.Skipped.Select(s => new Dictionary<string, string> { ["file"] = Relative(s.Path), ["reason"] = s.Reason }).ToList();
 
     /// <summary>A synthetic plate and, beside it, the truth: every source drawn on it and what the modern catalog lists.</summary>
     void DrawPlate(TileContext t, string fits)
