@@ -88,7 +88,8 @@ public sealed class LocalPlateIndex
             // Re-checking the remembered header is cheap and rebuilds the WCS the footprint needs.
             var check = PlateValidator.CheckHeader(FitsHeader.Parse(entry.Header), entry.Path, out var wcs);
             if (check.IsPlate)
-                plates.Add(Footprint(entry.Path, check.Plate!, wcs!));
+                // The remembered cards were written back as standard ones: the warnings come from the first read.
+                plates.Add(Footprint(entry.Path, check.Plate! with { HeaderWarnings = entry.HeaderWarnings ?? [] }, wcs!));
             else
                 skipped.Add(new SkippedPlate(entry.Path, check.Reason!));
         }
@@ -188,10 +189,11 @@ public sealed class LocalPlateIndex
         var check = PlateValidator.CheckFile(path, out var header, out _);
         // Commentary (the DSS acknowledgement, history) is most of a header and none of its meaning.
         var cards = header == null ? null : new FitsHeader(header.Cards.Where(c => !c.IsCommentary)).ToCardText();
-        return new IndexEntry(path, info.Length, info.LastWriteTimeUtc.Ticks, cards, check.Reason);
+        return new IndexEntry(path, info.Length, info.LastWriteTimeUtc.Ticks, cards, check.Reason, check.Plate?.HeaderWarnings.ToList());
     }
 
-    const int IndexVersion = 1;
+    // 2: header warnings are remembered, and plates with a non-standard card (refused by version 1) are read again.
+    const int IndexVersion = 2;
 
     static Dictionary<string, IndexEntry> ReadIndex(string indexFile)
     {
@@ -212,7 +214,7 @@ public sealed class LocalPlateIndex
     }
 
     /// <summary>What the index file remembers of one file: its header cards when it is a plate, else why it is not.</summary>
-    sealed record IndexEntry(string Path, long Size, long ModifiedTicks, string? Header, string? SkipReason);
+    sealed record IndexEntry(string Path, long Size, long ModifiedTicks, string? Header, string? SkipReason, List<string>? HeaderWarnings = null);
 
     sealed record IndexFile(int Version, List<IndexEntry> Entries);
 }

@@ -86,6 +86,7 @@ public sealed class VascoDownload : TileStepTask
                 t.Warn(ErrorCodes.PlatePartialCoverage, string.Create(CultureInfo.InvariantCulture,
                     $"the plate {Path.GetFileName(choice.Path)} covers {choice.CoveredFraction:P1} of the tile: no source can be found on the rest"));
             Record(t, choice.Plate!, cacheHit: false);
+            WarnOfHeader(t, choice.Plate!, choice.Path);
         }
         else
         {
@@ -102,6 +103,7 @@ public sealed class VascoDownload : TileStepTask
                         : "look at the saved answer; south of Dec -30 the archive has no POSS-I plates.");
             PlateCutout.CopyWhole(result.CachePath!, fits);
             Record(t, result.Plate!, result.CacheHit);
+            WarnOfHeader(t, result.Plate!, result.CachePath!);
         }
         t.AddOutput(fits);
         t.Counts["fits"] = 1;
@@ -131,6 +133,12 @@ public sealed class VascoDownload : TileStepTask
         foreach (var kind in new[] { SourceKind.Star, SourceKind.Faint, SourceKind.Vanished, SourceKind.Mover, SourceKind.Defect })
             t.Counts[$"synthetic_{kind}"] = sky.Sources.Count(s => s.Kind == kind);
         t.Counts["fits"] = 1;
+    }
+
+    static void WarnOfHeader(TileContext t, PlateInfo plate, string path)
+    {
+        foreach (var card in plate.HeaderWarnings)
+            t.Warn(ErrorCodes.PlateHeaderNonStandard, $"plate {Path.GetFileName(path)}: {card}");
     }
 
     static void Record(TileContext t, PlateInfo plate, bool cacheHit)
