@@ -135,7 +135,8 @@ public sealed class LocalPlateIndex
     string SkippedNote()
     {
         if (Skipped.Count == 0) return "";
-        var listed = Skipped.Take(SkippedListedInMessage).Select(s => $"{System.IO.Path.GetFileName(s.Path)}: {s.Reason}");
+        // The reasons name the file by its full path; the folder is already in the message.
+        var listed = Skipped.Take(SkippedListedInMessage).Select(s => s.Reason.Replace(s.Path, System.IO.Path.GetFileName(s.Path), StringComparison.Ordinal));
         var more = Skipped.Count > SkippedListedInMessage ? $"; and {Skipped.Count - SkippedListedInMessage} more" : "";
         return $"; {Skipped.Count} file(s) skipped as not usable POSS-I red plates: {string.Join("; ", listed)}{more}";
     }

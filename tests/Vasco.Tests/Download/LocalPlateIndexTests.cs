@@ -108,7 +108,12 @@ public class LocalPlateIndexTests
             Assert.That(reasons[serc], Does.Contain("'SERC-ER'"));
             Assert.That(reasons[cut], Does.Contain("truncated"));
             Assert.That(reasons[page], Does.Contain("not a FITS file"));
-            Assert.That(index.Choose(10, 10, 30).Reason, Does.Contain("3 other file(s) were skipped"));
+            // Each skipped file is named with its reason, its folder being named once at the start of the message.
+            var reason = index.Choose(10, 10, 30).Reason;
+            Assert.That(reason, Does.Contain("; 3 file(s) skipped as not usable POSS-I red plates: cut.fts holds 135360 data bytes"));
+            Assert.That(reason, Does.Contain("; error.fits is not a FITS file: error.fits: the file ends inside the primary header"));
+            Assert.That(reason, Does.Contain("; serc.fit is from survey 'SERC-ER'"));
+            Assert.That(reason, Does.Not.Contain(Path.Combine(_plates, "cut.fts")));
         });
     }
 
