@@ -118,6 +118,34 @@ public class LocalPlateIndexTests
     }
 
     [Test]
+    public void APlateAnOlderIndexRefusedForANonStandardCardIsReadAgainAndKeepsItsWarning()
+    {
+        var skew = Write("m67-skew.fits", M67Plate.WithRawCard("SKEW    = a, b"));
+        var info = new FileInfo(skew);
+        // What version 1 of the index remembered of it: not a FITS file, for the one odd card.
+        Directory.CreateDirectory(Path.GetDirectoryName(_indexFile)!);
+        File.WriteAllText(_indexFile, System.Text.Json.JsonSerializer.Serialize(new
+        {
+            Version = 1,
+            Entries = new[] { new { Path = skew, Size = info.Length, ModifiedTicks = info.LastWriteTimeUtc.Ticks, Header = (string?)null,
+                SkipReason = $"{skew} is not a FITS file: cannot parse the value 'a, b' of 'SKEW'" } },
+        }));
+
+        var first = LocalPlateIndex.Open(_plates, _indexFile);
+        var again = LocalPlateIndex.Open(_plates, _indexFile);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.HeadersRead, Is.EqualTo(1));
+            Assert.That(first.Skipped, Is.Empty);
+            Assert.That(first.Plates.Single().Plate.HeaderWarnings.Single(), Does.StartWith("card 'SKEW    = a, b' is not FITS standard"));
+            // Read from the index, the header's cards are standard again, and the warning is still there.
+            Assert.That(again.HeadersRead, Is.Zero);
+            Assert.That(again.Plates.Single().Plate.HeaderWarnings, Is.EqualTo(first.Plates.Single().Plate.HeaderWarnings));
+        });
+    }
+
+    [Test]
     public void UnchangedFilesAreNotReadAgain()
     {
         var m67 = Write("m67.fits", M67Plate.Bytes);
