@@ -221,7 +221,7 @@ public sealed class StepRunner
             File.AppendAllText(ctx.LogPath(".error.log"), $"{DateTimeOffset.UtcNow:O} {e}\n");
             var message = $"unexpected {e.GetType().Name}: {e.Message} (stack trace in {RunPaths.Relative(RunDir, ctx.LogPath(".error.log"))})";
             WriteFailure(tile, run.Started, elapsed, ctx, ErrorCodes.Internal, message, run.FailedPath);
-            return new TileOutcome(tile.TileId, TileStatus.Failed, elapsed, ErrorCodes.Internal, message);
+            return new TileOutcome(tile.TileId, TileStatus.Failed, elapsed, ErrorCodes.Internal, message) { Warnings = [.. ctx.Warnings] };
         }
     }
 
