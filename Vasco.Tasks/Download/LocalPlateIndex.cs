@@ -88,7 +88,8 @@ public sealed class LocalPlateIndex
             // Re-checking the remembered header is cheap and rebuilds the WCS the footprint needs.
             var check = PlateValidator.CheckHeader(FitsHeader.Parse(entry.Header), entry.Path, out var wcs);
             if (check.IsPlate)
-                plates.Add(Footprint(entry.Path, check.Plate!, wcs!));
+                // The remembered cards were written back as standard ones: the warnings come from the first read.
+                plates.Add(Footprint(entry.Path, check.Plate! with { HeaderWarnings = entry.HeaderWarnings ?? [] }, wcs!));
             else
                 skipped.Add(new SkippedPlate(entry.Path, check.Reason!));
         }
@@ -121,11 +122,23 @@ public sealed class LocalPlateIndex
         if (best.Plate is { } chosen)
             return new LocalPlateChoice(chosen.Path, best.Fraction, chosen.Plate, null);
 
-        var skippedNote = Skipped.Count > 0 ? $" ({Skipped.Count} other file(s) were skipped as not POSS-I red plates)" : "";
         var reason = Plates.Count == 0
-            ? $"{Directory} holds no usable POSS-I red plate{skippedNote}"
-            : $"none of the {Plates.Count} POSS-I red plate(s) in {Directory} covers the tile centre RA {raDeg:0.#####}, Dec {decDeg:+0.#####;-0.#####}{skippedNote}";
+            ? $"{Directory} holds no usable POSS-I red plate{SkippedNote()}"
+            : $"none of the {Plates.Count} POSS-I red plate(s) in {Directory} covers the tile centre RA {raDeg:0.#####}, Dec {decDeg:+0.#####;-0.#####}{SkippedNote()}";
         return new LocalPlateChoice(null, 0, null, reason);
+    }
+
+    /// <summary>At most this many skipped files are named in an error message (the failure record lists them all).</summary>
+    public const int SkippedListedInMessage = 20;
+
+    // Each skipped file with its reason: a count alone leaves the user to guess which file is wrong and why.
+    string SkippedNote()
+    {
+        if (Skipped.Count == 0) return "";
+        // The reasons name the file by its full path; the folder is already in the message.
+        var listed = Skipped.Take(SkippedListedInMessage).Select(s => s.Reason.Replace(s.Path, System.IO.Path.GetFileName(s.Path), StringComparison.Ordinal));
+        var more = Skipped.Count > SkippedListedInMessage ? $"; and {Skipped.Count - SkippedListedInMessage} more" : "";
+        return $"; {Skipped.Count} file(s) skipped as not usable POSS-I red plates: {string.Join("; ", listed)}{more}";
     }
 
     static double CoveredFraction(LocalPlate plate, TangentPlane tile, double sizeDeg)
@@ -177,10 +190,11 @@ public sealed class LocalPlateIndex
         var check = PlateValidator.CheckFile(path, out var header, out _);
         // Commentary (the DSS acknowledgement, history) is most of a header and none of its meaning.
         var cards = header == null ? null : new FitsHeader(header.Cards.Where(c => !c.IsCommentary)).ToCardText();
-        return new IndexEntry(path, info.Length, info.LastWriteTimeUtc.Ticks, cards, check.Reason);
+        return new IndexEntry(path, info.Length, info.LastWriteTimeUtc.Ticks, cards, check.Reason, check.Plate?.HeaderWarnings.ToList());
     }
 
-    const int IndexVersion = 1;
+    // 2: header warnings are remembered, and plates with a non-standard card (refused by version 1) are read again.
+    const int IndexVersion = 2;
 
     static Dictionary<string, IndexEntry> ReadIndex(string indexFile)
     {
@@ -201,7 +215,7 @@ public sealed class LocalPlateIndex
     }
 
     /// <summary>What the index file remembers of one file: its header cards when it is a plate, else why it is not.</summary>
-    sealed record IndexEntry(string Path, long Size, long ModifiedTicks, string? Header, string? SkipReason);
+    sealed record IndexEntry(string Path, long Size, long ModifiedTicks, string? Header, string? SkipReason, List<string>? HeaderWarnings = null);
 
     sealed record IndexFile(int Version, List<IndexEntry> Entries);
 }

@@ -21,4 +21,8 @@ public sealed record PlateInfo(
     double Epoch,
     int Width,
     int Height,
-    IReadOnlyList<string> Evidence);
+    IReadOnlyList<string> Evidence)
+{
+    /// <summary>Header cards that are not FITS standard and were read as text (<see cref="Fits.FitsHeader.NonStandardCards"/>): warnings for the user.</summary>
+    public IReadOnlyList<string> HeaderWarnings { get; init; } = [];
+}

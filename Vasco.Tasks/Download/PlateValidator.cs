@@ -197,7 +197,8 @@ public static partial class PlateValidator
             return PlateCheck.Reject(PlateProblem.NoWcs, $"{source} has an astrometric solution that gives no sky position for the image centre");
 
         plateWcs = wcs;
-        return PlateCheck.Accept(new PlateInfo(Text(header, "PLATEID"), region, label, survey ?? PossIRedSurvey, dateObs, epoch, width, height, evidence));
+        return PlateCheck.Accept(new PlateInfo(Text(header, "PLATEID"), region, label, survey ?? PossIRedSurvey, dateObs, epoch, width, height, evidence)
+            { HeaderWarnings = header.NonStandardCards });
     }
 
     /// <summary>

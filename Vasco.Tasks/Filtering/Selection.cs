@@ -1,4 +1,5 @@
 using Vasco.CrossMatch;
+using Vasco.Preprocess;
 
 namespace Vasco.Filtering;
 
@@ -29,6 +30,8 @@ public static class Selection
 {
     public const string Flags = "flags";
     public const string Mask = "bright_star_mask";
+    /// <summary>On pixels step 2 filled in (NaN or BLANK in the scan): what is measured there is made up.</summary>
+    public const string Repaired = "repaired_pixels";
     public const string SnrWin = "snr_win";
     public const string Fwhm = "fwhm_image";
     public const string Elongation = "elongation";
@@ -38,7 +41,7 @@ public static class Selection
     public const string SpikeHalo = "spike_halo";
     public const string SpreadModel = "spread_model";
 
-    public static readonly string[] Order = [Flags, Mask, SnrWin, Fwhm, Elongation, Extent, FwhmClip, ElongationClip, SpikeHalo, SpreadModel];
+    public static readonly string[] Order = [Flags, Mask, Repaired, SnrWin, Fwhm, Elongation, Extent, FwhmClip, ElongationClip, SpikeHalo, SpreadModel];
 
     /// <summary>The clip statistics of a tile: median and 1.4826 MAD of FWHM_IMAGE and ELONGATION.</summary>
     public sealed record ClipStatistics(double FwhmMedian, double FwhmSigma, double ElongationMedian, double ElongationSigma, int Sources);
@@ -63,7 +66,9 @@ public static class Selection
     public static string? FirstCut(PlateSources s, int i, SelectionThresholds t, ClipStatistics? clip, Func<int, bool>? spikeHalo, Func<int, double>? spread)
     {
         if (s["flags"][i] != 0) return Flags;
-        if (s.Has("imaflags_iso") && s["imaflags_iso"][i] != 0) return Mask;
+        if (s.Has("imaflags_iso") && s["imaflags_iso"][i] != 0)
+            // The flag image's bits (step 2): a source on filled-in pixels is told apart from one in a star's halo.
+            return ((long)s["imaflags_iso"][i] & (BrightStarMask.BrightStarFlag | BrightStarMask.RepairedPixelFlag)) == BrightStarMask.RepairedPixelFlag ? Repaired : Mask;
         if (!(s["snr_win"][i] > t.SnrWinMin)) return SnrWin;
         var fwhm = s["fwhm_image"][i];
         if (!(fwhm > t.FwhmMin && fwhm < t.FwhmMax)) return Fwhm;

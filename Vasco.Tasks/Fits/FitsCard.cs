@@ -38,6 +38,13 @@ public sealed partial class FitsCard
 
     public bool IsCommentary { get; }
 
+    /// <summary>
+    /// Why the card as read is not FITS standard (its value field parses as no FITS value), or null. Such a card is
+    /// kept, as astropy's verify('fix') keeps it, with its value field as uninterpreted text: <see cref="Value"/> is
+    /// that text, and the card is written back as a standard string card.
+    /// </summary>
+    public string? NonStandard { get; private init; }
+
     /// <summary>A value card; <paramref name="value"/> must be a string, bool, integer, finite floating-point number, or null.</summary>
     public static FitsCard Create(string keyword, object? value, string? comment = null)
     {
@@ -116,8 +123,22 @@ public sealed partial class FitsCard
         };
         if (!hasValue)
             return new FitsCard(keyword, null, image[8..].TrimEnd(), isCommentary: true);
-        var (value, comment) = ParseValueField(image[10..], keyword, where);
-        return new FitsCard(keyword, value, comment, isCommentary: false);
+        try
+        {
+            var (value, comment) = ParseValueField(image[10..], keyword, where);
+            return new FitsCard(keyword, value, comment, isCommentary: false);
+        }
+        catch (FitsFormatException e)
+        {
+            // Real DSS headers hold cards like "SKEW    = a, b": one odd value is no reason to refuse a whole plate.
+            // The structure (END, block sizes, the mandatory keywords' values) is checked elsewhere and stays strict.
+            var text = image[10..].Trim();
+            var why = e.Message.StartsWith(where + ": ", StringComparison.Ordinal) ? e.Message[(where.Length + 2)..] : e.Message;
+            return new FitsCard(keyword, text, null, isCommentary: false)
+            {
+                NonStandard = $"card '{image.TrimEnd()}' is not FITS standard ({why}): read as the text '{text}'",
+            };
+        }
     }
 
     private static (object? Value, string? Comment) ParseValueField(string field, string keyword, string where)

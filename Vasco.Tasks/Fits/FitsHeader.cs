@@ -20,6 +20,9 @@ public sealed class FitsHeader
 
     public bool Contains(string keyword) => Find(keyword) != null;
 
+    /// <summary>One line per card read as uninterpreted text because it is not FITS standard (<see cref="FitsCard.NonStandard"/>).</summary>
+    public IReadOnlyList<string> NonStandardCards => _cards.Where(c => c.NonStandard != null).Select(c => c.NonStandard!).ToList();
+
     public string GetString(string keyword) => TryGetString(keyword, out var value) ? value : throw Missing(keyword);
 
     public bool GetBool(string keyword) => TryGetBool(keyword, out var value) ? value : throw Missing(keyword);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Build.Framework;
 using Vasco.Download;
 using Vasco.IO;
@@ -35,6 +36,7 @@ public sealed class VascoDownload : TileStepTask
         {
             _local = DownloadPlanning.OpenLocalPlates(RunDir, p["LocalImageDir"], StateDir);
             StepFields["endpoint"] = Relative(_local.Directory);
+            StepFields["skipped_files"] = SkippedFiles();
         }
         else
         {
@@ -70,16 +72,21 @@ public sealed class VascoDownload : TileStepTask
         {
             var choice = _local.Choose(tile.RaDeg, tile.DecDeg, tile.SizeArcmin);
             if (choice.Path is null)
+            {
+                t.Fields["skipped_files"] = SkippedFiles();
                 throw new VascoException(ErrorCodes.NoLocalPlate, $"No plate for tile {tile.TileId}: {choice.Reason}.",
                     "put a POSS-I red plate covering the tile in LocalImageDir, or use ImageSource=stsci.");
+            }
             // The tile's square of the plate, as STScI would cut it: a whole plate would bring sources the tile's catalogs do not cover.
             var cut = PlateCutout.Write(choice.Path, tile.RaDeg, tile.DecDeg, tile.SizeArcmin, fits);
             t.Fields["cutout"] = cut.WholePlate ? "whole plate" : $"x {cut.X0}..{cut.X0 + cut.Width - 1}, y {cut.Y0}..{cut.Y0 + cut.Height - 1}";
             t.AddInput(choice.Path);
             t.Counts["covered_fraction"] = Math.Round(choice.CoveredFraction, 4);
             if (choice.CoveredFraction < 0.99)
-                t.Warnings.Add($"the plate {Path.GetFileName(choice.Path)} covers {choice.CoveredFraction:P1} of the tile");
+                t.Warn(ErrorCodes.PlatePartialCoverage, string.Create(CultureInfo.InvariantCulture,
+                    $"the plate {Path.GetFileName(choice.Path)} covers {choice.CoveredFraction:P1} of the tile: no source can be found on the rest"));
             Record(t, choice.Plate!, cacheHit: false);
+            WarnOfHeader(t, choice.Plate!, choice.Path);
         }
         else
         {
@@ -96,10 +103,15 @@ public sealed class VascoDownload : TileStepTask
                         : "look at the saved answer; south of Dec -30 the archive has no POSS-I plates.");
             PlateCutout.CopyWhole(result.CachePath!, fits);
             Record(t, result.Plate!, result.CacheHit);
+            WarnOfHeader(t, result.Plate!, result.CachePath!);
         }
         t.AddOutput(fits);
         t.Counts["fits"] = 1;
     }
+
+    /// <summary>The files of LocalImageDir that are not usable plates, each with why (for the manifests).</summary>
+    List<Dictionary<string, string>> SkippedFiles() =>
+        _local!.Skipped.Select(s => new Dictionary<string, string> { ["file"] = Relative(s.Path), ["reason"] = s.Reason }).ToList();
 
     /// <summary>A synthetic plate and, beside it, the truth: every source drawn on it and what the modern catalog lists.</summary>
     void DrawPlate(TileContext t, string fits)
@@ -121,6 +133,12 @@ public sealed class VascoDownload : TileStepTask
         foreach (var kind in new[] { SourceKind.Star, SourceKind.Faint, SourceKind.Vanished, SourceKind.Mover, SourceKind.Defect })
             t.Counts[$"synthetic_{kind}"] = sky.Sources.Count(s => s.Kind == kind);
         t.Counts["fits"] = 1;
+    }
+
+    static void WarnOfHeader(TileContext t, PlateInfo plate, string path)
+    {
+        foreach (var card in plate.HeaderWarnings)
+            t.Warn(ErrorCodes.PlateHeaderNonStandard, $"plate {Path.GetFileName(path)}: {card}");
     }
 
     static void Record(TileContext t, PlateInfo plate, bool cacheHit)

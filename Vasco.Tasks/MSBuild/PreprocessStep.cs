@@ -60,6 +60,9 @@ public sealed class VascoPreprocess : TileStepTask
         t.Counts["bright_stars_masked"] = result.StarsMasked;
         t.Counts["masked_pixels"] = result.MaskedPixels;
         t.Counts["repaired_pixels"] = result.RepairedPixels;
+        t.Fields["repaired_fraction"] = Math.Round(result.RepairedFraction, 6);
+        if (result.RepairedWarning is { } repaired)
+            t.Warn(ErrorCodes.PixelsRepaired, repaired);
         t.Fields["input_fits"] = Relative(plate);
         t.Fields["clean_fits"] = Relative(clean);
         t.Fields["mask_file"] = Relative(mask);

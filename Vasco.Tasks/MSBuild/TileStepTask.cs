@@ -11,7 +11,7 @@ namespace Vasco.MSBuild;
 /// error per failed tile, a one-line summary, and returns the failed tiles so the public
 /// target can fail the build at its end. Subclasses supply the work for one tile.
 /// </summary>
-public abstract class TileStepTask : VascoTask, ICancelableTask
+public abstract partial class TileStepTask : VascoTask, ICancelableTask
 {
     // Cancel() (Ctrl+C, a killed build) stops the tiles and kills their tool processes.
     readonly CancellationTokenSource _cancel = new();
@@ -116,6 +116,12 @@ public abstract class TileStepTask : VascoTask, ICancelableTask
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var outcomes = RunTiles(runner, stale, AllTiles.Select(t => t.ItemSpec).ToList(), o =>
         {
+            // A warning kept only in a manifest is one nobody reads: each goes to the build output as well.
+            foreach (var warning in o.Warnings)
+            {
+                var coded = CodedWarning().Match(warning);
+                LogWarning(coded.Success ? coded.Groups[1].Value : null, $"{StepName}: tile {o.TileId}: {(coded.Success ? coded.Groups[2].Value : warning)}");
+            }
             switch (o.Status)
             {
                 case TileStatus.Ok: LogNormal($"{StepName}: tile {o.TileId} done in {o.ElapsedSeconds:0.00} s"); break;
@@ -141,4 +147,7 @@ public abstract class TileStepTask : VascoTask, ICancelableTask
             LogTileError(ErrorCodes.TilesFailed, $"{StepName}: stopped at the first failed tile (FailFast=true); later steps run no tile in this build.", null);
         }
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(VASCO[0-9]{4}): (.*)$", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex CodedWarning();
 }

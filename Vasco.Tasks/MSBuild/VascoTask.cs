@@ -73,7 +73,7 @@ public abstract class VascoTask : MSBuildTask
         lock (_logLock) Log.LogMessage(MessageImportance.Normal, message);
     }
 
-    protected void LogWarning(string code, string message)
+    protected void LogWarning(string? code, string message)
     {
         lock (_logLock) Log.LogWarning(null, code, null, null, 0, 0, 0, 0, message);
     }

@@ -48,6 +48,9 @@ public static class ErrorCodes
     public const string NoLocalPlate = "VASCO1001";
     public const string DownloadFailed = "VASCO1002";
     public const string NotAPossPlate = "VASCO1003";
+    // Warnings of step 1: the tile goes on, the build output and the tile manifest say it.
+    public const string PlatePartialCoverage = "VASCO1004";
+    public const string PlateHeaderNonStandard = "VASCO1005";
 
     // 20xx: preprocessing and bright-star masks (step 2)
     public const string PlateUnreadable = "VASCO2001";
@@ -58,6 +61,8 @@ public static class ErrorCodes
     public const string BrightStarsColumns = "VASCO2006";
     public const string BrightStarsValue = "VASCO2007";
     public const string MaskEmpty = "VASCO2008";
+    // A warning of step 2.
+    public const string PixelsRepaired = "VASCO2009";
 
     // 3xxx-5xxx: SExtractor pass 1, PSFEx, SExtractor pass 2
     public const string Pass1CatalogInvalid = "VASCO3001";
@@ -135,6 +140,8 @@ public static class ErrorCodes
         (NoLocalPlate, "ImageSource=local and no POSS-I red plate in LocalImageDir covers the tile's centre"),
         (DownloadFailed, "the STScI cutout could not be fetched after every retry (network, timeouts, server errors, transfers cut short)"),
         (NotAPossPlate, "STScI answered something that is not a POSS-I red plate (an HTML page, another survey, no WCS); the answer is saved aside"),
+        (PlatePartialCoverage, "warning: the local plate chosen for a tile covers less than 99% of it; nothing beyond the plate's edge can be found (the message gives the fraction)"),
+        (PlateHeaderNonStandard, "warning: a plate header card is not FITS standard (such as an unquoted text value, `SKEW    = a, b`); it was read as uninterpreted text and the plate judged on its other cards"),
         (PlateUnreadable, "a plate to preprocess is missing, unreadable, or not a 2-D image with finite pixels"),
         (PlateEpochMissing, "a plate header has no usable DATE-OBS or EPOCH (the plate epoch)"),
         (PlateWcsMissing, "a plate header has no usable WCS (TAN, TAN-TPV or a DSS plate solution)"),
@@ -143,6 +150,7 @@ public static class ErrorCodes
         (BrightStarsColumns, "the bright-star catalog lacks a column that its column mapping names"),
         (BrightStarsValue, "a bright-star catalog cell is not a number"),
         (MaskEmpty, "bright stars fall on a plate but its mask marks no pixel (the mask or the WCS is wrong)"),
+        (PixelsRepaired, "warning: more than 0.1% of a plate's pixels were non-finite (NaN, BLANK) and were filled in from their neighbours; they carry flag 2 in the mask and no source on them becomes a candidate"),
         (Pass1CatalogInvalid, "the pass-1 catalog has no detections or lacks the columns PSFEx needs"),
         (WcsIgnored, "SExtractor wrote zero sky coordinates: it did not read the image's WCS"),
         (PsfUnusable, "PSFEx accepted too few stars, or its model's FWHM or chi2 is out of bounds"),

@@ -32,10 +32,14 @@ public sealed class TileContext
     public List<FileRecord> Outputs { get; } = [];
     public SortedDictionary<string, double> Counts { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, object?> Fields { get; } = new(StringComparer.Ordinal);
+    /// <summary>Said in the tile's manifest (or failure record) and, by the MSBuild adapter, in the build output.</summary>
     public List<string> Warnings { get; } = [];
     public int Retries { get; set; }
     /// <summary>What the tile's previous run of the step wrote: removed if this run fails.</summary>
     internal IReadOnlyList<string> PreviousOutputs { get; set; } = [];
+
+    /// <summary>A warning with its VASCO code, written "VASCOnnnn: message" so the manifest carries the code too.</summary>
+    public void Warn(string code, string message) => Warnings.Add($"{code}: {message}");
 
     /// <summary>This tile's file in the step's folder, e.g. OutputPath(".cat").</summary>
     public string OutputPath(string suffix) => Path.Combine(Step.OutputDir, Tile.TileId + suffix);
@@ -53,7 +57,11 @@ public sealed class TileContext
 }
 
 /// <summary>The outcome of one tile, for the MSBuild adapter to log.</summary>
-public sealed record TileOutcome(string TileId, TileStatus Status, double ElapsedSeconds, string? Code = null, string? Message = null, string? File = null);
+public sealed record TileOutcome(string TileId, TileStatus Status, double ElapsedSeconds, string? Code = null, string? Message = null, string? File = null)
+{
+    /// <summary>The tile's warnings (<see cref="TileContext.Warnings"/>), also those of a tile that then failed.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
 
 /// <summary>Ok; Failed in this step; or Skipped because a step it reads from failed (reported there).</summary>
 public enum TileStatus { Ok, Failed, Skipped }
@@ -182,7 +190,7 @@ public sealed class StepRunner
         var tile = run.Context.Tile;
         NewManifest(tile, run.Started, run.Clock.Elapsed.TotalSeconds, run.Stamp, run.Context).Write(run.ManifestPath);
         File.Delete(run.FailedPath);
-        return new TileOutcome(tile.TileId, TileStatus.Ok, run.Clock.Elapsed.TotalSeconds);
+        return new TileOutcome(tile.TileId, TileStatus.Ok, run.Clock.Elapsed.TotalSeconds) { Warnings = [.. run.Context.Warnings] };
     }
 
     /// <summary>Runs part of a tile's work; returns null when it succeeded, or the tile's failure (recorded).</summary>
@@ -204,7 +212,7 @@ public sealed class StepRunner
             try { WriteFailure(tile, run.Started, elapsed, ctx, code, message, run.FailedPath); }
             catch (IOException full) when (AtomicFile.IsDiskFull(full)) { }
             var status = e is UpstreamMissingException ? TileStatus.Skipped : TileStatus.Failed;
-            return new TileOutcome(tile.TileId, status, elapsed, code, message, v?.File);
+            return new TileOutcome(tile.TileId, status, elapsed, code, message, v?.File) { Warnings = [.. ctx.Warnings] };
         }
         catch (OperationCanceledException)
         {
@@ -216,7 +224,7 @@ public sealed class StepRunner
             File.AppendAllText(ctx.LogPath(".error.log"), $"{DateTimeOffset.UtcNow:O} {e}\n");
             var message = $"unexpected {e.GetType().Name}: {e.Message} (stack trace in {RunPaths.Relative(RunDir, ctx.LogPath(".error.log"))})";
             WriteFailure(tile, run.Started, elapsed, ctx, ErrorCodes.Internal, message, run.FailedPath);
-            return new TileOutcome(tile.TileId, TileStatus.Failed, elapsed, ErrorCodes.Internal, message);
+            return new TileOutcome(tile.TileId, TileStatus.Failed, elapsed, ErrorCodes.Internal, message) { Warnings = [.. ctx.Warnings] };
         }
     }
 

@@ -47,6 +47,21 @@ public sealed record PreprocessResult(
     string? Region)
 {
     public double MaskedFraction => (double)MaskedPixels / ((long)Width * Height);
+
+    public double RepairedFraction => (double)RepairedPixels / ((long)Width * Height);
+
+    /// <summary>
+    /// Above this fraction of filled-in pixels a plate gets a warning (VASCO2009). A clean DSS scan has none; 0.1% of
+    /// a 30' tile is about 1,100 px (a 34 px square, a minute of arc), room for several stellar images (FWHM about
+    /// 3 px). Below it, the mask flag alone keeps sources on the filled pixels from being candidates.
+    /// </summary>
+    public const double RepairedWarningFraction = 0.001;
+
+    /// <summary>What the user is told when more than <see cref="RepairedWarningFraction"/> of the plate was filled in, else null.</summary>
+    public string? RepairedWarning => RepairedFraction > RepairedWarningFraction
+        ? string.Create(CultureInfo.InvariantCulture,
+            $"{RepairedPixels} non-finite pixel(s) ({RepairedFraction * 100:0.###}% of the plate, more than {RepairedWarningFraction * 100:0.###}%) were filled in from their neighbours; they carry flag {BrightStarMask.RepairedPixelFlag} in the mask, so no source on them becomes a candidate")
+        : null;
 }
 
 /// <summary>

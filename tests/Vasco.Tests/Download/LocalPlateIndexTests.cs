@@ -108,7 +108,40 @@ public class LocalPlateIndexTests
             Assert.That(reasons[serc], Does.Contain("'SERC-ER'"));
             Assert.That(reasons[cut], Does.Contain("truncated"));
             Assert.That(reasons[page], Does.Contain("not a FITS file"));
-            Assert.That(index.Choose(10, 10, 30).Reason, Does.Contain("3 other file(s) were skipped"));
+            // Each skipped file is named with its reason, its folder being named once at the start of the message.
+            var reason = index.Choose(10, 10, 30).Reason;
+            Assert.That(reason, Does.Contain("; 3 file(s) skipped as not usable POSS-I red plates: cut.fts holds 135360 data bytes"));
+            Assert.That(reason, Does.Contain("; error.fits is not a FITS file: error.fits: the file ends inside the primary header"));
+            Assert.That(reason, Does.Contain("; serc.fit is from survey 'SERC-ER'"));
+            Assert.That(reason, Does.Not.Contain(Path.Combine(_plates, "cut.fts")));
+        });
+    }
+
+    [Test]
+    public void APlateAnOlderIndexRefusedForANonStandardCardIsReadAgainAndKeepsItsWarning()
+    {
+        var skew = Write("m67-skew.fits", M67Plate.WithRawCard("SKEW    = a, b"));
+        var info = new FileInfo(skew);
+        // What version 1 of the index remembered of it: not a FITS file, for the one odd card.
+        Directory.CreateDirectory(Path.GetDirectoryName(_indexFile)!);
+        File.WriteAllText(_indexFile, System.Text.Json.JsonSerializer.Serialize(new
+        {
+            Version = 1,
+            Entries = new[] { new { Path = skew, Size = info.Length, ModifiedTicks = info.LastWriteTimeUtc.Ticks, Header = (string?)null,
+                SkipReason = $"{skew} is not a FITS file: cannot parse the value 'a, b' of 'SKEW'" } },
+        }));
+
+        var first = LocalPlateIndex.Open(_plates, _indexFile);
+        var again = LocalPlateIndex.Open(_plates, _indexFile);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.HeadersRead, Is.EqualTo(1));
+            Assert.That(first.Skipped, Is.Empty);
+            Assert.That(first.Plates.Single().Plate.HeaderWarnings.Single(), Does.StartWith("card 'SKEW    = a, b' is not FITS standard"));
+            // Read from the index, the header's cards are standard again, and the warning is still there.
+            Assert.That(again.HeadersRead, Is.Zero);
+            Assert.That(again.Plates.Single().Plate.HeaderWarnings, Is.EqualTo(first.Plates.Single().Plate.HeaderWarnings));
         });
     }
 

@@ -52,6 +52,42 @@ static class M67Plate
         return writer.ToBytes();
     }
 
+    /// <summary>
+    /// The M67 file with one raw 80-character card added before END, as written (so it may be a card our own writer
+    /// would never make, like the unquoted "SKEW    = a, b" of some DSS scans). <paramref name="fits"/> defaults to M67.
+    /// </summary>
+    public static byte[] WithRawCard(string cardImage, byte[]? fits = null)
+    {
+        var bytes = fits ?? Cached.Value;
+        var end = 0;
+        while (!System.Text.Encoding.ASCII.GetString(bytes, end, 8).Equals("END     ", StringComparison.Ordinal))
+            end += FitsCard.Length;
+        var dataStart = (end / FitsHeader.BlockSize + 1) * FitsHeader.BlockSize;
+        var cards = System.Text.Encoding.ASCII.GetBytes(cardImage.PadRight(FitsCard.Length) + "END".PadRight(FitsCard.Length));
+        var headerLength = (end + cards.Length + FitsHeader.BlockSize - 1) / FitsHeader.BlockSize * FitsHeader.BlockSize;
+        var header = Enumerable.Repeat((byte)' ', headerLength).ToArray();
+        bytes.AsSpan(0, end).CopyTo(header);
+        cards.CopyTo(header, end);
+        return [.. header, .. bytes.AsSpan(dataStart)];
+    }
+
+    /// <summary>
+    /// The M67 file with the pixels of each box (1-based, inclusive) undefined: BLANK in the 16-bit data, which
+    /// readers take as NaN, as in a damaged scan.
+    /// </summary>
+    public static byte[] WithBlankPixels(params (int X0, int Y0, int X1, int Y1)[] boxes)
+    {
+        const short blank = short.MinValue;
+        var bytes = WithHeader(h => h.Set("BLANK", (long)blank, "undefined pixel"));
+        FitsFile.ReadPrimaryHeader(new MemoryStream(bytes), "M67", out var headerLength);
+        var width = (int)FitsFile.Read(Cached.Value).Primary.Axes[0];
+        foreach (var (x0, y0, x1, y1) in boxes)
+            for (var y = y0; y <= y1; y++)
+                for (var x = x0; x <= x1; x++)
+                    System.Buffers.Binary.BinaryPrimitives.WriteInt16BigEndian(bytes.AsSpan((int)headerLength + 2 * ((y - 1) * width + x - 1)), blank);
+        return bytes;
+    }
+
     public static byte[] Gzip(byte[] bytes)
     {
         using var output = new MemoryStream();

@@ -111,6 +111,27 @@ public class PlateValidatorTests
     }
 
     [Test]
+    public void ANonStandardCardIsAWarningAndThePlateIsJudgedOnItsOtherCards()
+    {
+        // Some real DSS scans hold cards like this one, whose value is neither quoted text nor a number.
+        var skewed = PlateValidator.Check(M67Plate.WithRawCard("SKEW    = a, b"), "cutout");
+        var skewedLate = PlateValidator.Check(M67Plate.WithRawCard("SKEW    = a, b", M67Plate.WithHeader(h => h.Set("DATE-OBS", "1991-03-12"))), "cutout");
+        // A card the structure hangs on stays strict: NAXIS1 must be a number.
+        var badAxis = PlateValidator.Check(Encoding.ASCII.GetBytes(Encoding.ASCII.GetString(M67Plate.Bytes)
+            .Replace("NAXIS1  =                 1059", "NAXIS1  =                 wide")), "cutout");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(skewed.Problem, Is.EqualTo(PlateProblem.None), skewed.Reason);
+            Assert.That(skewed.Plate!.HeaderWarnings, Is.EqualTo(new[] { "card 'SKEW    = a, b' is not FITS standard (cannot parse the value 'a, b' of 'SKEW'): read as the text 'a, b'" }));
+            Assert.That(skewedLate.Problem, Is.EqualTo(PlateProblem.NotPossIRed));
+            Assert.That(skewedLate.Reason, Does.Contain("1991-03-12"));
+            Assert.That(badAxis.Problem, Is.EqualTo(PlateProblem.NotFits));
+            Assert.That(badAxis.Reason, Does.Contain("NAXIS1"));
+        });
+    }
+
+    [Test]
     public void HtmlAndTinyOrCubicImagesAreRefused()
     {
         var html = PlateValidator.Check(Encoding.ASCII.GetBytes("<html><head><title>DSS error</title></head></html>"), "answer");

@@ -220,15 +220,56 @@ public class FitsHeaderTests
     [Test]
     public void MalformedCardsThrowWithTheirPosition()
     {
-        Assert.That(() => ParseCards("A       = 'unclosed"),
-            Throws.TypeOf<FitsFormatException>().With.Message.Contains("card 1").And.Message.Contains("closing quote"));
-        Assert.That(() => ParseCards("A       = 1", "B       = what?"),
-            Throws.TypeOf<FitsFormatException>().With.Message.Contains("card 2").And.Message.Contains("what?"));
-        Assert.That(() => ParseCards("A       = (1.0, 2.0)"), Throws.TypeOf<FitsFormatException>().With.Message.Contains("complex"));
-        Assert.That(() => ParseCards("bad     = 1"), Throws.TypeOf<FitsFormatException>().With.Message.Contains("invalid keyword"));
-        Assert.That(() => ParseCards("A       = 'x' junk"), Throws.TypeOf<FitsFormatException>().With.Message.Contains("after the string"));
+        Assert.That(() => ParseCards("A       = 1", "bad     = 1"),
+            Throws.TypeOf<FitsFormatException>().With.Message.Contains("card 2").And.Message.Contains("invalid keyword"));
         Assert.That(() => FitsHeader.Parse(Card("A       = 'caf\u00e9'")), Throws.TypeOf<FitsFormatException>().With.Message.Contains("0xE9"));
         Assert.That(() => FitsHeader.Parse(Card("A       = '\u03b1'")), Throws.TypeOf<FitsFormatException>().With.Message.Contains("not printable ASCII"));
+    }
+
+    [Test]
+    public void ValuesThatAreNotFitsAreReadAsTextWithAWarning()
+    {
+        var header = ParseCards("A       = 'unclosed", "B       = what?", "C       = (1.0, 2.0)", "D       = 'x' junk", "SKEW    = a, b", "E       = 2");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(header.GetString("A"), Is.EqualTo("'unclosed"));
+            Assert.That(header.GetString("B"), Is.EqualTo("what?"));
+            Assert.That(header.GetString("C"), Is.EqualTo("(1.0, 2.0)"));
+            Assert.That(header.GetString("D"), Is.EqualTo("'x' junk"));
+            Assert.That(() => header.GetDouble("SKEW"), Throws.TypeOf<FitsFormatException>().With.Message.Contains("'a, b' is not a number"));
+            Assert.That(header.GetLong("E"), Is.EqualTo(2));
+            Assert.That(header.NonStandardCards, Has.Count.EqualTo(5));
+            Assert.That(header.NonStandardCards[0], Does.Contain("closing quote"));
+            Assert.That(header.NonStandardCards[2], Does.Contain("complex"));
+            Assert.That(header.NonStandardCards[4], Is.EqualTo("card 'SKEW    = a, b' is not FITS standard (cannot parse the value 'a, b' of 'SKEW'): read as the text 'a, b'"));
+            // Written back, the card is standard FITS: a string holding the text.
+            Assert.That(header.Cards[4].ToString(), Is.EqualTo(Card("SKEW    = 'a, b    '")));
+            Assert.That(FitsHeader.Parse(header.ToCardText()).NonStandardCards, Is.Empty);
+        });
+    }
+
+    /// <summary>astropy's verify('fix') on the same cards (nonstandard_cards.json, made by nonstandard_cards.py).</summary>
+    [Test]
+    public void CardsAreStandardOrNotAsAstropySaysAndReadAsItFixesThem()
+    {
+        var cards = Support.AstropyData.Json("nonstandard_cards.json").GetProperty("cards").EnumerateArray().ToList();
+        Assert.That(cards, Has.Count.GreaterThanOrEqualTo(5));
+        foreach (var expected in cards)
+        {
+            var image = expected.GetProperty("card").GetString()!;
+            var card = ParseCards(image).Cards.Single();
+            var value = expected.GetProperty("value").GetString()!;
+            Assert.That(card.NonStandard != null, Is.EqualTo(expected.GetProperty("not_standard").GetBoolean()), image);
+            switch (expected.GetProperty("value_type").GetString())
+            {
+                case "str": Assert.That(card.Value, Is.EqualTo(value), image); break;
+                case "int": Assert.That(card.Value, Is.EqualTo(long.Parse(value, System.Globalization.CultureInfo.InvariantCulture)), image); break;
+                case "float": Assert.That(card.Value, Is.EqualTo(double.Parse(value, System.Globalization.CultureInfo.InvariantCulture)), image); break;
+                case "bool": Assert.That(card.Value, Is.EqualTo(value == "True"), image); break;
+                default: Assert.Fail($"unexpected type in the data for {image}"); break;
+            }
+        }
     }
 
     [Test]

@@ -54,6 +54,7 @@ public class PlatePreprocessorTests
         Assert.That(_result.PlateId, Is.EqualTo("07HH"));
         Assert.That(_result.Region, Is.EqualTo("XE486"));
         Assert.That(_result.RepairedPixels, Is.Zero);
+        Assert.That(_result.RepairedWarning, Is.Null);
         // 49 Tycho-2 stars fall in the cutout; all are brighter than V = 13.
         Assert.That(_result.StarsInImage, Is.EqualTo(49));
         Assert.That(_result.StarsMasked, Is.GreaterThanOrEqualTo(49));
@@ -240,6 +241,8 @@ public class PlatePreprocessorTests
         var flags = FitsFile.Read(mask).Primary.ReadDoubles();
         float At(float[] image, int x, int y) => image[(y - 1) * size + x - 1];
         Assert.That(result.RepairedPixels, Is.EqualTo(11));
+        // 11 of 1600 pixels is above the 0.1% at which the user is warned.
+        Assert.That(result.RepairedWarning, Does.StartWith("11 non-finite pixel(s) (0.688% of the plate, more than 0.1%) were filled in"));
         Assert.That(values.All(float.IsFinite), Is.True);
         // Neighbours of (10, 10): columns 9 and 11 over three rows and column 10 above and below; values 100 + index % 7.
         var expected = new[] { 8, 9, 10 }.SelectMany(y => new[] { 8, 9, 10 }.Select(x => y * size + x))

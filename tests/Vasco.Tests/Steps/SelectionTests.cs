@@ -31,6 +31,8 @@ public class SelectionTests
 
     [TestCase("flags", 1, "flags")]
     [TestCase("imaflags_iso", 1, "bright_star_mask")]
+    [TestCase("imaflags_iso", 2, "repaired_pixels")]
+    [TestCase("imaflags_iso", 3, "bright_star_mask")]
     [TestCase("snr_win", 30, "snr_win")]
     [TestCase("fwhm_image", 2, "fwhm_image")]
     [TestCase("fwhm_image", 7, "fwhm_image")]

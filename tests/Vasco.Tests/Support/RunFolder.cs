@@ -140,5 +140,13 @@ public sealed class BuildRun(int exitCode, string output, string binlog)
 
     public IReadOnlyList<string> ErrorCodes() => Log.FindChildrenRecursive<Error>().Select(e => e.Code).ToList();
 
+    /// <summary>The build's errors, code and text, as a user sees them.</summary>
+    public IReadOnlyList<(string? Code, string Text)> Errors() =>
+        Log.FindChildrenRecursive<Error>().Select(e => ((string?)e.Code, e.Text)).ToList();
+
+    /// <summary>The build's warnings, code and text, as a user sees them.</summary>
+    public IReadOnlyList<(string? Code, string Text)> Warnings() =>
+        Log.FindChildrenRecursive<Microsoft.Build.Logging.StructuredLogger.Warning>().Select(w => ((string?)w.Code, w.Text)).ToList();
+
     public override string ToString() => $"exit {ExitCode}\n{Output}";
 }
