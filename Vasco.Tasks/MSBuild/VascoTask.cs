@@ -35,7 +35,8 @@ public abstract class VascoTask : MSBuildTask
         }
         catch (VascoException e)
         {
-            LogFatal(e.Code, e.UserMessage, e.File);
+            _fatal = true;
+            lock (_logLock) Log.LogError(subcategory: null, e.Code, helpKeyword: null, e.File, e.Line, e.Column, 0, 0, e.UserMessage);
         }
         catch (Exception e) when (Vasco.IO.AtomicFile.IsDiskFull(e))
         {
