@@ -42,6 +42,10 @@ public abstract class VascoTask : MSBuildTask
         {
             LogFatal(ErrorCodes.DiskFull, $"{GetType().Name}: a file could not be written, the disk is full ({(e is AggregateException a ? a.InnerExceptions.First(Vasco.IO.AtomicFile.IsDiskFull) : e).Message}). Fix: {Vasco.IO.AtomicFile.DiskFullFix}", null);
         }
+        catch (Exception e) when (Vasco.IO.AtomicFile.IsAccessDenied(e))
+        {
+            LogFatal(ErrorCodes.NotWritable, $"{GetType().Name}: {Vasco.IO.AtomicFile.AccessDeniedMessage(e, null)}", null);
+        }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             LogFatal(ErrorCodes.Internal, $"Unexpected error in {GetType().Name}: {e}", null);

@@ -12,6 +12,7 @@ public static class ErrorCodes
     public const string TileFailed = "VASCO0003";
     public const string DiskFull = "VASCO0004";
     public const string TasksAssemblyReplaced = "VASCO0005";
+    public const string NotWritable = "VASCO0006";
 
     // 01xx: configuration and parameters
     public const string ConfigUnreadable = "VASCO0101";
@@ -102,6 +103,7 @@ public static class ErrorCodes
         (TileFailed, "a tile failed in a step (the message names the tile, the step and the cause)"),
         (DiskFull, "a file could not be written: the disk (or quota) holding the run folder is full; what was done is kept, and a rebuild with free space completes the run"),
         (TasksAssemblyReplaced, "a Vasco task found its assembly rebuilt since this MSBuild process loaded it (a reused MSBuild node would run old code); run `dotnet build-server shutdown`, or build with `-nodeReuse:false`"),
+        (NotWritable, "a folder of the run cannot be written: permission denied (read-only folder, `chattr +i`, or a read-only mount); the message names the folder"),
         (ConfigUnreadable, "the pipeline configuration file is missing or is not valid YAML"),
         (ConfigUnknownKey, "the configuration file has a key that is not a Vasco parameter"),
         (ParameterInvalid, "a parameter has a value of the wrong type or out of range"),
