@@ -23,6 +23,7 @@ public static class ErrorCodes
     public const string FromStepInvalid = "VASCO0106";
     public const string RunIdInvalid = "VASCO0107";
     public const string CatalogNameInvalid = "VASCO0108";
+    public const string PropertyUnread = "VASCO0111";
 
     // 02xx: targets and tiling (step 0)
     public const string TargetListUnreadable = "VASCO0201";
@@ -112,6 +113,7 @@ public static class ErrorCodes
         (FromStepInvalid, "FromStep= is not a step number of the pipeline"),
         (RunIdInvalid, "RunId is empty or not a safe folder name"),
         (CatalogNameInvalid, "a VascoCatalog name is not a safe folder name (letters, digits, '-' and '_' only)"),
+        (PropertyUnread, "(warning) a command-line property (-p:Name=value) is neither a Vasco parameter nor read by the build: most likely misspelt; the nearest known name is suggested"),
         (TargetListUnreadable, "a VascoTargetList file is missing or unreadable"),
         (TargetListColumns, "a VascoTargetList file lacks the name, ra or dec column"),
         (RaInvalid, "a target's RA is not a number of degrees in [0, 360) or hh:mm:ss"),
