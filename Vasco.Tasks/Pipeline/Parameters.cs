@@ -15,12 +15,15 @@ public sealed record ParameterDefinition(
     IReadOnlyList<string>? Choices = null,
     double Min = double.NegativeInfinity,
     double Max = double.PositiveInfinity,
-    bool MinExclusive = false)
+    bool MinExclusive = false,
+    bool Auto = false)
 {
     /// <summary>Checks a value and returns its normal form (so "60.0" and "60" stamp alike); null when invalid.</summary>
     public string? Normalize(string value)
     {
         var v = value.Trim();
+        // "auto": the step derives the value from its input (BackSize from the image's size).
+        if (Auto && string.Equals(v, "auto", StringComparison.OrdinalIgnoreCase)) return "auto";
         switch (Type)
         {
             case ParameterType.Number:
@@ -56,14 +59,14 @@ public sealed record ParameterDefinition(
         return definition;
     }
 
-    public string Expectation => Type switch
+    public string Expectation => (Auto ? "auto or " : "") + (Type switch
     {
         ParameterType.Number or ParameterType.Integer =>
             $"{(Type == ParameterType.Integer ? "an integer" : "a number")}{RangeText}",
         ParameterType.Boolean => "true or false",
         ParameterType.Choice => "one of " + string.Join(", ", Choices!),
         _ => "text",
-    };
+    });
 
     string RangeText =>
         double.IsNegativeInfinity(Min) && double.IsPositiveInfinity(Max) ? ""
@@ -112,6 +115,8 @@ public static class ParameterCatalog
         new("AnalysisThresh", ParameterType.Number, "5", "SExtractor ANALYSIS_THRESH, sigma", Min: 0, Max: 1000, MinExclusive: true),
         new("DetectMinArea", ParameterType.Integer, "5", "SExtractor DETECT_MINAREA, pixels", Min: 1, Max: 10000),
         new("SaturLevel", ParameterType.Number, "50000", "SExtractor SATUR_LEVEL, plate units", Min: 0, MinExclusive: true),
+        new("BackSize", ParameterType.Integer, "auto", "SExtractor BACK_SIZE, the background mesh in pixels (both passes and step 8's SPREAD_MODEL); auto: 64, or on an image under 512 px a side, an eighth of its smaller side (at least 16)", Min: 8, Max: 4096, Auto: true),
+        new("BackFilterSize", ParameterType.Integer, "3", "SExtractor BACK_FILTERSIZE: the median filter over background meshes, in meshes (1: none)", Min: 1, Max: 11),
         new("PsfMinStars", ParameterType.Integer, "20", "fewest stars PSFEx must accept for a usable model", Min: 1, Max: 100000),
         new("PsfMaxChi2", ParameterType.Number, "10", "largest acceptable chi2 of the PSF model", Min: 0, MinExclusive: true),
         new("Pass2CountTolerance", ParameterType.Number, "0.02", "fraction of pass-1 detections pass 2 may lose", Min: 0, Max: 1),
