@@ -12,15 +12,19 @@ public static class CatalogChecks
     /// <summary>The model-fitting columns of pass 2 with SpreadModel=all.</summary>
     public static readonly string[] ModelColumns = ["SPREAD_MODEL", "SPREADERR_MODEL", "MAG_PSF"];
 
-    public static void Pass1(LdacCatalog catalog, string path)
+    /// <param name="settings">The detection and background settings used, quoted when nothing was found.</param>
+    public static void Pass1(LdacCatalog catalog, string path, string? settings = null)
     {
         var missing = catalog.Missing(Pass1Columns);
         if (missing.Count > 0)
             throw new VascoException(ErrorCodes.Pass1CatalogInvalid, $"The pass-1 catalog {Path.GetFileName(path)} lacks {string.Join(", ", missing)}.",
                 "restore config/sextractor/pass1.param (PSFEx needs these columns).", path);
         if (catalog.Count == 0)
-            throw new VascoException(ErrorCodes.Pass1CatalogInvalid, $"SExtractor found no source in {Path.GetFileName(path)}.",
-                "look at the clean image: a blank or saturated plate, or DetectThresh set too high.", path);
+            throw new VascoException(ErrorCodes.Pass1CatalogInvalid,
+                $"SExtractor found no source in {Path.GetFileName(path)}{(settings is null ? "" : $" ({settings})")}.",
+                "look at the clean image: a blank or saturated plate finds nothing. On a small or nebulous image the background mesh " +
+                "is too coarse: the nebula becomes noise that hides the stars; set a smaller BackSize (e.g. -p:BackSize=16) and " +
+                "BackFilterSize=1, or a lower DetectThresh.", path);
         CheckSkyCoordinates(catalog, path);
     }
 

@@ -61,6 +61,44 @@ public static class AtomicFile
     };
 
     /// <summary>
+    /// A write (or a read) refused by the file system: a read-only folder (chmod), an immutable one (chattr +i, which stops
+    /// root too), or a read-only mount. .NET reports EACCES and EPERM as UnauthorizedAccessException, EROFS as an IOException.
+    /// </summary>
+    public static bool IsAccessDenied(Exception e) => e switch
+    {
+        AggregateException a => a.InnerExceptions.Any(IsAccessDenied),
+        UnauthorizedAccessException => true,
+        IOException io => io.HResult is 30 || io.Message.Contains("Read-only file system", StringComparison.Ordinal),
+        _ => e.InnerException is { } inner && IsAccessDenied(inner),
+    };
+
+    /// <summary>The path the denied operation named ('...' in .NET's message), or null.</summary>
+    public static string? DeniedPath(Exception e)
+    {
+        var denied = e is AggregateException a ? a.InnerExceptions.First(IsAccessDenied) : e;
+        while (denied is not UnauthorizedAccessException and not IOException && denied.InnerException is { } inner) denied = inner;
+        var m = System.Text.RegularExpressions.Regex.Match(denied.Message, "'([^']+)'");
+        return m.Success ? m.Groups[1].Value : null;
+    }
+
+    /// <summary>
+    /// What to tell the user when <see cref="IsAccessDenied"/>: the folder that refused (the denied path's folder, else
+    /// <paramref name="fallbackFolder"/>) and the fix.
+    /// </summary>
+    public static string AccessDeniedMessage(Exception e, string? fallbackFolder)
+    {
+        var path = DeniedPath(e);
+        var folder = path is null ? fallbackFolder : Path.GetDirectoryName(path);
+        var where = folder is null ? "a folder of the run" : $"the folder {folder}";
+        // A temp file's name means nothing to the user: it stands for a file being written in that folder.
+        var file = path is null || IsTempFile(path) ? "" : $" to {Path.GetFileName(path)}";
+        return $"{where} refused access{file} (permission denied: a read-only or immutable folder, or a read-only mount). " +
+               $"Fix: make {(folder is null ? "the run folder" : folder)} writable for the user who builds " +
+               "(chmod -R u+w; `lsattr -d` shows an immutable flag 'i', which stops root too: chattr -i; a read-only mount: remount it rw), " +
+               "or build in another run folder.";
+    }
+
+    /// <summary>
     /// True when the file system holding <paramref name="dir"/> has (almost) no room left: what an external tool that
     /// "could not write" its output most likely met. Asked before its partial output is deleted.
     /// </summary>

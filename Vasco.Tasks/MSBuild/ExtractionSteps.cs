@@ -14,10 +14,12 @@ public sealed class VascoPass1 : TileStepTask
     {
         var (clean, mask) = Preprocessed(t);
         var catalog = t.OutputPath(".cat");
+        var detection = Detection(t.Parameters, clean);
         new SExtractor(ToolPath("source-extractor"), TimeSpan.FromSeconds(t.Parameters.Number("ToolTimeoutSeconds")))
-            .Run(new SExtractorJob(clean, ConfigFile, ParametersFile, catalog, t.LogPath(), mask) { Overrides = Detection(t.Parameters) }, t.Cancellation);
+            .Run(new SExtractorJob(clean, ConfigFile, ParametersFile, catalog, t.LogPath(), mask) { Overrides = detection }, t.Cancellation);
         var result = LdacCatalog.Read(catalog);
-        CatalogChecks.Pass1(result, catalog);
+        CatalogChecks.Pass1(result, catalog, Settings(t.Parameters, detection));
+        t.Fields["back_size"] = int.Parse(detection["BACK_SIZE"], System.Globalization.CultureInfo.InvariantCulture);
         t.AddInput(clean);
         t.AddInput(mask);
         t.AddOutput(catalog);
@@ -31,14 +33,28 @@ public sealed class VascoPass1 : TileStepTask
         return (Path.Combine(dir, t.Tile.TileId + ".clean.fits"), Path.Combine(dir, t.Tile.TileId + ".mask"));
     }
 
-    /// <summary>The run's detection parameters, as SExtractor config overrides (the same in both passes).</summary>
-    internal static Dictionary<string, string> Detection(ParameterSet p) => new()
+    /// <summary>
+    /// The run's detection and background parameters for this image, as SExtractor config overrides (the same in both
+    /// passes and in step 8's SPREAD_MODEL runs, whose measurements must match pass 2's).
+    /// </summary>
+    internal static Dictionary<string, string> Detection(ParameterSet p, string image)
     {
-        ["DETECT_THRESH"] = p["DetectThresh"],
-        ["ANALYSIS_THRESH"] = p["AnalysisThresh"],
-        ["DETECT_MINAREA"] = p["DetectMinArea"],
-        ["SATUR_LEVEL"] = p["SaturLevel"],
-    };
+        var header = Vasco.Fits.FitsFile.ReadPrimaryHeader(image);
+        var backSize = BackgroundMesh.Size(p["BackSize"], header.GetInt("NAXIS1"), header.GetInt("NAXIS2"));
+        return new()
+        {
+            ["DETECT_THRESH"] = p["DetectThresh"],
+            ["ANALYSIS_THRESH"] = p["AnalysisThresh"],
+            ["DETECT_MINAREA"] = p["DetectMinArea"],
+            ["SATUR_LEVEL"] = p["SaturLevel"],
+            ["BACK_SIZE"] = backSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["BACK_FILTERSIZE"] = p["BackFilterSize"],
+        };
+    }
+
+    /// <summary>What the no-detection error quotes: the settings a user can change, with the values SExtractor got.</summary>
+    internal static string Settings(ParameterSet p, IReadOnlyDictionary<string, string> detection) =>
+        $"DetectThresh={p["DetectThresh"]}, DetectMinArea={p["DetectMinArea"]}, BackSize={p["BackSize"]} (BACK_SIZE {detection["BACK_SIZE"]} px), BackFilterSize={p["BackFilterSize"]}";
 }
 
 /// <summary>Step 4: the PSFEx model of each tile, with its accepted stars and quality checked.</summary>
@@ -80,7 +96,7 @@ public sealed class VascoPass2 : TileStepTask
         var modelFitting = t.Parameters["SpreadModel"] == "all";
         new SExtractor(ToolPath("source-extractor"), TimeSpan.FromSeconds(t.Parameters.Number("ToolTimeoutSeconds")))
             .Run(new SExtractorJob(clean, ConfigFile, modelFitting ? ModelParametersFile : ParametersFile, catalog, t.LogPath(), mask, psf)
-                { Overrides = VascoPass1.Detection(t.Parameters) }, t.Cancellation);
+                { Overrides = VascoPass1.Detection(t.Parameters, clean) }, t.Cancellation);
         var result = LdacCatalog.Read(catalog);
         var pass1Count = LdacCatalog.Read(pass1).Count;
         CatalogChecks.Pass2(result, pass1Count, t.Parameters.Number("Pass2CountTolerance"), modelFitting, catalog);

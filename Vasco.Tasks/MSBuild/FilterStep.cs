@@ -145,7 +145,7 @@ public sealed class VascoFilter : TileStepTask
         var sources = rows.Select(r => new AssocSource((int)unmatched["number"][r], unmatched["x_image"][r], unmatched["y_image"][r])).ToList();
         var byNumber = new SpreadModelMeasurement(new SExtractor(ToolPath("source-extractor"), TimeSpan.FromSeconds(t.Parameters.Number("ToolTimeoutSeconds"))))
             .Measure(sources, Path.Combine(pre, id + ".clean.fits"), Path.Combine(pre, id + ".mask"), Path.Combine(t.UpstreamDirs["Psf"], id + ".psf"),
-                ConfigFile, SpreadParametersFile, VascoPass1.Detection(t.Parameters), t.LogPath(".spread.log"), t.Cancellation);
+                ConfigFile, SpreadParametersFile, VascoPass1.Detection(t.Parameters, Path.Combine(pre, id + ".clean.fits")), t.LogPath(".spread.log"), t.Cancellation);
         return rows.Select(r => (r, byNumber.TryGetValue((int)unmatched["number"][r], out var v) ? v : double.NaN));
     }
 

@@ -36,6 +36,8 @@ public sealed class VascoPlan : VascoTask
     public bool FreezeOnly { get; set; }
     /// <summary>VascoMerge: the shards' stamps were adopted; any per-tile stamp this plan changes is an error.</summary>
     public bool Merging { get; set; }
+    /// <summary>The run file and Vasco's own targets: a -p: property none of them reads is a warning (VASCO0111).</summary>
+    public string[] ProjectFiles { get; set; } = [];
 
     [Output] public ITaskItem[] AllTiles { get; private set; } = [];
     /// <summary>The tiles Tiles= selects; empty when it selects none (then all tiles are selected).</summary>
@@ -63,6 +65,13 @@ public sealed class VascoPlan : VascoTask
         var timings = new List<string>();
         void Lap(string what) { timings.Add($"{what} {clock.ElapsedMilliseconds} ms"); clock.Restart(); }
         var globals = (BuildEngine as IBuildEngine6)?.GetGlobalProperties() ?? new Dictionary<string, string>();
+        if (ProjectFiles.Length > 0)
+            foreach (var (name, suggestion) in GlobalPropertyCheck.Unread(globals.Keys, Parameters.Select(p => p.ItemSpec), ProjectFiles))
+                LogWarning(ErrorCodes.PropertyUnread,
+                    $"-p:{name}={globals[name]} is not a Vasco parameter, and nothing in this build reads a property of that name: it has no effect. " +
+                    (suggestion is null
+                        ? "Fix: check its spelling against the properties in the README (or config/pipeline.yaml), or remove it."
+                        : $"Did you mean {suggestion}? Fix: write -p:{suggestion}={globals[name]}, or remove it."));
         var extra = Parameters.Where(p => !string.IsNullOrEmpty(p.GetMetadata("Type")))
             .Select(p => ParameterDefinition.Declared(p.ItemSpec, p.GetMetadata("Type"), p.GetMetadata("Default"), p.GetMetadata("Description")));
         var parameters = ParameterSet.Resolve(

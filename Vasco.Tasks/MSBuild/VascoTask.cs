@@ -35,11 +35,16 @@ public abstract class VascoTask : MSBuildTask
         }
         catch (VascoException e)
         {
-            LogFatal(e.Code, e.UserMessage, e.File);
+            _fatal = true;
+            lock (_logLock) Log.LogError(subcategory: null, e.Code, helpKeyword: null, e.File, e.Line, e.Column, 0, 0, e.UserMessage);
         }
         catch (Exception e) when (Vasco.IO.AtomicFile.IsDiskFull(e))
         {
             LogFatal(ErrorCodes.DiskFull, $"{GetType().Name}: a file could not be written, the disk is full ({(e is AggregateException a ? a.InnerExceptions.First(Vasco.IO.AtomicFile.IsDiskFull) : e).Message}). Fix: {Vasco.IO.AtomicFile.DiskFullFix}", null);
+        }
+        catch (Exception e) when (Vasco.IO.AtomicFile.IsAccessDenied(e))
+        {
+            LogFatal(ErrorCodes.NotWritable, $"{GetType().Name}: {Vasco.IO.AtomicFile.AccessDeniedMessage(e, null)}", null);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

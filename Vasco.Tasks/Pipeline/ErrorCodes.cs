@@ -12,6 +12,7 @@ public static class ErrorCodes
     public const string TileFailed = "VASCO0003";
     public const string DiskFull = "VASCO0004";
     public const string TasksAssemblyReplaced = "VASCO0005";
+    public const string NotWritable = "VASCO0006";
     public const string RunBusy = "VASCO0007";
 
     // 01xx: configuration and parameters
@@ -24,6 +25,7 @@ public static class ErrorCodes
     public const string RunIdInvalid = "VASCO0107";
     public const string CatalogNameInvalid = "VASCO0108";
     public const string CsvColumnTwice = "VASCO0110";
+    public const string PropertyUnread = "VASCO0111";
 
     // 02xx: targets and tiling (step 0)
     public const string TargetListUnreadable = "VASCO0201";
@@ -112,6 +114,7 @@ public static class ErrorCodes
         (TileFailed, "a tile failed in a step (the message names the tile, the step and the cause)"),
         (DiskFull, "a file could not be written: the disk (or quota) holding the run folder is full; what was done is kept, and a rebuild with free space completes the run"),
         (TasksAssemblyReplaced, "a Vasco task found its assembly rebuilt since this MSBuild process loaded it (a reused MSBuild node would run old code); run `dotnet build-server shutdown`, or build with `-nodeReuse:false`"),
+        (NotWritable, "a folder of the run cannot be written: permission denied (read-only folder, `chattr +i`, or a read-only mount); the message names the folder"),
         (RunBusy, "another build of the same run (same run folder and RunId, or the same shard) is running; the message names its process. Wait for it, or give this build its own RunId"),
         (ConfigUnreadable, "the pipeline configuration file is missing or is not valid YAML"),
         (ConfigUnknownKey, "the configuration file has a key that is not a Vasco parameter"),
@@ -122,6 +125,7 @@ public static class ErrorCodes
         (RunIdInvalid, "RunId is empty or not a safe folder name"),
         (CatalogNameInvalid, "a VascoCatalog name is not a safe folder name (letters, digits, '-' and '_' only)"),
         (CsvColumnTwice, "a CSV input (target list, reference or bright-star catalog) has two columns of the same name (case and spaces aside): which one is meant is not clear"),
+        (PropertyUnread, "(warning) a command-line property (-p:Name=value) is neither a Vasco parameter nor read by the build: most likely misspelt; the nearest known name is suggested"),
         (TargetListUnreadable, "a VascoTargetList file is missing or unreadable"),
         (TargetListColumns, "a VascoTargetList file lacks the name, ra or dec column"),
         (RaInvalid, "a target's RA is not a number of degrees in [0, 360) or hh:mm:ss"),
@@ -133,7 +137,7 @@ public static class ErrorCodes
         (SurveyTakesNoTargets, "a survey run (`TilingMode=footprint` or `random`) also names targets"),
         (RandomTilesDoNotFit, "`TilingMode=random`: the band cannot hold `RandomTileCount` non-overlapping tiles"),
         (TooManyTiles, "the targets and TileSizeArcmin would make more tiles than one run can hold"),
-        (ToolMissing, "an external tool (source-extractor, psfex, stilts, java) is missing and cannot be installed here"),
+        (ToolMissing, "an external tool (source-extractor, psfex, stilts, java), or a package the tests use (fitsverify, chromium, slurm-wlm, munge), is missing and cannot be installed here"),
         (ToolInstallFailed, "installing an external tool with apt-get failed"),
         (ToolVersionUnreadable, "an external tool is present but its version cannot be read"),
         (ToolFailed, "an external tool (SExtractor, PSFEx, STILTS) exited with an error or timed out; its log is named"),

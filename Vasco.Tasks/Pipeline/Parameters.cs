@@ -15,12 +15,15 @@ public sealed record ParameterDefinition(
     IReadOnlyList<string>? Choices = null,
     double Min = double.NegativeInfinity,
     double Max = double.PositiveInfinity,
-    bool MinExclusive = false)
+    bool MinExclusive = false,
+    bool Auto = false)
 {
     /// <summary>Checks a value and returns its normal form (so "60.0" and "60" stamp alike); null when invalid.</summary>
     public string? Normalize(string value)
     {
         var v = value.Trim();
+        // "auto": the step derives the value from its input (BackSize from the image's size).
+        if (Auto && string.Equals(v, "auto", StringComparison.OrdinalIgnoreCase)) return "auto";
         switch (Type)
         {
             case ParameterType.Number:
@@ -56,14 +59,14 @@ public sealed record ParameterDefinition(
         return definition;
     }
 
-    public string Expectation => Type switch
+    public string Expectation => (Auto ? "auto or " : "") + (Type switch
     {
         ParameterType.Number or ParameterType.Integer =>
             $"{(Type == ParameterType.Integer ? "an integer" : "a number")}{RangeText}",
         ParameterType.Boolean => "true or false",
         ParameterType.Choice => "one of " + string.Join(", ", Choices!),
         _ => "text",
-    };
+    });
 
     string RangeText =>
         double.IsNegativeInfinity(Min) && double.IsPositiveInfinity(Max) ? ""
@@ -112,6 +115,8 @@ public static class ParameterCatalog
         new("AnalysisThresh", ParameterType.Number, "5", "SExtractor ANALYSIS_THRESH, sigma", Min: 0, Max: 1000, MinExclusive: true),
         new("DetectMinArea", ParameterType.Integer, "5", "SExtractor DETECT_MINAREA, pixels", Min: 1, Max: 10000),
         new("SaturLevel", ParameterType.Number, "50000", "SExtractor SATUR_LEVEL, plate units", Min: 0, MinExclusive: true),
+        new("BackSize", ParameterType.Integer, "auto", "SExtractor BACK_SIZE, the background mesh in pixels (both passes and step 8's SPREAD_MODEL); auto: 64, or on an image under 512 px a side, an eighth of its smaller side (at least 16)", Min: 8, Max: 4096, Auto: true),
+        new("BackFilterSize", ParameterType.Integer, "3", "SExtractor BACK_FILTERSIZE: the median filter over background meshes, in meshes (1: none)", Min: 1, Max: 11),
         new("PsfMinStars", ParameterType.Integer, "20", "fewest stars PSFEx must accept for a usable model", Min: 1, Max: 100000),
         new("PsfMaxChi2", ParameterType.Number, "10", "largest acceptable chi2 of the PSF model", Min: 0, MinExclusive: true),
         new("Pass2CountTolerance", ParameterType.Number, "0.02", "fraction of pass-1 detections pass 2 may lose", Min: 0, Max: 1),
@@ -226,29 +231,29 @@ public sealed class ParameterSet
             throw new VascoException(ErrorCodes.ConfigUnreadable, $"Config file '{path}' does not exist.",
                 "set VascoConfigFile to an existing YAML file, or leave it unset to use the built-in config/pipeline.yaml.", path);
         var stream = new YamlStream();
+        Scanner? scanner = null;
         try
         {
             using var reader = new StreamReader(path);
-            stream.Load(reader);
+            scanner = new Scanner(reader);
+            stream.Load(new Parser(scanner));
         }
         catch (YamlException e)
         {
             throw new VascoException(ErrorCodes.ConfigUnreadable,
-                $"Config file '{path}' is not valid YAML at line {e.Start.Line}: {e.Message}",
-                "fix the YAML syntax (a flat list of 'Name: value' lines).", path, e);
+                $"Config file '{path}' is not valid YAML at line {e.Start.Line}, column {e.Start.Column}: {e.Message}",
+                "fix the YAML syntax (a flat list of 'Name: value' lines).", path, e) { Line = (int)e.Start.Line, Column = (int)e.Start.Column };
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
             // YamlDotNet throws these, not a YamlException, on some malformed input (its scanner and its node
-            // loader; found by bench/fuzz.sh, kept in the bad-input corpus).
+            // loader; found by bench/fuzz.sh, kept in the bad-input corpus). Their messages say nothing useful
+            // ("Operation is not valid due to the current state of the object"): where the scanner stopped does.
+            var at = scanner?.CurrentPosition ?? Mark.Empty;
             throw new VascoException(ErrorCodes.ConfigUnreadable,
-                $"Config file '{path}' is not valid YAML: {e.Message}",
-                "fix the YAML syntax (a flat list of 'Name: value' lines, plain ASCII or UTF-8 text).", path, e);
-        }
-        catch (IOException e)
-        {
-            throw new VascoException(ErrorCodes.ConfigUnreadable, $"Config file '{path}' cannot be read: {e.Message}",
-                "check that the file is readable.", path, e);
+                $"Config file '{path}' is not valid YAML at line {at.Line}, column {at.Column}: the YAML reader cannot go on from there.",
+                "fix the YAML syntax there or just before it (a flat list of 'Name: value' lines, plain ASCII or UTF-8 text).", path, e)
+                { Line = (int)at.Line, Column = (int)at.Column };
         }
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" }) return values;
@@ -262,21 +267,21 @@ public sealed class ParameterSet
             if (!definitions.TryGetValue(key, out var def))
                 throw new VascoException(ErrorCodes.ConfigUnknownKey,
                     $"Config file '{path}' line {keyNode.Start.Line}: '{key}' is not a Vasco parameter.",
-                    $"remove or correct it; known parameters: {string.Join(", ", definitions.Keys.Order(StringComparer.Ordinal))}.", path);
+                    $"remove or correct it; known parameters: {string.Join(", ", definitions.Keys.Order(StringComparer.Ordinal))}.", path) { Line = (int)keyNode.Start.Line, Column = (int)keyNode.Start.Column };
             if (valueNode is not YamlScalarNode scalar)
                 throw new VascoException(ErrorCodes.ParameterInvalid,
                     $"Config file '{path}' line {valueNode.Start.Line}: {key} has a list or mapping as value.",
-                    $"give {key} a single value: {def.Expectation}.", path);
+                    $"give {key} a single value: {def.Expectation}.", path) { Line = (int)valueNode.Start.Line, Column = (int)valueNode.Start.Column };
             // Keys match without regard to case, so "tilesizearcmin" after "TileSizeArcmin" would silently win.
             if (!seen.Add(def.Name))
                 throw new VascoException(ErrorCodes.ConfigUnreadable,
                     $"Config file '{path}' line {keyNode.Start.Line}: {def.Name} is set twice.",
-                    $"keep one '{def.Name}:' line.", path);
+                    $"keep one '{def.Name}:' line.", path) { Line = (int)keyNode.Start.Line, Column = (int)keyNode.Start.Column };
             if (scalar.Value is null || scalar.Value == "") continue; // null/empty: use the default
             if (def.Normalize(scalar.Value) is null)
                 throw new VascoException(ErrorCodes.ParameterInvalid,
                     $"Config file '{path}' line {valueNode.Start.Line}: {key}='{scalar.Value}' is not {def.Expectation}.",
-                    $"set {key} to {def.Expectation} ({def.Description}).", path);
+                    $"set {key} to {def.Expectation} ({def.Description}).", path) { Line = (int)valueNode.Start.Line, Column = (int)valueNode.Start.Column };
             values[def.Name] = scalar.Value;
         }
         return values;

@@ -206,11 +206,14 @@ public sealed class StepRunner
         {
             var v = e as VascoException;
             var diskFull = AtomicFile.IsDiskFull(e);
-            var code = v?.Code ?? (diskFull ? ErrorCodes.DiskFull : ErrorCodes.TileFailed);
-            var message = v?.UserMessage ?? (diskFull ? $"the disk is full ({e.Message}). Fix: {AtomicFile.DiskFullFix}" : $"{e.GetType().Name}: {e.Message}");
-            // On a full disk the failure record may not fit either: the tile then simply has no manifest and reruns.
+            var denied = v is null && !diskFull && AtomicFile.IsAccessDenied(e);
+            var code = v?.Code ?? (diskFull ? ErrorCodes.DiskFull : denied ? ErrorCodes.NotWritable : ErrorCodes.TileFailed);
+            var message = v?.UserMessage ?? (diskFull ? $"the disk is full ({e.Message}). Fix: {AtomicFile.DiskFullFix}"
+                : denied ? AtomicFile.AccessDeniedMessage(e, Step.OutputDir) : $"{e.GetType().Name}: {e.Message}");
+            // On a full disk, or in a folder that refuses writes, the failure record may not be written either: the tile
+            // then simply has no manifest and reruns.
             try { WriteFailure(tile, run.Started, elapsed, ctx, code, message, run.FailedPath); }
-            catch (IOException full) when (AtomicFile.IsDiskFull(full)) { }
+            catch (Exception full) when (AtomicFile.IsDiskFull(full) || AtomicFile.IsAccessDenied(full)) { }
             var status = e is UpstreamMissingException ? TileStatus.Skipped : TileStatus.Failed;
             return new TileOutcome(tile.TileId, status, elapsed, code, message, v?.File) { Warnings = [.. ctx.Warnings] };
         }

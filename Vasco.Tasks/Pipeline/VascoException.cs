@@ -19,6 +19,9 @@ public class VascoException : Exception
     public string Cause { get; }
     public string Fix { get; }
     public string? File { get; }
+    /// <summary>Where in <see cref="File"/> (1-based; 0: not known), so MSBuild and editors show the error there.</summary>
+    public int Line { get; init; }
+    public int Column { get; init; }
 
     /// <summary>The text shown to the user: cause, then the fix.</summary>
     public string UserMessage => $"{Cause} Fix: {Fix}";

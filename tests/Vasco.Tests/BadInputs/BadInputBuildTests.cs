@@ -154,6 +154,20 @@ public class BadRunFileTests
         Assert.That(Directory.Exists(run.Path("data")), Is.False, "nothing is written for a run that cannot start");
     }
 
+    [Test]
+    public void AYamlSyntaxErrorIsShownAtItsFileLineAndColumn()
+    {
+        using var run = new RunFolder("badyaml");
+        run.WriteFile("pipeline.yaml", "TileSizeArcmin: 30\nMatchRadiusArcsec: [5\n");
+        run.WriteRunFile("<VascoConfigFile>pipeline.yaml</VascoConfigFile>", """<VascoTarget Include="a" Ra="10" Dec="0" />""", testSteps: false);
+        var build = run.Build("-t:VascoTiling");
+        Assert.That(build.ExitCode, Is.Not.EqualTo(0));
+        Assert.That(build.ErrorCodes(), Is.EqualTo(new[] { "VASCO0101" }), build.Output);
+        // MSBuild's canonical form, which terminals and editors turn into a link to the place.
+        Assert.That(build.Output, Does.Contain($"{run.Path("pipeline.yaml")}(3,1): error VASCO0101: "));
+        Assert.That(build.Output, Does.Contain("is not valid YAML at line 3, column 1"));
+    }
+
     // Clean deletes the folders RunId and the catalog names name: a hostile one must not reach outside the run.
     [TestCase("-p:RunId=../../../{0}", "VASCO0107")]
     [TestCase("-p:VascoTestCatalog=../../../{0}", "VASCO0108")]

@@ -53,6 +53,29 @@ public class ParameterTests
         Assert.That(e.File, Is.EqualTo(path));
     }
 
+    // A YAML syntax error names the line and column, also where YamlDotNet throws no YamlException (fuzz-found input).
+    [TestCase("TileSizeArcmin: 30\nMatchRadiusArcsec: [5\n", 3, 1)]
+    [TestCase("TileSizeArcmin: 60\n  bad indent: x\n", 2, 13)]
+    [TestCase("TileSizeArcmin: \"60\n", 1, 17)]
+    public void AYamlSyntaxErrorGivesItsLineAndColumn(string yaml, int line, int column)
+    {
+        var e = Assert.Throws<VascoException>(() => ParameterSet.ReadConfig(Yaml(yaml), ParameterCatalog.BuiltIn.ToDictionary(d => d.Name, StringComparer.OrdinalIgnoreCase)))!;
+        Assert.That((e.Code, e.Line, e.Column), Is.EqualTo(("VASCO0101", line, column)), e.UserMessage);
+        Assert.That(e.UserMessage, Does.Contain($"at line {line}, column {column}"));
+    }
+
+    [Test]
+    public void TheFuzzFoundYamlCrashesNameWhereTheReaderStopped()
+    {
+        foreach (var (name, line, column) in new[] { ("VASCO0101.fuzz-crash-yaml-scanner.yaml", 20, 1), ("VASCO0101.fuzz-crash-yaml-node.yaml", 2, 11) })
+        {
+            var path = Repo.Path("tests", "Vasco.Tests", "Data", "bad-inputs", "config", name);
+            var e = Assert.Throws<VascoException>(() => ParameterSet.ReadConfig(path, ParameterCatalog.BuiltIn.ToDictionary(d => d.Name, StringComparer.OrdinalIgnoreCase)))!;
+            Assert.That((e.Line, e.Column), Is.EqualTo((line, column)), name);
+            Assert.That(e.UserMessage, Does.Contain($"at line {line}, column {column}").And.Not.Contain("Operation is not valid"), name);
+        }
+    }
+
     [Test]
     public void AMissingConfigFileIsAnError() =>
         Assert.That(Assert.Throws<VascoException>(() => ParameterSet.Resolve([], "/nonexistent/pipeline.yaml"))!.Code, Is.EqualTo("VASCO0101"));
