@@ -42,7 +42,7 @@ public class BadInputBuildTests
             .ToDictionary(f => Path.GetRelativePath(_run.Dir, f), f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))));
 
     /// <summary>Builds with one input broken, checks the error and that nothing was lost, then restores the input.</summary>
-    void BreakAndBuild(string file, string brokenContent, string code, string mustName, Func<string, bool>? mayChange = null)
+    void BreakAndBuild(string file, string brokenContent, string code, string mustName, Func<string, bool>? mayChange = null, Action? afterFailure = null)
     {
         var path = _run.Path(file);
         var original = File.ReadAllText(path);
@@ -60,18 +60,35 @@ public class BadInputBuildTests
 
             var after = Snapshot();
             var allowed = mayChange ?? (_ => false);
-            mayChange = k => k == file || allowed(k);
+            mayChange = k => k == file || LockNote(k) || allowed(k);
             var changed = before.Where(b => !after.TryGetValue(b.Key, out var hash) || hash != b.Value).Select(b => b.Key).Where(k => !mayChange(k)).ToList();
             var added = after.Keys.Except(before.Keys).Where(k => !mayChange(k)).ToList();
             Assert.That(changed, Is.Empty, "earlier outputs are kept byte for byte");
             Assert.That(added, Is.Empty, "no new file but the failure's records and logs");
             Assert.That(after.Keys.Where(k => k.Contains(".tmp-")), Is.Empty, "no half-written file");
+            afterFailure?.Invoke();
         }
         finally
         {
             File.WriteAllText(path, original);
+            // The next case starts from a complete run again.
+            var repaired = _run.Build();
+            Assert.That(repaired.ExitCode, Is.EqualTo(0), repaired.Output);
         }
     }
+
+    // Every build notes itself as the holder of the run's lock (obj/vasco/<RunId>/build.lock.owner).
+    static bool LockNote(string path) => Path.GetFileName(path) is "build.lock" or "build.lock.owner";
+
+    /// <summary>
+    /// What a tile failing in a step may change besides its failure records: the results of that step and of the steps
+    /// after it (removed: they no longer hold), and the run's published results (rebuilt without the tile).
+    /// </summary>
+    static Func<string, bool> FailedFrom(params string[] stepFolders) => path =>
+        StepFailureRecords(path) || path.StartsWith("dashboard/", StringComparison.Ordinal)
+        || stepFolders.Concat(["data/filter/", "data/summaries/"]).Any(f => path.StartsWith(f, StringComparison.Ordinal));
+
+    int PublishedCandidates() => File.ReadLines(_run.Path("data", "filter", _run.RunId, "candidates.csv")).Skip(1).Count(l => l.Length > 0);
 
     // What a failed step may write: its failure record, its logs, the run's log, and the stamps the plan rewrites.
     static bool StepFailureRecords(string path) =>
@@ -118,18 +135,21 @@ public class BadInputBuildTests
     }
 
     [Test, Order(4)]
-    public void ABadCellInTheModernCatalogFailsStep6AndKeepsEverythingElse()
+    public void ABadCellInTheModernCatalogFailsStep6KeepsEarlierStepsAndPublishesNoStaleCandidate()
     {
         var gaia = File.ReadAllLines(_run.Path("input", "gaia.csv"));
         gaia[5] = string.Join(',', gaia[5].Split(',').Select((cell, i) => i == 1 ? "132d50m" : cell));
-        BreakAndBuild("input/gaia.csv", string.Join('\n', gaia) + "\n", "VASCO6006", "gaia.csv' line 6", StepFailureRecords);
+        BreakAndBuild("input/gaia.csv", string.Join('\n', gaia) + "\n", "VASCO6006", "gaia.csv' line 6", FailedFrom("data/ext/", "data/xmatch/"),
+            () => Assert.That(PublishedCandidates(), Is.Zero, "the failed tile's candidate is not published"));
     }
 
     [Test, Order(5)]
-    public void ABrightStarCatalogWithoutItsMagnitudeColumnFailsStep2AndKeepsEverythingElse()
+    public void ABrightStarCatalogWithoutItsMagnitudeColumnFailsStep2KeepsStep1AndPublishesNoStaleCandidate()
     {
         var tycho = File.ReadAllText(_run.Path("input", "tycho2.csv"));
-        BreakAndBuild("input/tycho2.csv", tycho.Replace(",VTmag,", ",Vmag,"), "VASCO2006", "lacks the column(s) VTmag", StepFailureRecords);
+        BreakAndBuild("input/tycho2.csv", tycho.Replace(",VTmag,", ",Vmag,"), "VASCO2006", "lacks the column(s) VTmag",
+            FailedFrom("data/masks/", "data/catalogs/", "data/psf/", "data/xmatch/"),
+            () => Assert.That(PublishedCandidates(), Is.Zero, "the failed tile's candidate is not published"));
     }
 }
 
