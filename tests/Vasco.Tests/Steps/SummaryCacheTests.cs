@@ -52,13 +52,13 @@ public class SummaryCacheTests
         File.Delete(TileRecords.ManifestPath(steps[1].OutputDir, "t2"));
         new Manifest { Step = "Psf", Status = "failed", TileId = "t2", FailedTiles = [new FailedTile("t2", "VASCO0402", "too few stars")] }
             .Write(TileRecords.FailedPath(steps[1].OutputDir, "t2"));
-        Assert.That(RunSummary.Collect(steps, tiles, 2, cache)[1].Figures.Failure, Is.EqualTo("Psf: VASCO0402 too few stars"));
+        Assert.That(RunSummary.Collect(steps, tiles, 2, cache)[1].Figures.Failure, Is.EqualTo("VASCO0402 Psf: too few stars"));
 
         // A damaged cache is no cache.
         var bytes = File.ReadAllBytes(cache);
         File.WriteAllBytes(cache, bytes[..(bytes.Length / 2)]);
         Assert.That(RunSummary.Collect(steps, tiles, 2, cache)[0].Figures.Values["detections_p1"], Is.EqualTo(77.0));
-        Assert.That(RunSummary.Collect(steps, tiles, 2, cache)[1].Figures.Failure, Is.EqualTo("Psf: VASCO0402 too few stars"));
+        Assert.That(RunSummary.Collect(steps, tiles, 2, cache)[1].Figures.Failure, Is.EqualTo("VASCO0402 Psf: too few stars"));
     }
 
     static void WriteTile(IReadOnlyList<StepDeclaration> steps, string tile, int detections)
