@@ -93,10 +93,11 @@ public class StaleResultsTests
     {
         using var run = NewRun("busy");
         Assert.That(run.Build().ExitCode, Is.EqualTo(0));
-        // The first build reruns PSFEx and what follows (several seconds); the second starts once the first holds the run.
+        // The first build reruns PSFEx and what follows, SPREAD_MODEL for every source (about 20 s here, far longer than
+        // the second build needs to reach its lock); the second starts once the first holds the run.
         var owner = run.Path("obj", "vasco", run.RunId, "build.lock.owner");
         File.Delete(owner);
-        var first = Task.Run(() => run.Build("-p:FromStep=4", "-p:MatchRadiusArcsec=4"));
+        var first = Task.Run(() => run.Build("-p:FromStep=4", "-p:SpreadModel=all", "-p:MatchRadiusArcsec=4"));
         var clock = Stopwatch.StartNew();
         while (!File.Exists(owner) && !first.IsCompleted && clock.Elapsed < TimeSpan.FromMinutes(2)) Thread.Sleep(50);
         Assert.That(File.Exists(owner), Is.True, "the first build took the run's lock");
