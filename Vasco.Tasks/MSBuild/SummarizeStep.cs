@@ -60,7 +60,7 @@ public sealed class VascoSummarize : VascoTask
         var dashboardRows = !File.Exists(CandidatesFile) ? 0
             : DashboardFile.Length > 0 ? Dashboard.Update(DashboardFile, RunId, CandidatesFile)
             : File.ReadLines(CandidatesFile).Skip(1).Count(l => l.Length > 0);
-        var report = WriteReport(steps, candidateRows, markdown);
+        var report = WriteReport(steps, candidateRows, markdown, figures.Where(f => f.Failure is not null).Select(f => (f.TileId, f.Failure!)).ToList());
 
         foreach (var path in new[] { md, csv, binsPath, DashboardFile }.Concat(report).Where(p => p.Length > 0 && File.Exists(p))) manifest.Outputs.Add(FileRecord.Of(path, RunDir));
         if (File.Exists(CandidatesFile)) manifest.Inputs.Add(FileRecord.Of(CandidatesFile, RunDir));
@@ -79,7 +79,7 @@ public sealed class VascoSummarize : VascoTask
     }
 
     /// <summary>report.html (with a plate stamp per candidate), candidates.reg (DS9), candidates.vot (TOPCAT) and candidates.ecsv (astropy).</summary>
-    string[] WriteReport(IReadOnlyList<StepDeclaration> steps, IReadOnlyList<string> candidateRows, string summaryMarkdown)
+    string[] WriteReport(IReadOnlyList<StepDeclaration> steps, IReadOnlyList<string> candidateRows, string summaryMarkdown, IReadOnlyList<(string, string)> failedTiles)
     {
         var header = candidateRows.Count > 0 ? candidateRows[0].Split(',') : Vasco.Filtering.Candidates.Columns;
         var cells = candidateRows.Skip(1).Select(l => (IReadOnlyDictionary<string, string>)header.Zip(l.Split(',')).ToDictionary(p => p.First, p => p.Second)).ToList();
@@ -115,7 +115,7 @@ public sealed class VascoSummarize : VascoTask
         AtomicFile.WriteAllText(vot, Report.VoTable(RunId, header, cells));
         AtomicFile.WriteAllText(reg, Report.Ds9Regions(cells));
         AtomicFile.WriteAllText(ecsv, Report.Ecsv(header, cells));
-        AtomicFile.WriteAllText(html, Report.Html(RunId, summaryMarkdown, plots, candidates));
+        AtomicFile.WriteAllText(html, Report.Html(RunId, summaryMarkdown, plots, candidates, failedTiles));
         return [html, reg, ecsv, vot];
     }
 }

@@ -71,7 +71,8 @@ public static class Report
         return (image.ReadFloats(), image.Axes[0], image.Axes[1]);
     }
 
-    public static string Html(string runId, string summaryMarkdown, IReadOnlyList<(string Name, byte[] Png)> plots, IReadOnlyList<ReportCandidate> candidates)
+    public static string Html(string runId, string summaryMarkdown, IReadOnlyList<(string Name, byte[] Png)> plots, IReadOnlyList<ReportCandidate> candidates,
+        IReadOnlyList<(string TileId, string Reason)>? failedTiles = null)
     {
         static string E(string s) => WebUtility.HtmlEncode(s);
         static string Img(byte[] png, string alt, string cls) => $"<img class=\"{cls}\" alt=\"{E(alt)}\" src=\"data:image/png;base64,{Convert.ToBase64String(png)}\">";
@@ -84,6 +85,15 @@ public static class Report
         sb.Append("<p>").Append(candidates.Count).Append(" candidate(s): sources on the POSS-I plate with no modern counterpart that pass the selection. Files: ")
           .Append("<a href=\"../../filter/").Append(E(runId)).Append("/candidates.csv\">candidates.csv</a>, <a href=\"candidates.ecsv\">candidates.ecsv</a> (astropy), ")
           .Append("<a href=\"candidates.vot\">candidates.vot</a> (VOTable), <a href=\"candidates.reg\">candidates.reg</a> (DS9), <a href=\"summary.csv\">summary.csv</a>.</p>\n");
+        // Before the candidates: a failed tile contributes none, and the reader must know which tiles that is.
+        if (failedTiles is { Count: > 0 })
+        {
+            sb.Append("<h2 id=\"failed\">Failed tiles</h2>\n<p>").Append(failedTiles.Count)
+              .Append(" tile(s) did not complete in the current state and contribute no candidate; a rebuild retries them.</p>\n<ul>");
+            foreach (var (tile, reason) in failedTiles.Take(200)) sb.Append("<li><b>").Append(E(tile)).Append("</b>: ").Append(E(reason)).Append("</li>");
+            if (failedTiles.Count > 200) sb.Append("<li>").Append(failedTiles.Count - 200).Append(" more in summary.csv</li>");
+            sb.Append("</ul>\n");
+        }
         sb.Append("<h2>Candidates</h2>\n");
         foreach (var c in candidates)
         {

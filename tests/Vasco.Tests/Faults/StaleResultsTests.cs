@@ -63,7 +63,8 @@ public class StaleResultsTests
                 var summary = File.ReadAllText(run.Path("data", "summaries", run.RunId, "summary.md"));
                 Assert.That(summary, Does.Contain("1 tile(s), 0 complete, 1 failed"), build);
                 Assert.That(summary, Does.Contain("- M67: VASCO1001 Download:"), $"{build}: the failed tile and its reason");
-                Assert.That(File.ReadAllText(run.Path("data", "summaries", run.RunId, "report.html")), Does.Contain("VASCO1001"), $"{build}: the report names the failure");
+                Assert.That(File.ReadAllText(run.Path("data", "summaries", run.RunId, "report.html")), Does.Contain("<li><b>M67</b>: VASCO1001 Download: No plate for tile M67"),
+                    $"{build}: the report names the failed tile and why, above its candidates");
                 Assert.That(File.Exists(run.Path("data", "filter", run.RunId, "M67_candidates.csv")), Is.False, $"{build}: the tile's own old candidates are gone");
                 Assert.That(File.Exists(run.Path("data", "catalogs", "p2", run.RunId, "M67.cat")), Is.False, $"{build}: and its old pass-2 catalog");
             });
