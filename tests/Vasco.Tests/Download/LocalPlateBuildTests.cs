@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using NUnit.Framework;
 using Vasco.Pipeline;
+using Vasco.Tests.Steps;
 using Vasco.Tests.Support;
 
 namespace Vasco.Tests.Download;
@@ -16,17 +17,7 @@ public class LocalPlateBuildTests
 {
     static RunFolder Run(string name, params (string File, byte[] Bytes)[] plates)
     {
-        var input = Repo.Path("runs", "m67", "input");
-        var run = new RunFolder(name).WriteRunFile("""
-            <TilingMode>single</TilingMode>
-            <TileSizeArcmin>30</TileSizeArcmin>
-            <ImageSource>local</ImageSource>
-            <LocalImageDir>plates</LocalImageDir>
-            """, $"""
-            <VascoTarget Include="M67" Ra="132.834" Dec="11.812" />
-            <VascoBrightStars Include="{input}/tycho2_M67_r1deg.csv" />
-            <VascoCatalog Include="gaia" File="{input}/gaia-dr3_M67_r22arcmin.csv" />
-            """, testSteps: false);
+        var run = M67Run.Create(name, "<LocalImageDir>plates</LocalImageDir>");
         Directory.CreateDirectory(run.Path("plates"));
         foreach (var (file, bytes) in plates)
             File.WriteAllBytes(run.Path("plates", file), bytes);

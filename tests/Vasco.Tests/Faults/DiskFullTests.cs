@@ -12,7 +12,8 @@ namespace Vasco.Tests.Faults;
 [TestFixture, NonParallelizable]
 public class DiskFullTests
 {
-    static int Run(string program, params string[] args)
+    /// <summary>Runs a program (mount, chattr, ...) to its end; its exit code.</summary>
+    internal static int Run(string program, params string[] args)
     {
         var psi = new ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var a in args) psi.ArgumentList.Add(a);

@@ -36,28 +36,19 @@ public class ReadOnlyFolderTests
         return run;
     }
 
-    static int Run(string program, params string[] args)
-    {
-        var psi = new ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        p.WaitForExit();
-        return p.ExitCode;
-    }
-
     /// <summary>Makes <paramref name="dir"/> refuse writes for this user; returns how it undoes that.</summary>
     static Action Lock(string dir)
     {
         Action unlock;
         if (Environment.UserName == "root")
         {
-            if (Run("chattr", "+i", dir) != 0) Assert.Ignore($"running as root, and chattr +i is not available on the file system of {dir}: nothing else stops root from writing");
-            unlock = () => Run("chattr", "-i", dir);
+            if (DiskFullTests.Run("chattr", "+i", dir) != 0) Assert.Ignore($"running as root, and chattr +i is not available on the file system of {dir}: nothing else stops root from writing");
+            unlock = () => DiskFullTests.Run("chattr", "-i", dir);
         }
         else
         {
-            Assert.That(Run("chmod", "a-w", dir), Is.EqualTo(0), "chmod");
-            unlock = () => Run("chmod", "u+w", dir);
+            Assert.That(DiskFullTests.Run("chmod", "a-w", dir), Is.EqualTo(0), "chmod");
+            unlock = () => DiskFullTests.Run("chmod", "u+w", dir);
         }
         try
         {

@@ -30,7 +30,7 @@ public class RepairedPixelsTests
     [Test]
     public void SourcesOnFilledInPixelsAreFlaggedRejectedAndWarnedOf()
     {
-        using var run = new RunFolder("repaired");
+        using var run = M67Run.Create("repaired", "<LocalImageDir>plates</LocalImageDir>", gaiaCatalog: "gaia.csv");
         var input = Repo.Path("runs", "m67", "input");
         Directory.CreateDirectory(run.Path("plates"));
         var plate = run.Path("plates", "dss1-red_M67_XE486.fits");
@@ -39,16 +39,6 @@ public class RepairedPixelsTests
         var withoutStar = gaia.Where(l => !l.StartsWith(StarGaiaId + ",", StringComparison.Ordinal)).ToArray();
         Assert.That(withoutStar, Has.Length.EqualTo(gaia.Length - 1));
         File.WriteAllLines(run.Path("gaia.csv"), withoutStar);
-        run.WriteRunFile("""
-            <TilingMode>single</TilingMode>
-            <TileSizeArcmin>30</TileSizeArcmin>
-            <ImageSource>local</ImageSource>
-            <LocalImageDir>plates</LocalImageDir>
-            """, $"""
-            <VascoTarget Include="M67" Ra="132.834" Dec="11.812" />
-            <VascoBrightStars Include="{input}/tycho2_M67_r1deg.csv" />
-            <VascoCatalog Include="gaia" File="gaia.csv" />
-            """, testSteps: false);
 
         var build = run.Build();
 
