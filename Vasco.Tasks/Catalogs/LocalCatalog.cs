@@ -1,6 +1,5 @@
 using System.Globalization;
 using Vasco.IO;
-using Vasco.Pipeline;
 
 namespace Vasco.Catalogs;
 

@@ -5,7 +5,6 @@ using System.Text;
 using Polly;
 using Vasco.IO;
 using Vasco.Net;
-using Vasco.Pipeline;
 using Vasco.Sky;
 
 namespace Vasco.Catalogs;

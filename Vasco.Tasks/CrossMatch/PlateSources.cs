@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using Vasco.Extraction;
 using Vasco.IO;
-using Vasco.Pipeline;
 
 namespace Vasco.CrossMatch;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Vasco.Extraction;
 using Vasco.Fits;
-using Vasco.Pipeline;
 using Vasco.Tools;
 
 namespace Vasco.CrossMatch;

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using Vasco.Catalogs;
 using Vasco.IO;
-using Vasco.Pipeline;
 using Vasco.Sky;
 
 namespace Vasco.CrossMatch;
@@ -21,6 +20,9 @@ public sealed record TileMatchInput(PlateSources Plate, IReadOnlyList<ModernSour
 public sealed record MatchCounts(int Plate, int Modern, int Matched, int MatchedModern, int UnmatchedLocal, int UnmatchedCdss, double MaxSeparationArcsec);
 
 /// <summary>Step 7 for one tile: inputs at the plate epoch, and the three output tables with their checks.</summary>
+/// <summary>A tile's cross-match files: matched pairs (xmatch), unmatched plate sources (local), unmatched modern sources (cdss).</summary>
+public sealed record MatchFiles(string Matched, string UnmatchedPlate, string UnmatchedModern);
+
 public static class TileCrossMatch
 {
     /// <summary>
@@ -55,8 +57,8 @@ public static class TileCrossMatch
                 return (name, (IReadOnlyList<double>)rows.Select(m => m.Ra).ToList(), (IReadOnlyList<double>)rows.Select(m => m.Dec).ToList());
             }), radiusArcsec);
 
-    /// <summary>Writes &lt;tile&gt;_xmatch.csv, _local.csv and _cdss.csv and checks that they add up.</summary>
-    public static MatchCounts Write(string dir, string tileId, TileMatchInput input, MatchResult result, double radiusArcsec, double toleranceArcsec)
+    /// <summary>Writes the tile's matched pairs, unmatched plate sources and unmatched modern sources, and checks that they add up.</summary>
+    public static MatchCounts Write(MatchFiles files, string tileId, TileMatchInput input, MatchResult result, double radiusArcsec, double toleranceArcsec)
     {
         var plate = input.Plate;
         var modern = input.Modern;
@@ -72,12 +74,12 @@ public static class TileCrossMatch
             PlateSources.Format(m.Star.Epoch),
         ];
         string[] refHeader = ["ref_catalog", "ref_id", "ref_ra", "ref_dec", "ref_mag", "ref_pmra", "ref_pmdec", "ref_ra_catalog", "ref_dec_catalog", "ref_epoch", "sep_arcsec"];
-        AtomicFile.WriteAllText(Path.Combine(dir, tileId + "_xmatch.csv"), plate.ToCsv(result.Pairs.Select(p => p.Plate).ToList(),
+        AtomicFile.WriteAllText(files.Matched, plate.ToCsv(result.Pairs.Select(p => p.Plate).ToList(),
             (refHeader, k => [.. RefCells(modern[result.Pairs[k].Modern]), separations[k].ToString("0.0000", CultureInfo.InvariantCulture)])));
-        AtomicFile.WriteAllText(Path.Combine(dir, tileId + "_local.csv"), plate.ToCsv(result.Local, null));
+        AtomicFile.WriteAllText(files.UnmatchedPlate, plate.ToCsv(result.Local, null));
         var cdss = new StringBuilder("catalog,id,ra,dec,mag,pmra,pmdec,ra_catalog,dec_catalog,epoch\n");
         foreach (var i in result.Cdss) cdss.Append(string.Join(',', RefCells(modern[i]))).Append('\n');
-        AtomicFile.WriteAllText(Path.Combine(dir, tileId + "_cdss.csv"), cdss.ToString());
+        AtomicFile.WriteAllText(files.UnmatchedModern, cdss.ToString());
         return counts;
     }
 

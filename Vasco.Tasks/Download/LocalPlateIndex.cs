@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Vasco.Fits;
 using Vasco.IO;
-using Vasco.Pipeline;
 using Vasco.Sky;
 
 namespace Vasco.Download;

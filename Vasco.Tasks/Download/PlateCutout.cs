@@ -1,7 +1,6 @@
 using System.IO.Compression;
 using Vasco.Fits;
 using Vasco.IO;
-using Vasco.Pipeline;
 using Vasco.Sky;
 
 namespace Vasco.Download;

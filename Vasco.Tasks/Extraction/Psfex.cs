@@ -1,5 +1,4 @@
 using Vasco.Fits;
-using Vasco.Pipeline;
 using Vasco.Tools;
 
 namespace Vasco.Extraction;

@@ -1,4 +1,3 @@
-using Vasco.Pipeline;
 using Vasco.Tools;
 
 namespace Vasco.Extraction;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using CsvHelper;
 using CsvHelper.Configuration;
-using Vasco.Pipeline;
 
 namespace Vasco.IO;
 

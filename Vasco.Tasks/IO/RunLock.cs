@@ -1,4 +1,3 @@
-using Vasco.Pipeline;
 
 namespace Vasco.IO;
 

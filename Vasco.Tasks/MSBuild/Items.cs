@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using Vasco.Pipeline;
+using Vasco.Steps;
 using Vasco.Tiling;
 
 namespace Vasco.MSBuild;
@@ -36,12 +37,13 @@ public static class Items
         return new Tile(id, item.GetMetadata("TargetName"), ra, dec, size, I("Row"), I("Col"), raMin, raMax, decMin, decMax);
     }
 
+    /// <summary>A VascoStep item as the engine sees it. A built-in step's stamp holds what its contract reads (never a hand-kept list).</summary>
     public static StepDeclaration ToStep(ITaskItem item) => new(
         item.ItemSpec,
         int.Parse(item.GetMetadata("Number"), CultureInfo.InvariantCulture),
         !string.Equals(item.GetMetadata("PerTile"), "false", StringComparison.OrdinalIgnoreCase),
         StepDeclaration.SplitList(item.GetMetadata("After")),
-        StepDeclaration.SplitList(item.GetMetadata("Reads")),
+        BuiltInSteps.Find(item.ItemSpec)?.Reads ?? StepDeclaration.SplitList(item.GetMetadata("Reads")),
         StepDeclaration.SplitList(item.GetMetadata("Tools")),
         StepDeclaration.SplitList(item.GetMetadata("Files")),
         Path.GetFullPath(item.GetMetadata("OutputDir")),
@@ -51,6 +53,21 @@ public static class Items
         Extra = item.GetMetadata("Extra"),
         ManifestDir = item.GetMetadata("ManifestDir") is { Length: > 0 } m ? Path.GetFullPath(m) : Path.GetFullPath(item.GetMetadata("OutputDir")),
     };
+
+    /// <summary>What every step gets from the build: the run, its steps, tools, catalogs and config files ("Role=path").</summary>
+    public static StepEnvironment ToEnvironment(string runDir, string runId, ITaskItem[] steps, ITaskItem[]? tools, ITaskItem[]? catalogs, ITaskItem? brightStars, string[]? files) => new()
+    {
+        RunDir = runDir,
+        RunId = runId,
+        Steps = steps.Select(ToStep).ToDictionary(s => s.Name, StringComparer.Ordinal),
+        ToolPaths = (tools ?? []).ToDictionary(t => t.ItemSpec, t => t.GetMetadata("Path"), StringComparer.Ordinal),
+        Catalogs = (catalogs ?? []).Select(ToCatalog).ToList(),
+        BrightStars = brightStars is null ? null : ToCatalog(brightStars),
+        Files = (files ?? []).Select(f => f.Split('=', 2)).Where(f => f.Length == 2).ToDictionary(f => f[0].Trim(), f => f[1].Trim(), StringComparer.Ordinal),
+    };
+
+    public static CatalogItem ToCatalog(ITaskItem item) => new(item.ItemSpec, item.GetMetadata("FullPath"),
+        item.MetadataNames.Cast<string>().ToDictionary(n => n, item.GetMetadata, StringComparer.Ordinal));
 
     public static ParameterSet ToParameters(ITaskItem[] items) =>
         new(items.Select(i => new ResolvedParameter(i.ItemSpec, i.GetMetadata("Value"),

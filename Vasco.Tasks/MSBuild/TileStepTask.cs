@@ -42,6 +42,9 @@ public abstract partial class TileStepTask : VascoTask, ICancelableTask
             : throw new VascoException(ErrorCodes.ToolMissing, $"Step {StepName} needs {name}, which the VascoTools target did not provide.",
                 $"declare Tools=\"{name}\" on the step's VascoStep item.");
 
+    /// <summary>The values the step's tiles see (a built-in step: only what its contract reads).</summary>
+    protected virtual ParameterSet TileParameters => ParameterValues;
+
     /// <summary>Relative path of a file in the run folder, as manifests show it.</summary>
     protected string Relative(string fullPath) => RunPaths.Relative(RunDir, fullPath);
 
@@ -105,7 +108,7 @@ public abstract partial class TileStepTask : VascoTask, ICancelableTask
             Step = step,
             RunDir = RunDir,
             RunId = RunId,
-            Parameters = ParameterValues,
+            Parameters = TileParameters,
             ToolVersions = Items.ToToolVersions(Tools),
             AllSteps = steps,
             StampDir = StampDir,

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using Vasco.Pipeline;
+using Vasco.Steps;
 using Vasco.Tiling;
 
 namespace Vasco.MSBuild;
@@ -76,17 +77,18 @@ public sealed class VascoPlan : VascoTask
             .Select(p => ParameterDefinition.Declared(p.ItemSpec, p.GetMetadata("Type"), p.GetMetadata("Default"), p.GetMetadata("Description")));
         var parameters = ParameterSet.Resolve(
             Parameters.Select(p => (p.ItemSpec, p.GetMetadata("Value"), globals.ContainsKey(p.ItemSpec))),
-            string.IsNullOrWhiteSpace(ConfigFile) ? null : ConfigFile, extra);
+            string.IsNullOrWhiteSpace(ConfigFile) ? null : ConfigFile, ParameterCatalog.BuiltIn.Concat(extra));
 
         Lap("parameters");
-        var tileSize = parameters.Number("TileSizeArcmin");
+        var tiling = TilingStep.Options(parameters);
+        var tileSize = tiling.TileSizeArcmin;
         var targets = new List<Target>();
         foreach (var t in Targets)
             targets.Add(Vasco.Tiling.Targets.Parse(t.ItemSpec, t.GetMetadata("Ra"), t.GetMetadata("Dec"), t.GetMetadata("SizeArcmin"), tileSize, "run file"));
         foreach (var list in TargetLists)
             targets.AddRange(Vasco.Tiling.Targets.ReadCsv(list.GetMetadata("FullPath"), tileSize));
         Lap("targets");
-        var tiles = Tiler.Plan(Tiler.ParseMode(parameters["TilingMode"]), targets, parameters);
+        var tiles = Tiler.Plan(targets, tiling);
 
         Lap("tiling");
         var shard = Sharding.Shard.Parse(Shard, ShardCount, tiles.Count);
@@ -164,7 +166,7 @@ public sealed class VascoPlan : VascoTask
     Func<StepDeclaration, Tile, IEnumerable<string>>? LocalPlateInputs(ParameterSet parameters, List<StepDeclaration> steps)
     {
         if (parameters["ImageSource"] != "local" || steps.All(s => s.Name != "Download")) return null;
-        var index = DownloadPlanning.OpenLocalPlates(RunDir, parameters["LocalImageDir"], Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(StampDir)))!);
+        var index = DownloadStep.OpenLocalPlates(RunDir, parameters["LocalImageDir"], Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(StampDir)))!);
         return (step, tile) => step.Name == "Download" && index.Choose(tile.RaDeg, tile.DecDeg, tile.SizeArcmin).Path is { } path ? [path] : [];
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Build.Framework;
 using Vasco.Pipeline;
+using Vasco.Steps;
 using Vasco.Tiling;
 
 namespace Vasco.MSBuild;
@@ -26,9 +27,10 @@ public sealed class VascoWriteTiles : VascoTask
         var tiles = Tiles.Select(Items.ToTile).ToList();
         ValidateTiles(tiles);
         // A survey run (footprint, random) has a band instead of targets.
-        var survey = Tiler.ParseMode(parameters["TilingMode"]) is TilingMode.Footprint or TilingMode.Random;
+        var tiling = TilingStep.Options(parameters);
+        var survey = tiling.Survey;
         var targetCount = survey ? 0 : tiles.Select(t => t.Target).Distinct(StringComparer.Ordinal).Count();
-        var source = survey ? $"band {SkyBand.From(parameters)}" : $"{targetCount} target(s)";
+        var source = survey ? $"band {tiling.Band}" : $"{targetCount} target(s)";
         Directory.CreateDirectory(step.OutputDir);
         Vasco.IO.AtomicFile.DeleteTempFiles(step.OutputDir);
         var csvPath = Path.Combine(step.OutputDir, "tiles.csv");
@@ -49,10 +51,10 @@ public sealed class VascoWriteTiles : VascoTask
         manifest.Counts["tiles"] = tiles.Count;
         // The seed's step-0 checklist fields.
         manifest.Fields["source_list"] = TargetLists.Length == 0 ? "run file" : string.Join(";", TargetLists.Select(l => RunPaths.Relative(RunDir, l.GetMetadata("FullPath"))));
-        manifest.Fields["tile_size"] = $"{Tile.Format(parameters.Number("TileSizeArcmin"))}x{Tile.Format(parameters.Number("TileSizeArcmin"))} arcmin";
-        manifest.Fields["tiling_mode"] = parameters["TilingMode"];
+        manifest.Fields["tile_size"] = $"{Tile.Format(tiling.TileSizeArcmin)}x{Tile.Format(tiling.TileSizeArcmin)} arcmin";
+        manifest.Fields["tiling_mode"] = tiling.ModeName;
         manifest.Fields["tiles_count"] = tiles.Count;
-        if (survey) manifest.Fields["band"] = SkyBand.From(parameters).ToString();
+        if (survey) manifest.Fields["band"] = tiling.Band.ToString();
         manifest.FinishedUtc = DateTimeOffset.UtcNow;
         manifest.ElapsedSeconds = Math.Round((manifest.FinishedUtc - started).TotalSeconds, 4);
         manifest.Write(Path.Combine(step.OutputDir, StepManifests.FileName));

@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
-using Vasco.IO;
 using Vasco.Pipeline;
+using Vasco.IO;
 
 namespace Vasco.Packaging;
 

@@ -44,6 +44,16 @@ public sealed class TileContext
     /// <summary>This tile's file in the step's folder, e.g. OutputPath(".cat").</summary>
     public string OutputPath(string suffix) => Path.Combine(Step.OutputDir, Tile.TileId + suffix);
 
+    /// <summary>This tile's file of a dataset this step writes.</summary>
+    public string Output(TileDataset dataset) =>
+        dataset.Step == Step.Name ? dataset.PathIn(Step.OutputDir, Tile.TileId)
+            : throw new InvalidOperationException($"Step {Step.Name} does not write {dataset}.");
+
+    /// <summary>This tile's file of a dataset an earlier step wrote (a step this one declares After=).</summary>
+    public string Input(TileDataset dataset) =>
+        UpstreamDirs.TryGetValue(dataset.Step, out var dir) ? dataset.PathIn(dir, Tile.TileId)
+            : throw new InvalidOperationException($"Step {Step.Name} reads {dataset} but does not declare After=\"{dataset.Step}\".");
+
     /// <summary>This tile's log file under logs/&lt;step&gt;/&lt;RunId&gt;/.</summary>
     public string LogPath(string suffix = ".log")
     {

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Vasco.Fits;
-using Vasco.Pipeline;
 
 namespace Vasco.Preprocess;
 

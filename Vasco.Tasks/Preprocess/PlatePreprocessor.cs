@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Vasco.Download;
 using Vasco.Fits;
-using Vasco.Pipeline;
 using Vasco.Sky;
 
 namespace Vasco.Preprocess;
@@ -230,4 +229,16 @@ public static partial class PlatePreprocessor
         @"|(WCSAXES|WCSNAME|CTYPE\d|CUNIT\d|CRPIX\d|CRVAL\d|CDELT\d|CROTA\d|CD\d_\d|PC\d_\d|PV\d_\d+|PS\d_\d+|LONPOLE|LATPOLE|RADESYS|EQUINOX)[A-Z]?" +
         @"|RADECSYS|(A|B|AP|BP)_(ORDER|DMAX|\d+_\d+))$")]
     private static partial Regex AstrometryKeyword();
+}
+
+/// <summary>What later steps read from a clean image's header: the plate epoch step 2 found, and the plate's id.</summary>
+public sealed record CleanPlate(double Epoch, string PlateId)
+{
+    public static CleanPlate Read(string cleanPath)
+    {
+        var header = FitsFile.ReadPrimaryHeader(cleanPath);
+        if (!header.TryGetDouble("EPOCHPLT", out var epoch))
+            throw new VascoException(ErrorCodes.CrossMatchInvalid, $"{cleanPath} records no plate epoch (EPOCHPLT).", "rebuild step 2 for this tile.", cleanPath);
+        return new CleanPlate(epoch, header.TryGetString("PLATEID", out var id) ? id : "");
+    }
 }

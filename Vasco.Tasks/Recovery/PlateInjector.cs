@@ -3,7 +3,6 @@ using System.Text;
 using CsvHelper;
 using Vasco.Fits;
 using Vasco.IO;
-using Vasco.Pipeline;
 using Vasco.Sky;
 using Vasco.Synthetic;
 

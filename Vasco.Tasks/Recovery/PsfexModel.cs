@@ -1,5 +1,4 @@
 using Vasco.Fits;
-using Vasco.Pipeline;
 
 namespace Vasco.Recovery;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Vasco.Extraction;
 using Vasco.IO;
-using Vasco.Pipeline;
 using Vasco.Sky;
 using Vasco.Synthetic;
 

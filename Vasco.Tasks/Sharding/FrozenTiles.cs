@@ -1,4 +1,3 @@
-using Vasco.Pipeline;
 using Vasco.Tiling;
 
 namespace Vasco.Sharding;

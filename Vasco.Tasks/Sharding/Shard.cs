@@ -1,5 +1,4 @@
 using System.Globalization;
-using Vasco.Pipeline;
 
 namespace Vasco.Sharding;
 

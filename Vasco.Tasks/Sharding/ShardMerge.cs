@@ -1,6 +1,6 @@
 using System.Text;
-using Vasco.IO;
 using Vasco.Pipeline;
+using Vasco.IO;
 using Vasco.Tiling;
 
 namespace Vasco.Sharding;

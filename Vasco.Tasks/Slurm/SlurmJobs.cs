@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Vasco.IO;
-using Vasco.Pipeline;
 using Vasco.Tools;
 
 namespace Vasco.Slurm;

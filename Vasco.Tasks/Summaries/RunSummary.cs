@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
 using Vasco.Extraction;
+using Vasco.Pipeline;
 using Vasco.Filtering;
 using Vasco.IO;
-using Vasco.Pipeline;
 
 namespace Vasco.Summaries;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Vasco.Catalogs;
-using Vasco.Pipeline;
 using Vasco.Preprocess;
 using Vasco.Sky;
 using Vasco.Tiling;
@@ -23,16 +22,6 @@ public sealed record SyntheticOptions
     public const double ModernEpoch = 2016.0;
     /// <summary>Stars brighter than this are given to the masks and the halo rule as the bright-star list.</summary>
     public const double BrightStarMag = 13.5;
-
-    public static SyntheticOptions From(ParameterSet p) => new()
-    {
-        Seed = p.Integer("SyntheticSeed"),
-        StarDensity = p.Number("SyntheticStarDensity"),
-        LimitMag = p.Number("SyntheticLimitMag"),
-        VanishedPerTile = p.Integer("SyntheticVanishedPerTile"),
-        MoversPerTile = p.Integer("SyntheticMoversPerTile"),
-        DefectsPerTile = p.Integer("SyntheticDefectsPerTile"),
-    };
 }
 
 /// <summary>What a synthetic source is: the truth a recovery run compares candidates with.</summary>

@@ -2,7 +2,6 @@ using System.Globalization;
 using CsvHelper;
 using CsvHelper.Configuration;
 using Vasco.IO;
-using Vasco.Pipeline;
 
 namespace Vasco.Synthetic;
 

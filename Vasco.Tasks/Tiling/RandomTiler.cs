@@ -1,5 +1,4 @@
 using System.Globalization;
-using Vasco.Pipeline;
 using Vasco.Sky;
 
 namespace Vasco.Tiling;

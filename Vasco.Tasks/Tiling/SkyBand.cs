@@ -1,5 +1,4 @@
 using System.Globalization;
-using Vasco.Pipeline;
 using Vasco.Sky;
 
 namespace Vasco.Tiling;
@@ -14,10 +13,9 @@ public sealed record SkyBand(double DecMin, double DecMax, double RaMin = 0, dou
     public static readonly SkyBand PossI = new(-30, 90);
 
     /// <summary>The band of the Footprint* parameters, or VASCO0103 naming the parameters that contradict each other.</summary>
-    public static SkyBand From(ParameterSet parameters)
+    public static SkyBand Checked(double decMin, double decMax, double raMin, double raMax)
     {
-        var band = new SkyBand(parameters.Number("FootprintDecMin"), parameters.Number("FootprintDecMax"),
-            parameters.Number("FootprintRaMin"), parameters.Number("FootprintRaMax"));
+        var band = new SkyBand(decMin, decMax, raMin, raMax);
         if (!(band.DecMin < band.DecMax))
             throw new VascoException(ErrorCodes.ParameterInvalid,
                 string.Create(CultureInfo.InvariantCulture, $"FootprintDecMin={band.DecMin} is not below FootprintDecMax={band.DecMax}."),

@@ -1,5 +1,4 @@
 using System.Text;
-using Vasco.Pipeline;
 
 namespace Vasco.Tiling;
 

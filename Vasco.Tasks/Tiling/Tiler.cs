@@ -1,5 +1,4 @@
 using System.Text;
-using Vasco.Pipeline;
 using Vasco.Sky;
 
 namespace Vasco.Tiling;
@@ -51,25 +50,23 @@ public static class Tiler
     /// The tiles of a run: its targets' fields (single, hex30), or the survey band
     /// (footprint, random), which is the field itself, so targets are an error there.
     /// </summary>
-    public static IReadOnlyList<Tile> Plan(TilingMode mode, IReadOnlyList<Target> targets, ParameterSet parameters)
+    public static IReadOnlyList<Tile> Plan(IReadOnlyList<Target> targets, TilingOptions options)
     {
-        var tileSize = parameters.Number("TileSizeArcmin");
-        var overlap = parameters.Number("TileOverlapArcmin");
+        var (mode, tileSize, overlap) = (options.Mode, options.TileSizeArcmin, options.OverlapArcmin);
         if (mode is TilingMode.Single or TilingMode.Hex30)
         {
             Targets.CheckUnique(targets);
             return Tile(targets, mode, tileSize, overlap);
         }
-        var name = parameters["TilingMode"];
         if (targets.Count > 0)
             throw new VascoException(ErrorCodes.SurveyTakesNoTargets,
-                $"TilingMode={name} tiles the survey band, but the run also names {targets.Count} target(s) ({string.Join(", ", targets.Take(3).Select(t => TileIds.Printable(t.Name)))}{(targets.Count > 3 ? ", ..." : "")}).",
+                $"TilingMode={options.ModeName} tiles the survey band, but the run also names {targets.Count} target(s) ({string.Join(", ", targets.Take(3).Select(t => TileIds.Printable(t.Name)))}{(targets.Count > 3 ? ", ..." : "")}).",
                 "remove the VascoTarget and VascoTargetList items (the Footprint* parameters give the band), or set TilingMode to hex30 or single to tile the targets.");
         CheckSizes(tileSize, overlap);
-        var band = SkyBand.From(parameters);
+        var band = options.Band;
         return mode == TilingMode.Footprint
             ? FootprintTiler.Tile(band, tileSize, overlap)
-            : RandomTiler.Tile(band, tileSize, parameters.Integer("RandomTileCount"), parameters.Integer("RandomSeed"));
+            : RandomTiler.Tile(band, tileSize, options.RandomTileCount, options.RandomSeed);
     }
 
     public static IReadOnlyList<Tile> Tile(IReadOnlyList<Target> targets, TilingMode mode, double tileSizeArcmin, double overlapArcmin = 0)

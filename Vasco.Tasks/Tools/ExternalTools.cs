@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Vasco.IO;
-using Vasco.Pipeline;
 
 namespace Vasco.Tools;
 

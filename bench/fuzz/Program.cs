@@ -5,6 +5,7 @@ using Vasco.Download;
 using Vasco.Extraction;
 using Vasco.Fits;
 using Vasco.Pipeline;
+using Vasco.Steps;
 using Vasco.Preprocess;
 using Vasco.Tiling;
 

@@ -1,6 +1,7 @@
 using NUnit.Framework;
 using Vasco.Catalogs;
 using Vasco.Pipeline;
+using Vasco.Steps;
 using Vasco.Preprocess;
 using Vasco.Tests.Support;
 using Vasco.Tiling;

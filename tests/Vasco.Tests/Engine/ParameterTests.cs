@@ -1,5 +1,6 @@
 using NUnit.Framework;
 using Vasco.Pipeline;
+using Vasco.Steps;
 using Vasco.Tests.Support;
 
 namespace Vasco.Tests.Engine;
@@ -23,7 +24,7 @@ public class ParameterTests
             ("MatchRadiusArcsec", "3", false),   // run file
             ("TilingMode", "", false),           // config
             ("Survey", "", false),               // default
-        ], config);
+        ], config, ParameterCatalog.BuiltIn);
         Assert.That(set.All.Single(p => p.Name == "TileSizeArcmin"), Is.EqualTo(new ResolvedParameter("TileSizeArcmin", "30", ParameterSource.CommandLine)));
         Assert.That(set.All.Single(p => p.Name == "MatchRadiusArcsec"), Is.EqualTo(new ResolvedParameter("MatchRadiusArcsec", "3", ParameterSource.RunFile)));
         Assert.That(set.All.Single(p => p.Name == "TilingMode"), Is.EqualTo(new ResolvedParameter("TilingMode", "single", ParameterSource.Config)));
@@ -33,7 +34,7 @@ public class ParameterTests
     [Test]
     public void ValuesAreNormalisedSoCosmeticChangesDoNotRerun()
     {
-        var a = ParameterSet.Resolve([("TileSizeArcmin", "60.0", false), ("FailFast", "TRUE", false)], null);
+        var a = ParameterSet.Resolve([("TileSizeArcmin", "60.0", false), ("FailFast", "TRUE", false)], null, ParameterCatalog.BuiltIn);
         Assert.That(a["TileSizeArcmin"], Is.EqualTo("60"));
         Assert.That(a["FailFast"], Is.EqualTo("true"));
     }
@@ -48,7 +49,7 @@ public class ParameterTests
     public void BadConfigFilesGiveCodedErrors(string yaml, string code)
     {
         var path = Yaml(yaml);
-        var e = Assert.Throws<VascoException>(() => ParameterSet.Resolve([("TileSizeArcmin", "", false), ("TilingMode", "", false)], path));
+        var e = Assert.Throws<VascoException>(() => ParameterSet.Resolve([("TileSizeArcmin", "", false), ("TilingMode", "", false)], path, ParameterCatalog.BuiltIn));
         Assert.That(e!.Code, Is.EqualTo(code), e.UserMessage);
         Assert.That(e.File, Is.EqualTo(path));
     }
@@ -78,7 +79,7 @@ public class ParameterTests
 
     [Test]
     public void AMissingConfigFileIsAnError() =>
-        Assert.That(Assert.Throws<VascoException>(() => ParameterSet.Resolve([], "/nonexistent/pipeline.yaml"))!.Code, Is.EqualTo("VASCO0101"));
+        Assert.That(Assert.Throws<VascoException>(() => ParameterSet.Resolve([], "/nonexistent/pipeline.yaml", ParameterCatalog.BuiltIn))!.Code, Is.EqualTo("VASCO0101"));
 
     [Test]
     public void TheShippedConfigHasTheSeedsDefaults()

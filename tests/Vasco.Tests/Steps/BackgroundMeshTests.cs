@@ -1,6 +1,7 @@
 using NUnit.Framework;
 using Vasco.Extraction;
 using Vasco.Pipeline;
+using Vasco.Steps;
 using Vasco.Tests.Support;
 
 namespace Vasco.Tests.Steps;
@@ -21,11 +22,11 @@ public class BackgroundMeshTests
     [Test]
     public void BackSizeTakesAutoOrPixels()
     {
-        var set = ParameterSet.Resolve([("BackSize", "", false), ("BackFilterSize", "", false)], null);
+        var set = ParameterSet.Resolve([("BackSize", "", false), ("BackFilterSize", "", false)], null, ParameterCatalog.BuiltIn);
         Assert.That((set["BackSize"], set["BackFilterSize"]), Is.EqualTo(("auto", "3")));
-        Assert.That(ParameterSet.Resolve([("BackSize", "AUTO", true)], null)["BackSize"], Is.EqualTo("auto"));
-        Assert.That(ParameterSet.Resolve([("BackSize", "32.0", true)], null)["BackSize"], Is.EqualTo("32"));
-        var e = Assert.Throws<VascoException>(() => ParameterSet.Resolve([("BackSize", "big", true)], null))!;
+        Assert.That(ParameterSet.Resolve([("BackSize", "AUTO", true)], null, ParameterCatalog.BuiltIn)["BackSize"], Is.EqualTo("auto"));
+        Assert.That(ParameterSet.Resolve([("BackSize", "32.0", true)], null, ParameterCatalog.BuiltIn)["BackSize"], Is.EqualTo("32"));
+        var e = Assert.Throws<VascoException>(() => ParameterSet.Resolve([("BackSize", "big", true)], null, ParameterCatalog.BuiltIn))!;
         Assert.That((e.Code, e.Cause), Is.EqualTo(("VASCO0103", "BackSize='big' (from the command line) is not auto or an integer in [8, 4096].")));
     }
 

@@ -127,7 +127,7 @@ public sealed class BuildRun(int exitCode, string output, string binlog)
     public IReadOnlyList<string> TilesRun(string taskName)
     {
         var tiles = new List<string>();
-        foreach (var task in Log.FindChildrenRecursive<Microsoft.Build.Logging.StructuredLogger.Task>(t => t.Name == taskName))
+        foreach (var task in Log.FindChildrenRecursive<Microsoft.Build.Logging.StructuredLogger.Task>(t => IsTask(t, taskName)))
         {
             var param = task.FindChildrenRecursive<Parameter>(p => p.Name == "StaleTiles").FirstOrDefault();
             if (param is null) continue;
@@ -136,7 +136,17 @@ public sealed class BuildRun(int exitCode, string output, string binlog)
         return tiles.Order(StringComparer.Ordinal).ToList();
     }
 
-    public bool Ran(string taskName) => Log.FindChildrenRecursive<Microsoft.Build.Logging.StructuredLogger.Task>(t => t.Name == taskName).Any();
+    public bool Ran(string taskName) => Log.FindChildrenRecursive<Microsoft.Build.Logging.StructuredLogger.Task>(t => IsTask(t, taskName)).Any();
+
+    /// <summary>
+    /// A task by name; a built-in per-tile step by its old task name too ("VascoPass1"): they all run as VascoRunStep, in
+    /// the step's target (_VascoPass1; step 8's per-tile work in _VascoFilterTiles).
+    /// </summary>
+    static bool IsTask(Microsoft.Build.Logging.StructuredLogger.Task task, string taskName) =>
+        task.Name == taskName
+        || (task.Name == "VascoRunStep" && taskName.StartsWith("Vasco", StringComparison.Ordinal)
+            && task.Parent is Microsoft.Build.Logging.StructuredLogger.Target target
+            && (target.Name == "_" + taskName || target.Name == "_" + taskName + "Tiles"));
 
     public IReadOnlyList<string> ErrorCodes() => Log.FindChildrenRecursive<Error>().Select(e => e.Code).ToList();
 

@@ -1,5 +1,6 @@
 using NUnit.Framework;
 using Vasco.Pipeline;
+using Vasco.Steps;
 using Vasco.Sky;
 using Vasco.Tiling;
 
@@ -191,10 +192,10 @@ public class SurveyTilingTests
     public void SurveyModesTakeNoTargets()
     {
         var target = new Target("M67", 132.8, 11.8, 60, 60, "run file");
-        var e = Assert.Throws<VascoException>(() => Tiler.Plan(TilingMode.Footprint, [target], Parameters(("TilingMode", "footprint"))));
+        var e = Assert.Throws<VascoException>(() => Tiler.Plan([target], Tiling(("TilingMode", "footprint"))));
         Assert.That(e!.Code, Is.EqualTo("VASCO0209"));
         Assert.That(e.Message, Does.Contain("M67"));
-        var tiles = Tiler.Plan(TilingMode.Random, [], Parameters(("TilingMode", "random"), ("RandomTileCount", "3"), ("FootprintDecMin", "0")));
+        var tiles = Tiler.Plan([], Tiling(("TilingMode", "random"), ("RandomTileCount", "3"), ("FootprintDecMin", "0")));
         Assert.That(tiles, Has.Count.EqualTo(3));
         Assert.That(tiles.All(t => t.DecDeg >= 0));
     }
@@ -203,13 +204,15 @@ public class SurveyTilingTests
     [TestCase("FootprintRaMin", "30", "FootprintRaMax", "30")]
     public void AnEmptyBandIsAnError(string p1, string v1, string p2, string v2)
     {
-        var e = Assert.Throws<VascoException>(() => Tiler.Plan(TilingMode.Footprint, [], Parameters(("TilingMode", "footprint"), (p1, v1), (p2, v2))));
+        var e = Assert.Throws<VascoException>(() => Tiler.Plan([], Tiling(("TilingMode", "footprint"), (p1, v1), (p2, v2))));
         Assert.That(e!.Code, Is.EqualTo("VASCO0103"));
         Assert.That(e.Message, Does.Contain(p1));
     }
 
+    static TilingOptions Tiling(params (string Name, string Value)[] given) => TilingStep.Options(Parameters(given));
+
     static ParameterSet Parameters(params (string Name, string Value)[] given) =>
-        ParameterSet.Resolve(ParameterCatalog.BuiltIn.Select(p => (p.Name, given.FirstOrDefault(g => g.Name == p.Name).Value ?? "", false)), null);
+        ParameterSet.Resolve(ParameterCatalog.BuiltIn.Select(p => (p.Name, given.FirstOrDefault(g => g.Name == p.Name).Value ?? "", false)), null, ParameterCatalog.BuiltIn);
 
     static (double Ra, double Dec) UniformIn(SkyBand band, Random random)
     {

@@ -1,4 +1,4 @@
-namespace Vasco.Pipeline;
+namespace Vasco;
 
 /// <summary>
 /// A failure the user can cause and fix: it carries a stable VASCO#### code, a one-line

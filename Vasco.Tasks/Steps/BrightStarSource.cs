@@ -1,28 +1,43 @@
-using Microsoft.Build.Framework;
 using Vasco.Catalogs;
 using Vasco.Pipeline;
 using Vasco.Preprocess;
 using Vasco.Synthetic;
 using Vasco.Tiling;
 
-namespace Vasco.MSBuild;
+namespace Vasco.Steps;
 
 /// <summary>
 /// The bright stars around a tile, for the masks (step 2) and the spike and halo rule
 /// (step 8): the run's VascoBrightStars file when it names one, else Tycho-2 from VizieR
-/// (through the same cached, polite client as step 6).
+/// (through the same cached, polite client as step 6), or a synthetic sky's own.
 /// </summary>
 public sealed class BrightStarSource : IDisposable
 {
+    /// <summary>What the source depends on: the image source and synthetic sky are stamped; VizieR's client settings are not.</summary>
+    public sealed record Config(string ImageSource, SyntheticOptions Synthetic, ExternalStep.VizierSettings Vizier);
+
+    public static Config Bind(ParameterReader p) =>
+        new(p.Text(DownloadStep.ImageSource), DownloadStep.BindSynthetic(p), ExternalStep.BindVizier(p, p.Unstamped));
+
     readonly BrightStarCatalog? _file;
     readonly VizierClient? _vizier;
     readonly SyntheticOptions? _synthetic;
 
-    public BrightStarSource(ITaskItem? item, ParameterSet parameters, string cacheDir, string? mirrors)
+    public BrightStarSource(StepEnvironment env, Config config)
     {
-        if (item is not null) _file = BrightStarCatalog.Read(item.GetMetadata("FullPath"), VascoPreprocess.Columns(item));
-        else if (parameters["ImageSource"] == "synthetic") _synthetic = SyntheticOptions.From(parameters);
-        else _vizier = VascoExternal.NewVizierClient(parameters, cacheDir, mirrors);
+        if (env.BrightStars is { } item) _file = BrightStarCatalog.Read(item.FullPath, Columns(item));
+        else if (config.ImageSource == "synthetic") _synthetic = config.Synthetic;
+        else _vizier = ExternalStep.NewVizierClient(config.Vizier, env);
+    }
+
+    /// <summary>Tycho-2's columns unless the item names its own (the same metadata as VascoCatalog).</summary>
+    static BrightStarColumns Columns(CatalogItem item)
+    {
+        var mapped = item.Meta("RaColumn") is not null;
+        var epoch = CatalogEpoch.Read($"VascoBrightStars '{item.Name}'", item.Meta("Epoch"), mapped, BrightStarColumns.Tycho2.Epoch, item.FullPath);
+        if (!mapped) return BrightStarColumns.Tycho2 with { Epoch = epoch };
+        return new BrightStarColumns(item.Meta("RaColumn")!, item.Meta("DecColumn") ?? "dec", item.Meta("MagColumn") ?? "mag",
+            item.Meta("PmRaColumn"), item.Meta("PmDecColumn"), epoch, item.Meta("FallbackMagColumn"));
     }
 
     /// <summary>Where the stars come from, for manifests.</summary>

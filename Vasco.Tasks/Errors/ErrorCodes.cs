@@ -1,4 +1,4 @@
-namespace Vasco.Pipeline;
+namespace Vasco;
 
 /// <summary>
 /// Every VASCO#### code the pipeline reports. The README lists them (a test checks that

@@ -1,0 +1,228 @@
+using System.Globalization;
+using Vasco.CrossMatch;
+using Vasco.Extraction;
+using Vasco.Filtering;
+using Vasco.Fits;
+using Vasco.IO;
+using Vasco.Pipeline;
+using Vasco.Preprocess;
+using Vasco.Summaries;
+
+namespace Vasco.Steps;
+
+/// <summary>
+/// Step 8: the paper's selection over each tile's unmatched plate sources, spike and halo
+/// rejection, SPREAD_MODEL where it is needed, and the within5 validator; then, once per
+/// run, the run's candidates.csv from the tiles whose result is current.
+/// </summary>
+public sealed class FilterStep : TileStep
+{
+    public static readonly ParameterDefinition SnrWinMin = new("SnrWinMin", ParameterType.Number, "30", "candidates need SNR_WIN above this");
+    public static readonly ParameterDefinition FwhmMin = new("FwhmMin", ParameterType.Number, "2", "candidates need FWHM_IMAGE above this, pixels", Min: 0);
+    public static readonly ParameterDefinition FwhmMax = new("FwhmMax", ParameterType.Number, "7", "candidates need FWHM_IMAGE below this, pixels", Min: 0);
+    public static readonly ParameterDefinition ElongationMax = new("ElongationMax", ParameterType.Number, "1.3", "candidates need ELONGATION below this", Min: 1);
+    public static readonly ParameterDefinition SpreadModelMin = new("SpreadModelMin", ParameterType.Number, "-0.002", "candidates need SPREAD_MODEL above this");
+    public static readonly ParameterDefinition ExtentDifferenceMax = new("ExtentDifferenceMax", ParameterType.Number, "2", "candidates need |(XMAX-XMIN)-(YMAX-YMIN)| below this, pixels", Min: 0);
+    public static readonly ParameterDefinition ExtentMin = new("ExtentMin", ParameterType.Number, "1", "candidates need both extents XMAX-XMIN, YMAX-YMIN above this, pixels", Min: 0);
+    public static readonly ParameterDefinition ClipSigma = new("ClipSigma", ParameterType.Number, "2", "sigma clip of FWHM_IMAGE and ELONGATION around the tile median (sigma = 1.4826 MAD)", Min: 0, MinExclusive: true);
+    public static readonly ParameterDefinition SpikeMagLimit = new("SpikeMagLimit", ParameterType.Number, "12.4", "a candidate whose nearest bright star is at most this magnitude is rejected");
+    public static readonly ParameterDefinition HaloSlope = new("HaloSlope", ParameterType.Number, "0.09", "halo rule: rejected when the nearest bright star has m < -HaloSlope*d + HaloIntercept (d in arcsec)", Min: 0);
+    public static readonly ParameterDefinition HaloIntercept = new("HaloIntercept", ParameterType.Number, "15.3", "halo rule intercept, magnitude");
+    public static readonly ParameterDefinition BrightStarSearchArcmin = new("BrightStarSearchArcmin", ParameterType.Number, "90", "how far to look for the nearest bright star", Min: 0, MinExclusive: true);
+
+    /// <summary>Every unmatched source with its verdict, for review.</summary>
+    public static readonly TileDataset Filtered = new("Filter", "_filtered.csv");
+    /// <summary>The tile's candidates, in the run's candidates.csv columns.</summary>
+    public static readonly TileDataset Candidates = new("Filter", "_candidates.csv");
+
+    public sealed record Config(BrightStarSource.Config BrightStars, bool SpreadModelEverywhere, SelectionThresholds Thresholds,
+        double MatchRadiusArcsec, double ToleranceArcsec, Pass1Step.Detection Detection, double ToolTimeoutSeconds);
+
+    public static readonly StepContract Contract = StepContract.PerTile("Filter", 8, typeof(FilterStep), Bind, (env, c) => new FilterStep(env, c));
+
+    public static Config Bind(ParameterReader p) => new(BrightStarSource.Bind(p), Pass2Step.BindSpreadModel(p), new SelectionThresholds
+    {
+        SnrWinMin = p.Number(SnrWinMin),
+        FwhmMin = p.Number(FwhmMin),
+        FwhmMax = p.Number(FwhmMax),
+        ElongationMax = p.Number(ElongationMax),
+        SpreadModelMin = p.Number(SpreadModelMin),
+        ExtentDifferenceMax = p.Number(ExtentDifferenceMax),
+        ExtentMin = p.Number(ExtentMin),
+        ClipSigma = p.Number(ClipSigma),
+        SpikeMagLimit = p.Number(SpikeMagLimit),
+        HaloSlope = p.Number(HaloSlope),
+        HaloIntercept = p.Number(HaloIntercept),
+        BrightStarSearchArcmin = p.Number(BrightStarSearchArcmin),
+    }, p.Number(CrossMatchStep.MatchRadiusArcsec), p.Number(PreprocessStep.ValidatorToleranceArcsec), Pass1Step.BindDetection(p), p.Unstamped.Number(Pass1Step.ToolTimeoutSeconds));
+
+    /// <summary>The SExtractor column list of step 8's SPREAD_MODEL runs.</summary>
+    public const string SpreadColumns = "SpreadColumns";
+
+    readonly Config _config;
+    readonly BrightStarSource _bright;
+
+    public FilterStep(StepEnvironment env, Config config) : base(env)
+    {
+        _config = config;
+        _bright = new BrightStarSource(env, config.BrightStars);
+        StepFields["bright_star_catalog"] = _bright.Description(env.RunDir);
+        StepFields["criteria"] = config.Thresholds;
+        StepFields["criteria_order"] = Selection.Order;
+    }
+
+    public override void Dispose()
+    {
+        _bright.Dispose();
+        base.Dispose();
+    }
+
+    public override void RunTile(TileContext t)
+    {
+        var id = t.Tile.TileId;
+        // The old stamps go first: a rerun that fails half way must not leave them beside other candidates.
+        var stamps = Report.StampFolder(t.Step.OutputDir, id);
+        if (Directory.Exists(stamps)) Directory.Delete(stamps, recursive: true);
+        var files = CrossMatchStep.FilesOf(t);
+        var plate = CleanPlate.Read(t.Input(PreprocessStep.Clean));
+        var epoch = plate.Epoch;
+
+        var unmatched = PlateSources.ReadCsv(files.UnmatchedPlate);
+        var matched = PlateSources.ReadCsv(files.Matched);
+        var all = PlateSources.Concat(unmatched, matched);
+        var modern = ModernPositions.Read(files.Matched, files.UnmatchedModern);
+        var pairs = ReadColumn(files.Matched, "sep_arcsec");
+        var searchArcmin = t.Tile.SizeArcmin / Math.Sqrt(2) + _config.Thresholds.BrightStarSearchArcmin;
+        var bright = _bright.Around(t.Tile, searchArcmin, t.Cancellation).Select(b => b.PropagatedTo(epoch)).Select(b => (b.Ra, b.Dec, b.Mag)).ToList();
+        var measured = new Dictionary<int, double>();
+        var selection = TileFilter.Select(unmatched, all, modern, pairs, bright, _config.Thresholds, _config.MatchRadiusArcsec, _config.ToleranceArcsec,
+            rows =>
+            {
+                foreach (var (row, value) in SpreadModel(t, unmatched, rows)) measured[row] = value;
+                return measured;
+            }, id);
+
+        // Every unmatched source with its verdict, for review; the kept ones as candidate rows.
+        var filtered = t.Output(Filtered);
+        AtomicFile.WriteAllText(filtered, unmatched.ToCsv(Enumerable.Range(0, unmatched.Count).ToList(),
+            (["verdict", "spread_model_measured", "nearest_modern_arcsec", "nearest_bright_arcsec", "nearest_bright_mag"], k =>
+            [
+                selection.Verdicts[k] ?? "kept",
+                measured.TryGetValue(k, out var v) ? PlateSources.Format(v) : "",
+                F(selection.NearestModernArcsec[k]), F(selection.NearestBrightArcsec[k]), F(selection.NearestBrightMag[k]),
+            ])));
+        WriteStamps(t, unmatched, selection.Kept);
+        var candidates = t.Output(Candidates);
+        AtomicFile.WriteAllText(candidates, Filtering.Candidates.Header + Filtering.Candidates.Rows(id, unmatched, selection, measured, plate.PlateId, epoch));
+        t.AddInput(files.UnmatchedPlate);
+        t.AddInput(files.Matched);
+        t.AddInput(files.UnmatchedModern);
+        t.AddOutput(filtered);
+        t.AddOutput(candidates);
+        t.Counts["unmatched"] = unmatched.Count;
+        t.Counts["kept_count"] = selection.Kept.Count;
+        t.Counts["dropped_count"] = unmatched.Count - selection.Kept.Count;
+        foreach (var (criterion, n) in selection.Dropped) t.Counts["dropped_" + criterion] = n;
+        t.Counts["spread_model_measured"] = measured.Count;
+        t.Fields["clip"] = selection.Clip;
+        t.Fields["validator"] = selection.Validator with { MinCandidateDistanceArcsec = double.IsFinite(selection.Validator.MinCandidateDistanceArcsec) ? selection.Validator.MinCandidateDistanceArcsec : -1 };
+        t.Fields["plate_id"] = plate.PlateId;
+        t.Fields["plate_epoch"] = epoch;
+    }
+
+    /// <summary>
+    /// The report's plate stamp of each kept source (<see cref="Report.StampPath"/>). Without a readable clean image the
+    /// tile keeps its candidates and gets a warning; the report then says it has no plate image.
+    /// </summary>
+    static void WriteStamps(TileContext t, PlateSources unmatched, IReadOnlyList<int> kept)
+    {
+        if (kept.Count == 0) return;
+        var clean = t.Input(PreprocessStep.Clean);
+        (float[] Pixels, int Width, int Height) plate;
+        try
+        {
+            plate = Report.PlateImage(clean);
+        }
+        catch (Exception e) when (e is IOException or FitsFormatException)
+        {
+            t.Warnings.Add($"no plate stamps: {e.Message}");
+            return;
+        }
+        t.AddInput(clean);
+        Directory.CreateDirectory(Report.StampFolder(t.Step.OutputDir, t.Tile.TileId));
+        foreach (var k in kept)
+        {
+            var path = Report.StampPath(t.Step.OutputDir, t.Tile.TileId, PlateSources.Format(unmatched["number"][k]));
+            AtomicFile.WriteAllBytes(path, Report.Stamp(plate.Pixels, plate.Width, plate.Height, unmatched["x_image"][k], unmatched["y_image"][k]));
+            t.AddOutput(path);
+        }
+    }
+
+    /// <summary>SPREAD_MODEL of some unmatched sources: from pass 2 when it measured every source (SpreadModel=all), else measured now in ASSOC mode.</summary>
+    IEnumerable<(int Row, double Value)> SpreadModel(TileContext t, PlateSources unmatched, IReadOnlyList<int> rows)
+    {
+        if (_config.SpreadModelEverywhere)
+        {
+            if (!unmatched.Has("spread_model"))
+                throw new VascoException(ErrorCodes.CrossMatchInvalid, $"Tile {t.Tile.TileId}: SpreadModel=all, but the pass-2 sources step 7 wrote have no SPREAD_MODEL.",
+                    "rebuild from step 5 for this tile (-p:FromStep=5).");
+            return rows.Select(r => (r, unmatched["spread_model"][r]));
+        }
+        var clean = t.Input(PreprocessStep.Clean);
+        var sources = rows.Select(r => new AssocSource((int)unmatched["number"][r], unmatched["x_image"][r], unmatched["y_image"][r])).ToList();
+        var byNumber = new SpreadModelMeasurement(new SExtractor(Env.Tool("source-extractor", "Filter"), TimeSpan.FromSeconds(_config.ToolTimeoutSeconds)))
+            .Measure(sources, clean, t.Input(PreprocessStep.Mask), t.Input(PsfStep.Model),
+                Env.File(Pass1Step.SExtractorConfig), Env.File(SpreadColumns), _config.Detection.Overrides(clean), t.LogPath(".spread.log"), t.Cancellation);
+        return rows.Select(r => (r, byNumber.TryGetValue((int)unmatched["number"][r], out var v) ? v : double.NaN));
+    }
+
+    static double[] ReadColumn(string csv, string column)
+    {
+        var lines = File.ReadAllLines(csv);
+        var index = Array.IndexOf(lines[0].Split(','), column);
+        return lines.Skip(1).Where(l => l.Length > 0).Select(l => double.Parse(l.Split(',')[index], CultureInfo.InvariantCulture)).ToArray();
+    }
+
+    static string F(double v) => double.IsFinite(v) ? v.ToString("0.000", CultureInfo.InvariantCulture) : "";
+
+    /// <summary>What <see cref="WriteRunCandidates"/> wrote.</summary>
+    public sealed record RunCandidates(string Path, int Count, int CurrentTiles, int AllTiles, int FailedTiles);
+
+    /// <summary>
+    /// The run's candidates.csv and filter.manifest.json in <paramref name="outputDir"/>, from the share of every tile whose result is
+    /// current (<see cref="CurrentTiles"/>); the others are listed in the manifest as failed, with their reasons.
+    /// </summary>
+    public static RunCandidates WriteRunCandidates(StepEnvironment env, string stampDir, IReadOnlyList<string> tiles, string outputDir, int maxParallel)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var filter = env.Steps["Filter"];
+        Directory.CreateDirectory(outputDir);
+        var path = Path.Combine(outputDir, "candidates.csv");
+        var manifestPath = Path.Combine(outputDir, "filter.manifest.json");
+        AtomicFile.DeleteTempFiles(outputDir);
+        // Withdrawn first: a run-level output that cannot be rewritten (a full disk) must not stand for the run.
+        File.Delete(manifestPath);
+        var problems = new FailedTile?[tiles.Count];
+        InParallel.For(tiles.Count, maxParallel, i => problems[i] = CurrentTiles.Problem(filter, env.Steps, stampDir, tiles[i]));
+        var current = tiles.Where((_, i) => problems[i] is null).ToList();
+        var files = current.Select(t => Candidates.PathOf(env.Steps, t)).ToList();
+        int count;
+        try { count = Filtering.Candidates.WriteRun(path, files); }
+        catch (IOException) { File.Delete(path); throw; }
+        var manifest = new Manifest { Step = "Filter", StepNumber = 8, RunId = env.RunId, StartedUtc = started };
+        manifest.FailedTiles.AddRange(problems.OfType<FailedTile>());
+        foreach (var tile in current)
+        {
+            var m = Manifest.Read(TileRecords.ManifestPath(filter.OutputDir, tile));
+            foreach (var (k, v) in m.Counts) manifest.Counts[k] = manifest.Counts.GetValueOrDefault(k) + v;
+            manifest.Inputs.AddRange(m.Outputs.Where(o => o.Path.EndsWith(Candidates.Suffix, StringComparison.Ordinal)));
+        }
+        manifest.Status = manifest.FailedTiles.Count == 0 ? "ok" : "partial";
+        manifest.Outputs.Add(FileRecord.Of(path, env.RunDir));
+        manifest.Fields["candidates"] = count;
+        manifest.Fields["tiles_with_candidates"] = files.Count(f => File.ReadLines(f).Skip(1).Any(l => l.Length > 0));
+        manifest.FinishedUtc = DateTimeOffset.UtcNow;
+        manifest.Write(manifestPath);
+        return new RunCandidates(path, count, current.Count, tiles.Count, manifest.FailedTiles.Count);
+    }
+}

@@ -1,0 +1,114 @@
+using System.Text;
+using Vasco.IO;
+using Vasco.Pipeline;
+using Vasco.Summaries;
+
+namespace Vasco.Steps;
+
+/// <summary>Step 9: the run's summaries, histograms, report and the dashboard's candidate list, from the tiles step 8 found current.</summary>
+public static class SummarizeStep
+{
+    public static readonly StepContract Contract = StepContract.PerRun("Summarize", 9, typeof(SummarizeStep), p => p.Unstamped.Integer(RunSettings.MaxParallel));
+
+    /// <summary>Where step 9 reads and writes: its folder, step 8's candidates.csv, the dashboard CSV (empty in a shard build), the tile cache (empty: none).</summary>
+    public sealed record Files(string SummariesDir, string CandidatesFile, string DashboardFile, string CacheFile);
+
+    /// <summary>What step 9 wrote: the summary, the report, and how many tiles and candidates they count.</summary>
+    public sealed record Result(string Summary, string Report, int Tiles, int Candidates);
+
+    /// <summary>Step 9 of a run whose tiles are <paramref name="tiles"/>: reads what steps 1-8 recorded, writes the summaries and the report.</summary>
+    public static Result Run(StepEnvironment env, IReadOnlyList<string> tiles, Files files, int parallel)
+    {
+        var (runDir, runId, summariesDir, candidatesFile, dashboardFile, cacheFile) = (env.RunDir, env.RunId, files.SummariesDir, files.CandidatesFile, files.DashboardFile, files.CacheFile);
+        var started = DateTimeOffset.UtcNow;
+        var steps = env.Steps.Values.OrderBy(s => s.Number).ToList();
+        Directory.CreateDirectory(summariesDir);
+        AtomicFile.DeleteTempFiles(summariesDir);
+        // Step 8 decided which tiles are current; the summaries count only those, as candidates.csv does.
+        var filterManifest = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(candidatesFile))!, "filter.manifest.json");
+        var notCurrent = Manifest.TryRead(filterManifest)?.FailedTiles
+            ?? throw new VascoException(ErrorCodes.TileFailed, $"step 8's {RunPaths.Relative(runDir, filterManifest)} is missing or unreadable, so no tile is known to be current.",
+                "build the run again (step 8 writes it after its tiles).", filterManifest);
+        var data = RunSummary.LeaveOut(RunSummary.Collect(steps, tiles, parallel, cacheFile.Length > 0 ? cacheFile : null), notCurrent);
+        var figures = data.Select(d => d.Figures).ToList();
+        var histograms = RunSummary.Histograms(data);
+
+        var manifest = new Manifest { Step = "Summarize", StepNumber = 9, RunId = runId, StartedUtc = started };
+        var csv = Path.Combine(summariesDir, "summary.csv");
+        AtomicFile.WriteAllText(csv, RunSummary.Csv(runId, figures));
+        var bins = new StringBuilder("quantity,bin_low,bin_high,count\n");
+        foreach (var h in histograms)
+        {
+            h.AppendCsv(bins);
+            var png = Path.Combine(summariesDir, $"hist_{h.Quantity.ToLowerInvariant()}.png");
+            h.SavePng(png, $"{h.Quantity} of the {h.Total} pass-2 sources of run {runId}");
+            manifest.Outputs.Add(FileRecord.Of(png, runDir));
+            manifest.Counts[$"histogram_{h.Quantity.ToLowerInvariant()}_sources"] = h.Total;
+        }
+        var binsPath = Path.Combine(summariesDir, "histograms.csv");
+        AtomicFile.WriteAllText(binsPath, bins.ToString());
+        var candidateRows = File.Exists(candidatesFile) ? File.ReadAllLines(candidatesFile).Where(l => l.Length > 0).ToList() : [];
+        var md = Path.Combine(summariesDir, "summary.md");
+        var markdown = RunSummary.Markdown(runId, figures, histograms, candidateRows);
+        AtomicFile.WriteAllText(md, markdown);
+        var dashboardRows = !File.Exists(candidatesFile) ? 0
+            : dashboardFile.Length > 0 ? Dashboard.Update(dashboardFile, runId, candidatesFile)
+            : File.ReadLines(candidatesFile).Skip(1).Count(l => l.Length > 0);
+        var report = WriteReport(runId, summariesDir, steps, candidateRows, markdown, figures.Where(f => f.Failure is not null).Select(f => (f.TileId, f.Failure!)).ToList());
+
+        foreach (var path in new[] { md, csv, binsPath, dashboardFile }.Concat(report).Where(p => p.Length > 0 && File.Exists(p))) manifest.Outputs.Add(FileRecord.Of(path, runDir));
+        if (File.Exists(candidatesFile)) manifest.Inputs.Add(FileRecord.Of(candidatesFile, runDir));
+        manifest.Counts["tiles"] = tiles.Count;
+        manifest.Counts["tiles_failed"] = figures.Count(f => f.Status != "ok");
+        manifest.Counts["candidates"] = dashboardRows;
+        foreach (var f in figures.Where(f => f.Failure is not null)) manifest.FailedTiles.Add(new FailedTile(f.TileId, ErrorCodes.TileFailed, f.Failure!));
+        manifest.Status = manifest.FailedTiles.Count == 0 ? "ok" : "partial";
+        manifest.Fields["summary_paths"] = new[] { md, csv, binsPath }.Select(p => RunPaths.Relative(runDir, p)).ToList();
+        manifest.Fields["plots_emitted"] = histograms.Select(h => $"hist_{h.Quantity.ToLowerInvariant()}.png").ToList();
+        manifest.FinishedUtc = DateTimeOffset.UtcNow;
+        manifest.ElapsedSeconds = Math.Round((manifest.FinishedUtc - started).TotalSeconds, 3);
+        manifest.Write(Path.Combine(summariesDir, StepManifests.FileName));
+        return new Result(md, report[0], tiles.Count, dashboardRows);
+    }
+
+    /// <summary>report.html (with a plate stamp per candidate), candidates.reg (DS9), candidates.vot (TOPCAT) and candidates.ecsv (astropy).</summary>
+    static string[] WriteReport(string runId, string summariesDir, IReadOnlyList<StepDeclaration> steps, IReadOnlyList<string> candidateRows, string summaryMarkdown, IReadOnlyList<(string, string)> failedTiles)
+    {
+        var header = candidateRows.Count > 0 ? candidateRows[0].Split(',') : Vasco.Filtering.Candidates.Columns;
+        var cells = candidateRows.Skip(1).Select(l => (IReadOnlyDictionary<string, string>)header.Zip(l.Split(',')).ToDictionary(p => p.First, p => p.Second)).ToList();
+        var masks = steps.First(s => s.Name == "Preprocess").OutputDir;
+        var filter = steps.First(s => s.Name == "Filter").OutputDir;
+        // Step 8 made the stamps; a run filtered by an older Vasco has none, and gets them made here from its clean images.
+        // candidates.csv lists a tile's candidates together: one plate image in memory at a time, not one per tile of the run.
+        (string Tile, (float[] Pixels, int Width, int Height)? Image) current = ("", null);
+        var candidates = new List<ReportCandidate>();
+        foreach (var c in cells)
+        {
+            var tile = c["tile_id"];
+            var made = Report.StampPath(filter, tile, c["number"]);
+            if (File.Exists(made))
+            {
+                candidates.Add(new ReportCandidate(c, File.ReadAllBytes(made)));
+                continue;
+            }
+            if (current.Tile != tile)
+            {
+                var clean = PreprocessStep.Clean.PathIn(masks, tile);
+                current = (tile, File.Exists(clean) ? Report.PlateImage(clean) : null);
+            }
+            var image = current.Image;
+            var stamp = image is { } im ? Report.Stamp(im.Pixels, im.Width, im.Height, Report.Number(c["x_image"]), Report.Number(c["y_image"])) : null;
+            candidates.Add(new ReportCandidate(c, stamp));
+        }
+        var plots = Directory.GetFiles(summariesDir, "hist_*.png").Order(StringComparer.Ordinal).Select(p => (Path.GetFileNameWithoutExtension(p), File.ReadAllBytes(p))).ToList();
+        var html = Path.Combine(summariesDir, "report.html");
+        var reg = Path.Combine(summariesDir, "candidates.reg");
+        var ecsv = Path.Combine(summariesDir, "candidates.ecsv");
+        var vot = Path.Combine(summariesDir, "candidates.vot");
+        AtomicFile.WriteAllText(vot, Report.VoTable(runId, header, cells));
+        AtomicFile.WriteAllText(reg, Report.Ds9Regions(cells));
+        AtomicFile.WriteAllText(ecsv, Report.Ecsv(header, cells));
+        AtomicFile.WriteAllText(html, Report.Html(runId, summaryMarkdown, plots, candidates, failedTiles));
+        return [html, reg, ecsv, vot];
+    }
+}
