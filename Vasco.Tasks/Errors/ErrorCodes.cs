@@ -1,7 +1,7 @@
 namespace Vasco;
 
 /// <summary>
-/// Every VASCO#### code the pipeline reports. The README lists them (a test checks that
+/// Every VASCO#### code the pipeline reports. docs/errors.md lists them (a test checks that
 /// it lists exactly these). Codes are stable: never renumber, only add.
 /// </summary>
 public static class ErrorCodes
@@ -106,7 +106,7 @@ public static class ErrorCodes
     public const string RecoveryInputMissing = "VASCO9102";
     public const string InjectionFailed = "VASCO9103";
 
-    /// <summary>Code, and what it means, for the README's table.</summary>
+    /// <summary>Code, and what it means, for the table of docs/errors.md.</summary>
     public static readonly IReadOnlyList<(string Code, string Meaning)> All =
     [
         (Internal, "an unexpected internal error (a bug: please report it with the build log)"),
