@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using NUnit.Framework;
 using Vasco.Pipeline;
+using Vasco.Steps;
 using Vasco.Tests.Support;
 
 namespace Vasco.Tests.Engine;

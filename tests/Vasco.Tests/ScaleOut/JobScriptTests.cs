@@ -68,8 +68,8 @@ public class JobScriptTests
     [Test]
     public void ArrayIndexesAreWrittenAsRanges()
     {
-        Assert.That(SlurmTask.Ranges([0, 1, 2, 3]), Is.EqualTo("0-3"));
-        Assert.That(SlurmTask.Ranges([1, 7, 12, 13, 14]), Is.EqualTo("1,7,12-14"));
-        Assert.That(SlurmTask.Ranges([4]), Is.EqualTo("4"));
+        Assert.That(Vasco.Slurm.RunSubmission.Ranges([0, 1, 2, 3]), Is.EqualTo("0-3"));
+        Assert.That(Vasco.Slurm.RunSubmission.Ranges([1, 7, 12, 13, 14]), Is.EqualTo("1,7,12-14"));
+        Assert.That(Vasco.Slurm.RunSubmission.Ranges([4]), Is.EqualTo("4"));
     }
 }

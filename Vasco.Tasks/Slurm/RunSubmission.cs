@@ -1,52 +1,30 @@
 using System.Globalization;
-using Microsoft.Build.Framework;
 using Vasco.IO;
 using Vasco.Pipeline;
-using Vasco.Sharding;
-using Vasco.Slurm;
 
-namespace Vasco.MSBuild;
+namespace Vasco.Slurm;
 
-/// <summary>What VascoSubmitSlurm and VascoResubmitFailed share: the scripts, sbatch, jobs.json.</summary>
-public abstract class SlurmTask : VascoTask
+/// <summary>
+/// A run's shards as one Slurm job array and the merge after it: the job scripts, the submissions, jobs.json
+/// (VascoSubmitSlurm, VascoResubmitFailed).
+/// </summary>
+public sealed class RunSubmission(string runFile, string runDir, string runId, string slurmDir, string slurmLogDir, string? sbatch, string task, Action<string> log)
 {
-    [Required] public string RunFile { get; set; } = "";
-    [Required] public string RunDir { get; set; } = "";
-    [Required] public string RunId { get; set; } = "";
-    [Required] public string ShardsDir { get; set; } = "";
-    /// <summary>data/slurm/&lt;RunId&gt;/: the job scripts and jobs.json.</summary>
-    [Required] public string SlurmDir { get; set; } = "";
-    /// <summary>logs/slurm/&lt;RunId&gt;/: the jobs' output.</summary>
-    [Required] public string SlurmLogDir { get; set; } = "";
-    [Required] public ITaskItem[] Parameters { get; set; } = [];
-    [Required] public int TileCount { get; set; }
-    public string? ShardCount { get; set; }
-    public string? Shard { get; set; }
-    public string? Sbatch { get; set; }
+    readonly Action<string> _log = log;
+    readonly string _task = task;
+    string RunFile => runFile;
+    string RunDir => runDir;
+    string RunId => runId;
+    string SlurmDir => slurmDir;
+    string SlurmLogDir => slurmLogDir;
+    string? Sbatch => sbatch;
 
-    protected string JobsPath => Path.Combine(SlurmDir, "jobs.json");
-
-    protected int Count()
-    {
-        if (!string.IsNullOrWhiteSpace(Shard))
-            throw new VascoException(ErrorCodes.ShardInvalid, $"{GetType().Name} submits shards itself; it takes no Shard=.", "drop -p:Shard and keep -p:ShardCount=N.");
-        return Sharding.Shard.ParseCount(ShardCount, TileCount)
-            ?? throw new VascoException(ErrorCodes.ShardInvalid, $"{GetType().Name} needs ShardCount= (how many shards to split the run's {TileCount} tile(s) into).",
-                "add -p:ShardCount=N; docs/scale-out.md says how to choose N under the site's MaxArraySize.");
-    }
-
-    protected SlurmOptions Options()
-    {
-        var p = Items.ToParameters(Parameters);
-        return new SlurmOptions(p["SlurmPartition"], p["SlurmAccount"], p["SlurmTimeLimit"], p.Integer("SlurmCpusPerTask"), p["SlurmMemory"], p.Integer("SlurmMaxRunning"));
-    }
+    public string JobsPath => Path.Combine(SlurmDir, "jobs.json");
 
     /// <summary>Submits the array over <paramref name="shards"/>, then the merge after it; records both in jobs.json.</summary>
-    protected void Submit(int count, IReadOnlyList<int> shards)
+    public void Submit(int count, IReadOnlyList<int> shards, SlurmOptions options, IReadOnlyDictionary<string, string> globals)
     {
-        var options = Options();
         var sbatch = Slurm.Sbatch.Find(Sbatch);
-        var globals = (BuildEngine as IBuildEngine6)?.GetGlobalProperties() ?? new Dictionary<string, string>();
         // The user's -p: properties; not MSBuild's or the dotnet CLI's own (NuGetInteractive).
         var forwarded = globals.Where(g => !g.Key.StartsWith('_') && !g.Key.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)
                 && !g.Key.Equals("NuGetInteractive", StringComparison.OrdinalIgnoreCase))
@@ -72,21 +50,21 @@ public abstract class SlurmTask : VascoTask
             arrayId = sbatch.Submit(args, runDir);
             jobs.Submissions.Add(new Submission("shards", arrayId, RunPaths.Relative(RunDir, shardScript), args, shards.ToList(), null, DateTimeOffset.UtcNow));
             jobs.Write(JobsPath);
-            LogHigh($"Vasco: run {RunId}: shards {array} of {count} submitted as job array {arrayId}");
+            _log($"Vasco: run {RunId}: shards {array} of {count} submitted as job array {arrayId}");
         }
         var mergeArgs = Slurm.Sbatch.Arguments(JobName("merge"), null, arrayId, options, shardJob: false,
             Path.Combine(SlurmLogDir, "merge-job-%j.out"), runDir, mergeScript);
         var mergeId = sbatch.Submit(mergeArgs, runDir);
         jobs.Submissions.Add(new Submission("merge", mergeId, RunPaths.Relative(RunDir, mergeScript), mergeArgs, null, arrayId, DateTimeOffset.UtcNow));
         jobs.Write(JobsPath);
-        LogHigh($"Vasco: run {RunId}: merge submitted as job {mergeId}{(arrayId is null ? "" : $", after job array {arrayId} succeeds")}; job ids in {RunPaths.Relative(RunDir, JobsPath)}");
+        _log($"Vasco: run {RunId}: merge submitted as job {mergeId}{(arrayId is null ? "" : $", after job array {arrayId} succeeds")}; job ids in {RunPaths.Relative(RunDir, JobsPath)}");
     }
 
     /// <summary>
     /// An earlier array or merge of the run still queued would run beside the new one: two builds of one shard
     /// at once, or two merges. The user waits or cancels; Vasco does not cancel jobs itself.
     /// </summary>
-    protected void RefuseWhileQueued(int count)
+    public void RefuseWhileQueued(int count)
     {
         var jobs = JobsFile.Read(JobsPath, RunId, count);
         if (jobs.Submissions.Count == 0) return;
@@ -97,7 +75,7 @@ public abstract class SlurmTask : VascoTask
         var harm = still.Any(s => s.Kind != "merge") ? "would build the same shards twice at once" : "would run a second merge beside it";
         throw new VascoException(ErrorCodes.SlurmJobsQueued,
             $"run {RunId}: job(s) {string.Join(", ", which)} submitted before are still in Slurm's queue; submitting now {harm}.",
-            $"wait until `squeue --me` no longer lists them, or cancel them (scancel {string.Join(' ', queued.Order(StringComparer.Ordinal))}), then run {GetType().Name} again.");
+            $"wait until `squeue --me` no longer lists them, or cancel them (scancel {string.Join(' ', queued.Order(StringComparer.Ordinal))}), then run {_task} again.");
     }
 
     /// <summary>The Slurm job name of a submission kind (shards, merge).</summary>
@@ -115,33 +93,5 @@ public abstract class SlurmTask : VascoTask
             i = j + 1;
         }
         return string.Join(',', parts);
-    }
-}
-
-/// <summary>VascoSubmitSlurm: the run's shards as one job array, and the merge after it.</summary>
-public sealed class VascoSubmitSlurm : SlurmTask
-{
-    protected override void ExecuteCore()
-    {
-        var count = Count();
-        RefuseWhileQueued(count);
-        Submit(count, Enumerable.Range(0, count).ToList());
-    }
-}
-
-/// <summary>VascoResubmitFailed: only the shards without an ok completion record, and a new merge.</summary>
-public sealed class VascoResubmitFailed : SlurmTask
-{
-    protected override void ExecuteCore()
-    {
-        var count = Count();
-        // A shard still running has no record yet: it would count as unfinished and run twice.
-        RefuseWhileQueued(count);
-        var unfinished = ShardRecord.Unfinished(ShardsDir, count);
-        if (unfinished.Count == 0)
-            LogHigh($"Vasco: run {RunId}: all {count} shards finished; submitting the merge alone.");
-        else
-            LogHigh($"Vasco: run {RunId}: {unfinished.Count} of {count} shards did not finish ({Ranges(unfinished)}): resubmitting them.");
-        Submit(count, unfinished);
     }
 }

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Vasco.MSBuild;
+namespace Vasco.Pipeline;
 
 /// <summary>
 /// Finds the command-line properties (-p:Name=value, MSBuild's global properties) that nothing in the build reads: a
