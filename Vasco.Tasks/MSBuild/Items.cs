@@ -69,6 +69,24 @@ public static class Items
     public static CatalogItem ToCatalog(ITaskItem item) => new(item.ItemSpec, item.GetMetadata("FullPath"),
         item.MetadataNames.Cast<string>().ToDictionary(n => n, item.GetMetadata, StringComparer.Ordinal));
 
+    /// <summary>The tiles a step did not complete, as the _VascoFailedTile items the public targets fail the build on.</summary>
+    public static ITaskItem[] FromFailures(string step, IEnumerable<TileOutcome> outcomes) => outcomes.Where(o => o.Status != TileStatus.Ok).Select(o =>
+    {
+        var item = new TaskItem($"{step}:{o.TileId}");
+        item.SetMetadata("Step", step);
+        item.SetMetadata("TileId", o.TileId);
+        item.SetMetadata("Code", o.Code ?? "");
+        return (ITaskItem)item;
+    }).ToArray();
+
+    public static ITaskItem[] FromParameters(ParameterSet parameters) => parameters.All.Select(p =>
+    {
+        var item = new TaskItem(p.Name);
+        item.SetMetadata("Value", p.Value);
+        item.SetMetadata("Source", p.Source.ToString());
+        return (ITaskItem)item;
+    }).ToArray();
+
     public static ParameterSet ToParameters(ITaskItem[] items) =>
         new(items.Select(i => new ResolvedParameter(i.ItemSpec, i.GetMetadata("Value"),
             Enum.TryParse<ParameterSource>(i.GetMetadata("Source"), out var s) ? s : ParameterSource.Default)));

@@ -1,5 +1,4 @@
 using Microsoft.Build.Framework;
-using Microsoft.Build.Utilities;
 using Vasco.Pipeline;
 using Vasco.Tiling;
 
@@ -11,7 +10,7 @@ namespace Vasco.MSBuild;
 /// error per failed tile, a one-line summary, and returns the failed tiles so the public
 /// target can fail the build at its end. Subclasses supply the work for one tile.
 /// </summary>
-public abstract partial class TileStepTask : VascoTask, ICancelableTask
+public abstract class TileStepTask : VascoTask, ICancelableTask
 {
     // Cancel() (Ctrl+C, a killed build) stops the tiles and kills their tool processes.
     readonly CancellationTokenSource _cancel = new();
@@ -35,18 +34,8 @@ public abstract partial class TileStepTask : VascoTask, ICancelableTask
 
     protected ParameterSet ParameterValues { get; private set; } = null!;
 
-    /// <summary>The path of an external tool found by the VascoTools target.</summary>
-    protected string ToolPath(string name) =>
-        Tools.FirstOrDefault(t => t.ItemSpec == name)?.GetMetadata("Path") is { Length: > 0 } path
-            ? path
-            : throw new VascoException(ErrorCodes.ToolMissing, $"Step {StepName} needs {name}, which the VascoTools target did not provide.",
-                $"declare Tools=\"{name}\" on the step's VascoStep item.");
-
     /// <summary>The values the step's tiles see (a built-in step: only what its contract reads).</summary>
     protected virtual ParameterSet TileParameters => ParameterValues;
-
-    /// <summary>Relative path of a file in the run folder, as manifests show it.</summary>
-    protected string Relative(string fullPath) => RunPaths.Relative(RunDir, fullPath);
 
     /// <summary>
     /// Tiles are about to change: the run's published results (steps 8 and 9, the dashboard's rows) no longer hold, and go
@@ -105,52 +94,24 @@ public abstract partial class TileStepTask : VascoTask, ICancelableTask
         Prepare(step);
         var runner = new StepRunner
         {
-            Step = step,
-            RunDir = RunDir,
-            RunId = RunId,
-            Parameters = TileParameters,
-            ToolVersions = Items.ToToolVersions(Tools),
-            AllSteps = steps,
-            StampDir = StampDir,
+            Step = step, RunDir = RunDir, RunId = RunId, Parameters = TileParameters, ToolVersions = Items.ToToolVersions(Tools),
+            AllSteps = steps, StampDir = StampDir, StepFields = StepFields, Cancellation = _cancel.Token,
             FailFast = ParameterValues.Has("FailFast") && ParameterValues.Boolean("FailFast"),
-            StepFields = StepFields,
-            Cancellation = _cancel.Token,
         };
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var outcomes = RunTiles(runner, stale, AllTiles.Select(t => t.ItemSpec).ToList(), o =>
         {
             // A warning kept only in a manifest is one nobody reads: each goes to the build output as well.
-            foreach (var warning in o.Warnings)
-            {
-                var coded = CodedWarning().Match(warning);
-                LogWarning(coded.Success ? coded.Groups[1].Value : null, $"{StepName}: tile {o.TileId}: {(coded.Success ? coded.Groups[2].Value : warning)}");
-            }
-            switch (o.Status)
-            {
-                case TileStatus.Ok: LogNormal($"{StepName}: tile {o.TileId} done in {o.ElapsedSeconds:0.00} s"); break;
-                case TileStatus.Skipped: LogNormal($"{StepName}: {o.Message}"); break;
-                default: LogTileError(o.Code!, $"{StepName}: tile {o.TileId}: {o.Message}", o.File); break;
-            }
+            foreach (var (code, text) in o.CodedWarnings) LogWarning(code, $"{StepName}: tile {o.TileId}: {text}");
+            if (o.Status == TileStatus.Failed) LogTileError(o.Code!, $"{StepName}: tile {o.TileId}: {o.Message}", o.File);
+            else LogNormal(o.Status == TileStatus.Ok ? $"{StepName}: tile {o.TileId} done in {o.ElapsedSeconds:0.00} s" : $"{StepName}: {o.Message}");
         });
-        var failed = outcomes.Where(o => o.Status != TileStatus.Ok).ToList();
-        FailedTiles = failed.Select(o =>
-        {
-            var item = new TaskItem($"{StepName}:{o.TileId}");
-            item.SetMetadata("Step", StepName);
-            item.SetMetadata("TileId", o.TileId);
-            item.SetMetadata("Code", o.Code ?? "");
-            return (ITaskItem)item;
-        }).ToArray();
-        var skipped = outcomes.Count(o => o.Status == TileStatus.Skipped);
-        LogHigh($"{StepName}: {outcomes.Count(o => o.Status == TileStatus.Ok)} tile(s) done, {failed.Count - skipped} failed, {skipped} skipped, in {clock.Elapsed.TotalSeconds:0.0} s"
-            + (stale.Count < AllTiles.Length ? $" ({AllTiles.Length - stale.Count} up to date)" : ""));
-        if (failed.Count > 0 && runner.FailFast)
+        FailedTiles = Items.FromFailures(StepName, outcomes);
+        LogHigh(TileOutcome.Summary(StepName, outcomes, clock.Elapsed, AllTiles.Length - stale.Count));
+        if (FailedTiles.Length > 0 && runner.FailFast)
         {
             FailFastStop.Mark(StampDir, StepName);
             LogTileError(ErrorCodes.TilesFailed, $"{StepName}: stopped at the first failed tile (FailFast=true); later steps run no tile in this build.", null);
         }
     }
-
-    [System.Text.RegularExpressions.GeneratedRegex(@"^(VASCO[0-9]{4}): (.*)$", System.Text.RegularExpressions.RegexOptions.Singleline)]
-    private static partial System.Text.RegularExpressions.Regex CodedWarning();
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Build.Framework;
 using Vasco.Recovery;
+using Vasco.Steps;
 
 namespace Vasco.MSBuild;
 
@@ -10,15 +11,21 @@ namespace Vasco.MSBuild;
 /// </summary>
 public sealed class VascoRecovery : VascoTask
 {
-    /// <summary>One item per tile (VascoRecoveryTile): the tile id, with Kind, Truth, Pass2, Candidates and Filtered files.</summary>
+    /// <summary>
+    /// One item per tile (VascoRecoveryTile): the tile id, with Kind and the folders of steps 1, 5 and 8 (DownloadDir, Pass2Dir,
+    /// FilterDir); Truth names the truth file when it is not step 1's (a real plate with injected sources).
+    /// </summary>
     [Required] public ITaskItem[] Tiles { get; set; } = [];
     [Required] public string JsonFile { get; set; } = "";
     [Required] public string PlotFile { get; set; } = "";
 
     protected override void ExecuteCore()
     {
-        var tiles = Tiles.Select(t => TileRecovery.Compare(RecoveryInputs.Read(t.ItemSpec, t.GetMetadata("Kind"), t.GetMetadata("Truth"),
-            t.GetMetadata("Pass2"), t.GetMetadata("Candidates"), t.GetMetadata("Filtered")))).ToList();
+        string M(ITaskItem t, string name) => t.GetMetadata(name);
+        var tiles = Tiles.Select(t => TileRecovery.Compare(RecoveryInputs.Read(t.ItemSpec, M(t, "Kind"),
+            M(t, "Truth") is { Length: > 0 } truth ? truth : DownloadStep.Truth.PathIn(M(t, "DownloadDir"), t.ItemSpec),
+            Pass2Step.Catalog.PathIn(M(t, "Pass2Dir"), t.ItemSpec), FilterStep.Candidates.PathIn(M(t, "FilterDir"), t.ItemSpec),
+            FilterStep.Filtered.PathIn(M(t, "FilterDir"), t.ItemSpec)))).ToList();
         var report = new RecoveryReport(tiles, new RecoveryGoal());
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(JsonFile))!);
         report.SavePlot(PlotFile);

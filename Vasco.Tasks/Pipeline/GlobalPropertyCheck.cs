@@ -91,4 +91,11 @@ public static partial class GlobalPropertyCheck
 
     [GeneratedRegex(@"<Import\s[^>]*Project\s*=\s*""([^""]+)""")]
     private static partial Regex Import();
+
+    /// <summary>The VASCO0111 warning for -p:<paramref name="name"/>=<paramref name="value"/>.</summary>
+    public static string Warning(string name, string value, string? suggestion) =>
+        $"-p:{name}={value} is not a Vasco parameter, and nothing in this build reads a property of that name: it has no effect. " +
+        (suggestion is null
+            ? "Fix: check its spelling against docs/parameters.md (or config/pipeline.yaml), or remove it."
+            : $"Did you mean {suggestion}? Fix: write -p:{suggestion}={value}, or remove it.");
 }

@@ -67,10 +67,27 @@ public sealed class TileContext
 }
 
 /// <summary>The outcome of one tile, for the MSBuild adapter to log.</summary>
-public sealed record TileOutcome(string TileId, TileStatus Status, double ElapsedSeconds, string? Code = null, string? Message = null, string? File = null)
+public sealed partial record TileOutcome(string TileId, TileStatus Status, double ElapsedSeconds, string? Code = null, string? Message = null, string? File = null)
 {
     /// <summary>The tile's warnings (<see cref="TileContext.Warnings"/>), also those of a tile that then failed.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>The warnings with their VASCO code apart (null for a warning written without one).</summary>
+    public IEnumerable<(string? Code, string Text)> CodedWarnings => Warnings.Select(w =>
+        CodedWarning().Match(w) is { Success: true } m ? (m.Groups[1].Value, m.Groups[2].Value) : ((string?)null, w));
+
+    /// <summary>A step's one-line summary: "Pass1: 3 tile(s) done, 1 failed, 0 skipped, in 2.0 s (5 up to date)".</summary>
+    public static string Summary(string step, IReadOnlyCollection<TileOutcome> outcomes, TimeSpan elapsed, int upToDate)
+    {
+        var skipped = outcomes.Count(o => o.Status == TileStatus.Skipped);
+        var failed = outcomes.Count(o => o.Status == TileStatus.Failed);
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{step}: {outcomes.Count(o => o.Status == TileStatus.Ok)} tile(s) done, {failed} failed, {skipped} skipped, in {elapsed.TotalSeconds:0.0} s")
+            + (upToDate > 0 ? $" ({upToDate} up to date)" : "");
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(VASCO[0-9]{4}): (.*)$", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex CodedWarning();
 }
 
 /// <summary>Ok; Failed in this step; or Skipped because a step it reads from failed (reported there).</summary>

@@ -29,6 +29,14 @@ public static class ParameterCatalog
     /// <summary>Every built-in parameter at its default.</summary>
     public static ParameterSet Defaults => DefaultValues.Value;
 
+    /// <summary>Every built-in parameter at its default, and those <paramref name="more"/> declares (a step not yet in <see cref="BuiltInSteps"/>).</summary>
+    public static ParameterSet DefaultsWith(IEnumerable<ParameterDefinition> more)
+    {
+        var extra = more.Where(p => Find(p.Name) is null).ToList();
+        return extra.Count == 0 ? Defaults
+            : new ParameterSet(Defaults.All.Concat(extra.Select(p => new ResolvedParameter(p.Name, p.Normalize(p.Default) ?? p.Default, ParameterSource.Default))));
+    }
+
     /// <summary>The parameters a class declares, in declaration order.</summary>
     public static IReadOnlyList<ParameterDefinition> DeclaredBy(Type owner) =>
         owner.GetFields(BindingFlags.Public | BindingFlags.Static)

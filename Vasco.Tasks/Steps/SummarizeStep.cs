@@ -29,7 +29,7 @@ public static class SummarizeStep
         var notCurrent = Manifest.TryRead(filterManifest)?.FailedTiles
             ?? throw new VascoException(ErrorCodes.TileFailed, $"step 8's {RunPaths.Relative(runDir, filterManifest)} is missing or unreadable, so no tile is known to be current.",
                 "build the run again (step 8 writes it after its tiles).", filterManifest);
-        var data = RunSummary.LeaveOut(RunSummary.Collect(steps, tiles, parallel, cacheFile.Length > 0 ? cacheFile : null), notCurrent);
+        var data = RunSummary.LeaveOut(RunSummary.Collect(steps, tiles, t => Pass2Step.Catalog.PathOf(env.Steps, t), parallel, cacheFile.Length > 0 ? cacheFile : null), notCurrent);
         var figures = data.Select(d => d.Figures).ToList();
         var histograms = RunSummary.Histograms(data);
 

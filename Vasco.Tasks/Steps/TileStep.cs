@@ -44,7 +44,7 @@ public sealed class StepContract
         (Name, Number, Owner, _bind, _create) = (name, number, owner, bind, create);
         _reads = new(() =>
         {
-            var reader = new ParameterReader(ParameterCatalog.Defaults);
+            var reader = new ParameterReader(ParameterCatalog.DefaultsWith(Owns));
             _bind(reader);
             return (reader.Stamped, reader.UnstampedNames);
         });

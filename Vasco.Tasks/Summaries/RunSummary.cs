@@ -29,20 +29,20 @@ public static class RunSummary
     ];
 
     /// <summary>
-    /// Each tile's figures and pass-2 columns, in the order of <paramref name="tileIds"/>, read <paramref name="maxParallel"/>
+    /// Each tile's figures and pass-2 columns (<paramref name="pass2CatalogOf"/>: a tile's pass-2 catalog), in the order of <paramref name="tileIds"/>, read <paramref name="maxParallel"/>
     /// tiles at a time; with a <paramref name="cacheFile"/>, only the tiles whose files changed since the last time (<see cref="SummaryCache"/>).
     /// </summary>
-    public static IReadOnlyList<TileData> Collect(IReadOnlyList<StepDeclaration> steps, IReadOnlyList<string> tileIds, int maxParallel = 1, string? cacheFile = null)
+    public static IReadOnlyList<TileData> Collect(IReadOnlyList<StepDeclaration> steps, IReadOnlyList<string> tileIds, Func<string, string> pass2CatalogOf,
+        int maxParallel = 1, string? cacheFile = null)
     {
         var perTile = steps.Where(s => s.PerTile).OrderBy(s => s.Number).ToList();
-        var pass2 = steps.First(s => s.Name == "Pass2").OutputDir;
         var cache = cacheFile is null ? [] : SummaryCache.Load(cacheFile);
         var result = new (long[] Signature, TileData Data)[tileIds.Count];
         // Eight manifests and a catalog a tile: 90,000 files at 10,000 tiles, on every build that changed a tile.
         InParallel.For(tileIds.Count, maxParallel, i =>
         {
             var tile = tileIds[i];
-            var catalog = Path.Combine(pass2, tile + ".cat");
+            var catalog = pass2CatalogOf(tile);
             var signature = SummaryCache.Signature(perTile.Select(step => ManifestOrFailure(step, tile)).Append(new FileInfo(catalog)));
             result[i] = cache.TryGetValue(tile, out var hit) && hit.Signature.AsSpan().SequenceEqual(signature) ? hit
                 : (signature, Read(perTile, tile, catalog));

@@ -20,42 +20,10 @@ public class StepContractTests
     [Test]
     public void EveryPerTileStepRunsOnOnlyTheParametersItsStampHolds()
     {
-        var run = TestTemp.NewPath("contracts-");
-        var values = Values(("ImageSource", "synthetic"), ("TileSizeArcmin", "20"), ("MaxParallel", "1"));
-        var tile = Tiler.Tile([new Target("field", 150, 20, 20, 20, "test")], TilingMode.Single, 20)[0];
-        var steps = BuiltInSteps.All.Where(c => PerTile.Contains(c.Name))
-            .Select(c => new StepDeclaration(c.Name, c.Number, true, Previous(c.Name), c.Reads, [], [], Path.Combine(run, "data", c.Name), Path.Combine(run, "logs", c.Name)))
-            .ToDictionary(s => s.Name, StringComparer.Ordinal);
-        var config = Repo.Path("config");
-        var env = new StepEnvironment
-        {
-            RunDir = run, RunId = "contracts", Steps = steps, CacheDir = Path.Combine(run, "cache"), StateDir = Path.Combine(run, "obj"),
-            ExtDir = Path.Combine(run, "data", "ext"),
-            Catalogs = [new CatalogItem("synthetic", "", new Dictionary<string, string>())],
-            ToolPaths = new[] { "source-extractor", "psfex", "stilts" }.ToDictionary(t => t, t => ProcessRunner.FindOnPath(t)!),
-            Files = new Dictionary<string, string>
-            {
-                ["SExtractorConfig"] = Path.Combine(config, "sextractor", "vasco.sex"),
-                ["Pass1Columns"] = Path.Combine(config, "sextractor", "pass1.param"),
-                ["Pass2Columns"] = Path.Combine(config, "sextractor", "pass2.param"),
-                ["Pass2ModelColumns"] = Path.Combine(config, "sextractor", "pass2-spread.param"),
-                ["SpreadColumns"] = Path.Combine(config, "sextractor", "spread.param"),
-                ["PsfexConfig"] = Path.Combine(config, "psfex", "psfex.conf"),
-            },
-        };
-        foreach (var contract in BuiltInSteps.All.Where(c => PerTile.Contains(c.Name)))
-        {
-            var runner = new StepRunner
-            {
-                Step = steps[contract.Name], RunDir = run, RunId = "contracts", Parameters = contract.Restrict(values),
-                ToolVersions = new Dictionary<string, string>(), AllSteps = steps, StampDir = Path.Combine(run, "obj", "stamps"),
-            };
-            using var work = contract.Create(env, values);
-            var outcome = work.Run(runner, [tile], [tile.TileId]).Single();
-            Assert.That(outcome.Status, Is.EqualTo(TileStatus.Ok), $"step {contract.Name}: {outcome.Code} {outcome.Message}");
-        }
+        var chain = new SyntheticChain(BuiltInSteps.All.Where(c => PerTile.Contains(c.Name)).ToList(), []);
+        chain.Run();
         // The chain ran to its end: the tile's candidates are there (a synthetic plate has vanished sources).
-        Assert.That(File.ReadAllLines(Path.Combine(run, "data", "Filter", tile.TileId + "_candidates.csv")).Length, Is.GreaterThan(1));
+        Assert.That(File.ReadAllLines(FilterStep.Candidates.PathOf(chain.Steps, chain.Tile.TileId)).Length, Is.GreaterThan(1));
     }
 
     [Test]
@@ -99,19 +67,7 @@ public class StepContractTests
         Assert.That(names.Except(read).Except(runLevel), Is.Empty);
     }
 
-    static IReadOnlyList<string> Previous(string step) => step switch
-    {
-        "Download" or "External" => [],
-        "Preprocess" => ["Download"],
-        "Pass1" => ["Preprocess"],
-        "Psf" => ["Pass1"],
-        "Pass2" => ["Preprocess", "Pass1", "Psf"],
-        "CrossMatch" => ["Preprocess", "Pass2", "External"],
-        _ => ["Preprocess", "Psf", "CrossMatch"],
-    };
-
-    static ParameterSet Values(params (string Name, string Value)[] given) =>
-        ParameterSet.Resolve(ParameterCatalog.BuiltIn.Select(p => (p.Name, given.FirstOrDefault(g => g.Name == p.Name).Value ?? "", false)), null, ParameterCatalog.BuiltIn);
+    static ParameterSet Values(params (string Name, string Value)[] given) => SyntheticChain.Resolve([], given);
 
     /// <summary>A valid value of the parameter other than its default, or null when there is none.</summary>
     static string? Other(ParameterDefinition p)

@@ -22,14 +22,14 @@ public class SummaryCacheTests
         foreach (var tile in tiles) { WriteTile(steps, tile, detections: 10); WriteCatalog(steps, tile, [2.0, 3.0]); }
         var cache = Path.Combine(run, "obj", "summary-tiles.cache");
 
-        var first = RunSummary.Collect(steps, tiles, 2, cache);
+        var first = RunSummary.Collect(steps, tiles, Pass2Of(steps), 2, cache);
         Assert.That(first.Select(t => t.Figures.Values["detections_p1"]), Is.EqualTo(new[] { 10.0, 10.0 }));
         Assert.That(File.Exists(cache));
 
         // t2 is rebuilt (new manifests and catalog, written by rename as the steps write them); t1 is not.
         WriteTile(steps, "t2", detections: 12);
         WriteCatalog(steps, "t2", [4.0, 5.0, 6.0]);
-        var second = RunSummary.Collect(steps, tiles, 2, cache);
+        var second = RunSummary.Collect(steps, tiles, Pass2Of(steps), 2, cache);
         Assert.That(second.Select(t => t.Figures.Values["detections_p1"]), Is.EqualTo(new[] { 10.0, 12.0 }));
         Assert.That(second[1].Fwhm, Is.EqualTo(new[] { 4.0, 5.0, 6.0 }));
         Assert.That(second[0].Fwhm, Is.EqualTo(new[] { 2.0, 3.0 }));
@@ -37,7 +37,7 @@ public class SummaryCacheTests
 
         // A manifest rewritten alone (the catalog as it was) is read again too.
         WriteTile(steps, "t2", detections: 13);
-        Assert.That(RunSummary.Collect(steps, tiles, 2, cache)[1].Figures.Values["detections_p1"], Is.EqualTo(13.0));
+        Assert.That(RunSummary.Collect(steps, tiles, Pass2Of(steps), 2, cache)[1].Figures.Values["detections_p1"], Is.EqualTo(13.0));
 
         // The unchanged tile came from the cache: its manifest now says something else but has its old size and time.
         var p1 = TileRecords.ManifestPath(steps[0].OutputDir, "t1");
@@ -45,20 +45,20 @@ public class SummaryCacheTests
         File.WriteAllText(p1, File.ReadAllText(p1).Replace("\"objects_detected\": 10", "\"objects_detected\": 77"));
         File.SetLastWriteTimeUtc(p1, time);
         Assert.That(new FileInfo(p1).Length, Is.EqualTo(length));
-        Assert.That(RunSummary.Collect(steps, tiles, 2, cache)[0].Figures.Values["detections_p1"], Is.EqualTo(10.0), "read from the cache");
-        Assert.That(RunSummary.Collect(steps, tiles, 2, cacheFile: null)[0].Figures.Values["detections_p1"], Is.EqualTo(77.0), "read from the file");
+        Assert.That(RunSummary.Collect(steps, tiles, Pass2Of(steps), 2, cache)[0].Figures.Values["detections_p1"], Is.EqualTo(10.0), "read from the cache");
+        Assert.That(RunSummary.Collect(steps, tiles, Pass2Of(steps), 2, cacheFile: null)[0].Figures.Values["detections_p1"], Is.EqualTo(77.0), "read from the file");
 
         // A failed step: the tile's failure record replaces its manifest, and the figures say so.
         File.Delete(TileRecords.ManifestPath(steps[1].OutputDir, "t2"));
         new Manifest { Step = "Psf", Status = "failed", TileId = "t2", FailedTiles = [new FailedTile("t2", "VASCO0402", "too few stars")] }
             .Write(TileRecords.FailedPath(steps[1].OutputDir, "t2"));
-        Assert.That(RunSummary.Collect(steps, tiles, 2, cache)[1].Figures.Failure, Is.EqualTo("VASCO0402 Psf: too few stars"));
+        Assert.That(RunSummary.Collect(steps, tiles, Pass2Of(steps), 2, cache)[1].Figures.Failure, Is.EqualTo("VASCO0402 Psf: too few stars"));
 
         // A damaged cache is no cache.
         var bytes = File.ReadAllBytes(cache);
         File.WriteAllBytes(cache, bytes[..(bytes.Length / 2)]);
-        Assert.That(RunSummary.Collect(steps, tiles, 2, cache)[0].Figures.Values["detections_p1"], Is.EqualTo(77.0));
-        Assert.That(RunSummary.Collect(steps, tiles, 2, cache)[1].Figures.Failure, Is.EqualTo("VASCO0402 Psf: too few stars"));
+        Assert.That(RunSummary.Collect(steps, tiles, Pass2Of(steps), 2, cache)[0].Figures.Values["detections_p1"], Is.EqualTo(77.0));
+        Assert.That(RunSummary.Collect(steps, tiles, Pass2Of(steps), 2, cache)[1].Figures.Failure, Is.EqualTo("VASCO0402 Psf: too few stars"));
     }
 
     static void WriteTile(IReadOnlyList<StepDeclaration> steps, string tile, int detections)
@@ -69,6 +69,10 @@ public class SummaryCacheTests
     }
 
     // A pass-2 catalog as SExtractor writes it, as far as step 9 reads it: LDAC_OBJECTS with the three columns.
+    /// <summary>Where step 9 finds a tile's pass-2 catalog: step 5's dataset.</summary>
+    static Func<string, string> Pass2Of(IReadOnlyList<StepDeclaration> steps) =>
+        tile => Vasco.Steps.Pass2Step.Catalog.PathOf(steps.ToDictionary(s => s.Name), tile);
+
     static void WriteCatalog(IReadOnlyList<StepDeclaration> steps, string tile, double[] fwhm)
     {
         var header = new FitsHeader();
@@ -76,6 +80,6 @@ public class SummaryCacheTests
         var writer = new FitsWriter();
         writer.AddImage(Array.Empty<short>(), []);
         writer.AddBinaryTable([TableColumn.Create("FWHM_IMAGE", fwhm), TableColumn.Create("MAG_AUTO", fwhm), TableColumn.Create("SNR_WIN", fwhm)], header);
-        writer.WriteTo(Path.Combine(steps.Single(s => s.Name == "Pass2").OutputDir, tile + ".cat"));
+        writer.WriteTo(Pass2Of(steps)(tile));
     }
 }
