@@ -122,6 +122,19 @@ public class ShardTasksTests
     }
 
     [Test]
+    public void AMergeWithAFailedShardIsVasco1203NamingItsFailedTiles()
+    {
+        ShardsRan();
+        Run(Done(0));
+        Run(Done(1, "5", "Filter:b"));
+
+        var (ok, engine) = Run(Merge());
+
+        Assert.That(ok, Is.False);
+        OneError(engine, "VASCO1203", "shard 1 failed (Filter:b)", "for K = 1");
+    }
+
+    [Test]
     public void AMergeOfShardsBuiltWithOtherParametersIsVasco1204()
     {
         ShardsRan();

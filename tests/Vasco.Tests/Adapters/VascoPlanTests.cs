@@ -76,18 +76,20 @@ public class VascoPlanTests
         Assert.That(File.Exists(Path.Combine(plan.StampDir, "Tiling.stamp")), Is.True);
     }
 
-    [TestCase("sixty", false, "the run file")]
-    [TestCase("-5", true, "the command line")]
-    public void ABadParameterValueIsVasco0103NamingWhereItCameFrom(string value, bool commandLine, string from)
+    [TestCase("TileSizeArcmin", "sixty", false, "the run file", "a number in (0, 1200]")]
+    [TestCase("TileSizeArcmin", "-5", true, "the command line", "a number in (0, 1200]")]
+    [TestCase("MaxParallel", "-3", true, "the command line", "an integer in [0, 1024]")]
+    public void ABadParameterValueIsVasco0103NamingWhereItCameFrom(string name, string value, bool commandLine, string from, string expected)
     {
-        var plan = Plan(Parameters(("TileSizeArcmin", value), ("TilingMode", "single")));
-        var globals = commandLine ? new Dictionary<string, string> { ["TileSizeArcmin"] = value } : null;
+        var plan = Plan(Parameters((name, value), ("TilingMode", "single")));
+        var globals = commandLine ? new Dictionary<string, string> { [name] = value } : null;
 
         var (ok, engine) = Run(plan, new FakeBuildEngine(globals));
 
         Assert.That(ok, Is.False);
-        OneError(engine, "VASCO0103", $"TileSizeArcmin='{value}' (from {from}) is not a number in (0, 1200]", "Fix: set TileSizeArcmin to a number");
+        OneError(engine, "VASCO0103", $"{name}='{value}' (from {from}) is not {expected}", $"Fix: set {name} to {expected}");
         Assert.That(plan.AllTiles, Is.Empty);
+        Assert.That(Directory.Exists(plan.StampDir), Is.False, "nothing is written for a run that cannot start");
     }
 
     [Test]
@@ -101,6 +103,19 @@ public class VascoPlanTests
         Assert.That(ok, Is.False);
         var error = OneError(engine, "VASCO0103", "TilingMode='hexagonal' is not one of hex30, single, footprint, random");
         Assert.That((error.File, error.LineNumber), Is.EqualTo((plan.ConfigFile, 2)));
+    }
+
+    [Test]
+    public void AYamlSyntaxErrorIsVasco0101AtItsLineAndColumn()
+    {
+        var plan = Plan();
+        plan.ConfigFile = Config("TileSizeArcmin: 30\nMatchRadiusArcsec: [5\n");
+
+        var (ok, engine) = Run(plan);
+
+        Assert.That(ok, Is.False);
+        var error = OneError(engine, "VASCO0101", "is not valid YAML at line 3, column 1", "fix the YAML syntax");
+        Assert.That((error.File, error.LineNumber, error.ColumnNumber), Is.EqualTo((plan.ConfigFile, 3, 1)));
     }
 
     [Test]
@@ -148,6 +163,18 @@ public class VascoPlanTests
 
         Assert.That(ok, Is.True, engine.Log);
         Assert.That(Resolved(plan, "MyThreshold"), Is.EqualTo(("2.5", "Default")));
+    }
+
+    [TestCase("Colour", "red", "declares Type='Colour', which is not a parameter type", "give Type=\"Number\"")]
+    [TestCase("Number", "lots", "declares Default='lots', which is not a number", "give Default metadata that is a number")]
+    public void AParameterItemWithABadTypeOrDefaultIsVasco0103(string type, string defaultValue, string cause, string fix)
+    {
+        var plan = Plan([.. Parameters(("TilingMode", "single")), Item("MyLimit", ("Value", ""), ("Type", type), ("Default", defaultValue))]);
+
+        var (ok, engine) = Run(plan);
+
+        Assert.That(ok, Is.False);
+        OneError(engine, "VASCO0103", $"VascoParameter 'MyLimit' {cause}", fix);
     }
 
     [Test]
@@ -214,6 +241,18 @@ public class VascoPlanTests
     }
 
     [Test]
+    public void TilesNamingAPathIsVasco0105()
+    {
+        var plan = Plan();
+        plan.Tiles = "../../a";
+
+        var (ok, engine) = Run(plan);
+
+        Assert.That(ok, Is.False);
+        OneError(engine, "VASCO0105", "Tiles= names ../../a, which this run does not have");
+    }
+
+    [Test]
     public void TilesSelectsThoseTiles()
     {
         var plan = Plan(null, ThreeTargets());
@@ -231,6 +270,7 @@ public class VascoPlanTests
 
     [TestCase("12")]
     [TestCase("two")]
+    [TestCase("../2")]
     public void AFromStepThatIsNoStepIsVasco0106ListingTheSteps(string fromStep)
     {
         var plan = Plan();
@@ -263,6 +303,70 @@ public class VascoPlanTests
 
         Assert.That(ok, Is.False);
         OneError(engine, code, $"Target 'M67' (run file) {says}");
+    }
+
+    [Test]
+    public void ARunWithoutTargetsIsVasco0206()
+    {
+        var plan = Plan();
+        plan.Targets = [];
+
+        var (ok, engine) = Run(plan);
+
+        Assert.That(ok, Is.False);
+        OneError(engine, "VASCO0206", "The run has no targets", "<VascoTarget Include=", "TilingMode to footprint or random");
+    }
+
+    [Test]
+    public void TwoTargetsOfOneNameAreVasco0205()
+    {
+        var (ok, engine) = Run(Plan(null, Target("a", "10", "0"), Target("A", "11", "0")));
+
+        Assert.That(ok, Is.False);
+        OneError(engine, "VASCO0205", "Target 'A' appears twice (run file and run file)", "give each target its own name");
+    }
+
+    [Test]
+    public void TargetListsAddTheirTargetsAfterTheRunFilesAndTheirErrorsNameTheLine()
+    {
+        var list = Path.Combine(_runDir, "targets.csv");
+        File.WriteAllText(list, "name,ra,dec\nNGC 188,00:47:28,+85:15:18\nM45,03:47:24,+24:07:00\n");
+        var plan = Plan();
+        plan.TargetLists = [Item(list)];
+
+        var (ok, engine) = Run(plan);
+
+        Assert.That(ok, Is.True, engine.Log);
+        Assert.That(plan.AllTiles.Select(t => t.ItemSpec), Is.EqualTo(new[] { "M67", "NGC_188", "M45" }));
+
+        File.AppendAllText(list, "field2,361,0\n");
+        var again = Plan();
+        again.TargetLists = [Item(list)];
+        var (bad, badEngine) = Run(again);
+        Assert.That(bad, Is.False);
+        OneError(badEngine, "VASCO0203", "Target 'field2' (targets.csv line 4) has RA '361'");
+    }
+
+    [Test]
+    public void AMissingTargetListIsVasco0201NamingIt()
+    {
+        var plan = Plan();
+        plan.TargetLists = [Item(Path.Combine(_runDir, "missing.csv"))];
+
+        var (ok, engine) = Run(plan);
+
+        Assert.That(ok, Is.False);
+        var error = OneError(engine, "VASCO0201", "missing.csv", "check the VascoTargetList Include path");
+        Assert.That(error.File, Is.EqualTo(Path.Combine(_runDir, "missing.csv")));
+    }
+
+    [Test]
+    public void MoreTilesThanARunCanHoldIsVasco0211()
+    {
+        var (ok, engine) = Run(Plan(Parameters(("TileSizeArcmin", "0.001")), Item("a", ("Ra", "10"), ("Dec", "0"), ("SizeArcmin", "120"))));
+
+        Assert.That(ok, Is.False);
+        OneError(engine, "VASCO0211", "Target 'a' (run file) needs about", "one target may have at most 2500", "use a larger TileSizeArcmin");
     }
 
     [Test]
@@ -307,17 +411,55 @@ public class VascoPlanTests
     [Test]
     public void AShardOfARunWhoseTilesChangedSinceTheyWereFrozenIsVasco1202()
     {
-        var freeze = Plan(null, ThreeTargets());
-        (freeze.FreezeOnly, freeze.ShardCount) = (true, "2");
-        Assert.That(Run(freeze).Ok, Is.True);
-        var shard = Plan(null, ThreeTargets()[..2]);
-        (shard.Shard, shard.ShardCount) = ("0", "2");
+        var first = Plan(null, ThreeTargets());
+        (first.Shard, first.ShardCount) = ("0", "2");
+        Assert.That(Run(first).Ok, Is.True);
+        var next = Plan(null, ThreeTargets()[..2]);
+        (next.Shard, next.ShardCount) = ("1", "2");
 
-        var (ok, engine) = Run(shard);
+        var (ok, engine) = Run(next);
 
         Assert.That(ok, Is.False);
         var error = OneError(engine, "VASCO1202", "Run m67's tiles (2) differ from the tile list its shards were given (3", "start the sharded run afresh");
-        Assert.That(error.File, Is.EqualTo(Path.Combine(freeze.ShardsDir!, "tiles.csv")));
+        Assert.That(error.File, Is.EqualTo(Path.Combine(first.ShardsDir!, "tiles.csv")));
+    }
+
+    [Test]
+    public void FreezeOnlyWritesTheTileListAndNoStamps()
+    {
+        var plan = Plan(null, ThreeTargets());
+        (plan.FreezeOnly, plan.ShardCount) = (true, "3");
+
+        var (ok, engine) = Run(plan);
+
+        Assert.That(ok, Is.True, engine.Log);
+        Assert.That(File.ReadAllLines(Path.Combine(plan.ShardsDir!, "tiles.csv")), Has.Length.EqualTo(4));
+        Assert.That(plan.AllTiles, Has.Length.EqualTo(3));
+        Assert.That(Directory.Exists(plan.StampDir), Is.False);
+        Assert.That(engine.Messages.Select(m => m.Message), Does.Contain("Vasco: 3 tile(s) of run m67 frozen in data/shards/m67/tiles.csv"));
+    }
+
+    [Test]
+    public void AMergeWhosePlanDiffersFromTheShardsIsVasco1205()
+    {
+        // The shards' stamps, as adopted by VascoMergeShards: a plan of the whole run with MatchRadiusArcsec=5.
+        VascoPlan WithFilter(string radius, bool merging)
+        {
+            var plan = Plan(Parameters(("TilingMode", "single"), ("MatchRadiusArcsec", radius)), ThreeTargets());
+            plan.Steps = [TilingStep(_runDir), Step(_runDir, "Filter", 8, after: "Tiling", reads: "MatchRadiusArcsec")];
+            (plan.Merging, plan.ShardCount) = (merging, "2");
+            return plan;
+        }
+        var freeze = WithFilter("5", merging: false);
+        freeze.FreezeOnly = true;
+        Assert.That(Run(freeze).Ok, Is.True);
+        Assert.That(Run(WithFilter("5", merging: false)).Ok, Is.True);
+        Assert.That(Run(WithFilter("5", merging: true)).Ok, Is.True, "the same plan: nothing to rebuild");
+
+        var (ok, engine) = Run(WithFilter("4", merging: true));
+
+        Assert.That(ok, Is.False);
+        OneError(engine, "VASCO1205", "Merging run m67: step Filter is out of date for 3 tile(s)", "merge where the shards ran");
     }
 
     [Test]

@@ -46,6 +46,25 @@ public class VascoWriteTilesTests
     }
 
     [Test]
+    public void TheManifestNamesTheTargetListsAsItsInputs()
+    {
+        var runDir = NewRunDir();
+        var list = Path.Combine(runDir, "input", "targets.csv");
+        Directory.CreateDirectory(Path.GetDirectoryName(list)!);
+        File.WriteAllText(list, "name,ra,dec\nM67,132.825,11.8\n");
+        var task = Task(runDir, Tile("M67"));
+        task.TargetLists = [Item(list)];
+
+        var (ok, engine) = Run(task);
+
+        Assert.That(ok, Is.True, engine.Log);
+        var manifest = Vasco.Pipeline.Manifest.Read(Path.Combine(TilesDir(runDir), "manifest.json"));
+        Assert.That(manifest.Fields["source_list"]!.ToString(), Is.EqualTo("input/targets.csv"));
+        Assert.That(manifest.Inputs.Single().Path, Is.EqualTo("input/targets.csv"));
+        Assert.That(manifest.Inputs.Single().Sha256, Is.EqualTo(Vasco.Pipeline.FileRecord.Sha256Of(list)));
+    }
+
+    [Test]
     public void NoTilesIsVasco0206AskingForTargets()
     {
         var runDir = NewRunDir();
