@@ -2,6 +2,7 @@ using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using NUnit.Framework;
 using Vasco.Pipeline;
+using Vasco.Steps;
 using Vasco.Tests.Support;
 
 namespace Vasco.Tests.Adapters;
