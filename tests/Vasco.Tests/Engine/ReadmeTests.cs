@@ -58,4 +58,18 @@ public class ReadmeTests
         foreach (var p in ParameterCatalog.BuiltIn)
             Assert.That(defaults[p.Name], Is.EqualTo(p.Default == "" ? "(empty)" : $"`{p.Default}`"), p.Name);
     }
+
+    /// <summary>The README's short table of the main properties shows each parameter's built-in default (`60`, or nothing for an empty one).</summary>
+    [Test]
+    public void TheReadmesMainPropertiesShowTheirDefaults()
+    {
+        var rows = Regex.Matches(Read("README.md"), @"^\| `(\w+)` \| ([^|]*?) ?\| .+ \|$", RegexOptions.Multiline)
+            .Select(m => (Name: m.Groups[1].Value, Default: m.Groups[2].Value.Trim())).Where(r => ParameterCatalog.Find(r.Name) is not null).ToList();
+        Assert.That(rows, Has.Count.GreaterThan(5), "the scan finds the table");
+        foreach (var (name, shown) in rows)
+        {
+            var p = ParameterCatalog.Find(name)!;
+            Assert.That(shown, p.Default == "" ? Is.Empty : Does.StartWith($"`{p.Default}`"), name);
+        }
+    }
 }
