@@ -31,15 +31,7 @@ public sealed record CatalogColumns(
     /// </summary>
     public ReferenceStar? ToStar(Func<string, string?> cell, long rowNumber)
     {
-        double? Number(string column)
-        {
-            var text = cell(column)?.Trim();
-            if (string.IsNullOrEmpty(text))
-                return null;
-            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
-                throw new FormatException($"{column} = '{text}' is not a number");
-            return double.IsNaN(value) ? null : value;
-        }
+        double? Number(string column) => ParseNumber(cell(column)?.Trim(), column) is { } value && !double.IsNaN(value) ? value : null;
 
         var (ra, dec) = (Number(RaColumn), Number(DecColumn));
         if (ra == null || dec == null)
@@ -58,5 +50,18 @@ public sealed record CatalogColumns(
             : string.Join('-', IdColumns.Select(c => cell(c)?.Trim() ?? ""));
         return new ReferenceStar(id, ra.Value, dec.Value, mag,
             PmRaColumn == null ? 0 : Number(PmRaColumn) ?? 0, PmDecColumn == null ? 0 : Number(PmDecColumn) ?? 0, Epoch);
+    }
+
+    /// <summary>
+    /// A catalog cell as a number, null when it is empty; one that is not a number (or, when <paramref name="finite"/>,
+    /// not a finite one) throws <see cref="FormatException"/> "column = 'text' is not a number".
+    /// </summary>
+    internal static double? ParseNumber(string? text, string column, bool finite = false)
+    {
+        if (string.IsNullOrEmpty(text))
+            return null;
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || finite && !double.IsFinite(value))
+            throw new FormatException($"{column} = '{text}' is not a number");
+        return value;
     }
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using CsvHelper;
-using CsvHelper.Configuration;
 using Vasco.IO;
 
 namespace Vasco.Catalogs;
@@ -17,52 +16,38 @@ public static class ReferenceCatalogCsv
     /// <summary>Where a tile's rows of one catalog land, relative to the run folder.</summary>
     public static string RelativePath(string catalog, string runId, string tileId) => $"data/ext/{catalog}/{runId}/{tileId}.csv";
 
-    public static void Write(string path, IEnumerable<ReferenceStar> stars)
-    {
-        using var text = new StringWriter(CultureInfo.InvariantCulture) { NewLine = "\n" };
-        using (var csv = new CsvWriter(text, new CsvConfiguration(CultureInfo.InvariantCulture) { NewLine = "\n" }))
-        {
-            foreach (var c in Columns) csv.WriteField(c);
-            csv.NextRecord();
-            foreach (var s in stars)
-            {
-                csv.WriteField(s.Id);
-                foreach (var v in new[] { s.Ra, s.Dec, s.Mag, s.PmRa, s.PmDec, s.Epoch })
-                    csv.WriteField(double.IsNaN(v) ? "" : v.ToString("R", CultureInfo.InvariantCulture));
-                csv.NextRecord();
-            }
-        }
-        AtomicFile.WriteAllText(path, text.ToString());
-    }
+    public static void Write(string path, IEnumerable<ReferenceStar> stars) =>
+        AtomicFile.WriteAllText(path, CsvText.Table(Columns, stars.Select(s =>
+            new[] { s.Ra, s.Dec, s.Mag, s.PmRa, s.PmDec, s.Epoch }.Select(CsvText.NumberOrEmpty).Prepend(s.Id))));
 
     /// <summary>Reads a file written by <see cref="Write"/>; anything else is an error naming the file.</summary>
     public static IReadOnlyList<ReferenceStar> Read(string path)
     {
         try
         {
-            using var reader = new StreamReader(path);
-            using var csv = new CsvReader(reader, CultureInfo.InvariantCulture);
-            if (!csv.Read() || !csv.ReadHeader() || !csv.HeaderRecord!.SequenceEqual(Columns))
-                throw new VascoException(ErrorCodes.CatalogColumns,
-                    $"Reference catalog '{path}' does not start with the header {string.Join(",", Columns)}.",
-                    "delete it and rebuild: step 6 writes it again.", path);
             var stars = new List<ReferenceStar>();
-            while (csv.Read())
+            HeadedCsv.ReadWritten(path, header =>
+            {
+                if (header is null || !header.SequenceEqual(Columns))
+                    throw new VascoException(ErrorCodes.CatalogColumns,
+                        $"Reference catalog '{path}' does not start with the header {string.Join(",", Columns)}.",
+                        "delete it and rebuild: step 6 writes it again.", path);
+            }, row =>
             {
                 double Number(string column, bool missingIsNaN = false)
                 {
-                    var text = csv.GetField(column);
+                    var text = row[column];
                     if (missingIsNaN && string.IsNullOrEmpty(text))
                         return double.NaN;
                     return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
                         ? value
                         : throw new VascoException(ErrorCodes.CatalogValue,
-                            $"Reference catalog '{path}' line {csv.Parser.RawRow}: {column} = '{text}' is not a number.",
+                            $"Reference catalog '{path}' line {row.Line}: {column} = '{text}' is not a number.",
                             "delete it and rebuild: step 6 writes it again.", path);
                 }
-                stars.Add(new ReferenceStar(csv.GetField("id")!, Number("ra"), Number("dec"), Number("mag", missingIsNaN: true),
+                stars.Add(new ReferenceStar(row["id"]!, Number("ra"), Number("dec"), Number("mag", missingIsNaN: true),
                     Number("pmra"), Number("pmdec"), Number("epoch")));
-            }
+            });
             return stars;
         }
         catch (CsvHelper.MissingFieldException e)

@@ -38,9 +38,7 @@ public sealed class VizierClient : IDisposable
     public VizierClient(VizierClientOptions options, HttpMessageHandler? handler = null, TimeProvider? timeProvider = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(options.Mirrors.Count);
-        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxRetries);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.BackoffBase, 1.0);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxConcurrency, 1);
+        options.CheckRetries();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.RowLimit, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxSplitDepth);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.CacheDir);
@@ -50,7 +48,7 @@ public sealed class VizierClient : IDisposable
         _inFlight = new SemaphoreSlim(options.MaxConcurrency, options.MaxConcurrency);
         _spacing = options.Mirrors.Distinct().ToDictionary(m => m, _ => new RequestSpacing(options.MinInterval, _time));
 
-        _retry = HttpRetry.RetryPipeline<Answer>(options.MaxRetries, options.BackoffUnit, options.BackoffBase, options.MaxDelay,
+        _retry = HttpRetry.RetryPipeline<Answer>(options,
             answer => answer.Kind == AnswerKind.Transient, answer => answer.RetryAfter, args =>
             {
                 var session = args.Context.Properties.GetValue(SessionKey, null!);
@@ -59,7 +57,7 @@ public sealed class VizierClient : IDisposable
                 session.Log.Add($"{args.Context.Properties.GetValue(MirrorKey, null!).Host}: {Describe(args.Outcome)}; retrying in {args.RetryDelay.TotalSeconds:0.###} s");
             }, _time);
         // Separate from the retries so that waiting for a slot or a turn does not eat into an attempt's time.
-        _attemptTimeout = HttpRetry.AttemptTimeout(options.AttemptTimeout, _time);
+        _attemptTimeout = HttpRetry.AttemptTimeout(options, _time);
     }
 
     /// <summary>

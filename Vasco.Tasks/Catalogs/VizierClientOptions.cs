@@ -1,30 +1,19 @@
+using Vasco.Net;
+
 namespace Vasco.Catalogs;
 
-/// <summary>How <see cref="VizierClient"/> talks to VizieR.</summary>
-public sealed record VizierClientOptions
+/// <summary>
+/// How <see cref="VizierClient"/> talks to VizieR: <see cref="ArchiveClientOptions.MaxRetries"/> counts the retries on one
+/// mirror, before the query moves to the next; CacheDir (data/cache/vizier/) holds the raw asu-tsv answers.
+/// </summary>
+public sealed record VizierClientOptions() : ArchiveClientOptions(maxRetries: 3, backoffBase: 2, maxDelay: TimeSpan.FromSeconds(120),
+    attemptTimeout: TimeSpan.FromSeconds(180), maxConcurrency: 2)
 {
     /// <summary>CDS in Strasbourg, then its mirror at the CfA.</summary>
     public static readonly IReadOnlyList<Uri> DefaultMirrors = [new("https://vizier.cds.unistra.fr/"), new("https://vizier.cfa.harvard.edu/")];
 
     /// <summary>Base URIs tried in order; a mirror that fails every retry hands the query to the next.</summary>
     public IReadOnlyList<Uri> Mirrors { get; init; } = DefaultMirrors;
-
-    /// <summary>Retries on one mirror after its first attempt, before moving to the next mirror.</summary>
-    public int MaxRetries { get; init; } = 3;
-
-    /// <summary>Retry n waits about BackoffBase^n times <see cref="BackoffUnit"/>, with jitter.</summary>
-    public double BackoffBase { get; init; } = 2;
-
-    public TimeSpan BackoffUnit { get; init; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>No wait between attempts is longer, whatever a Retry-After header asks.</summary>
-    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(120);
-
-    /// <summary>One attempt (connect, answer, whole body) gives up after this long and counts as a failed attempt.</summary>
-    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(180);
-
-    /// <summary>Requests in flight at once across the whole client.</summary>
-    public int MaxConcurrency { get; init; } = 2;
 
     /// <summary>Requests to one mirror start at least this far apart: VizieR is shared, and rate-limits the impatient.</summary>
     public TimeSpan MinInterval { get; init; } = TimeSpan.FromSeconds(1);
@@ -37,7 +26,4 @@ public sealed record VizierClientOptions
     /// 0 makes a cut-off cone a failure at once.
     /// </summary>
     public int MaxSplitDepth { get; init; } = 3;
-
-    /// <summary>Raw asu-tsv answers, named from a hash of the query (data/cache/vizier/).</summary>
-    public required string CacheDir { get; init; }
 }

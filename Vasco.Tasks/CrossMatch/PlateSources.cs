@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Vasco.Extraction;
 using Vasco.IO;
 
@@ -75,26 +74,13 @@ public sealed class PlateSources
 
     public void WriteCsv(string path) => AtomicFile.WriteAllText(path, ToCsv(Enumerable.Range(0, Count).ToList(), null));
 
-    /// <summary>CSV of some rows, optionally followed by extra columns per row.</summary>
-    public string ToCsv(IReadOnlyList<int> rows, (string[] Header, Func<int, string[]> Cells)? extra)
-    {
-        var sb = new StringBuilder();
-        sb.Append(string.Join(',', Names));
-        if (extra is { } e) sb.Append(',').Append(string.Join(',', e.Header));
-        sb.Append('\n');
-        for (var k = 0; k < rows.Count; k++)
+    /// <summary>CSV of some rows, optionally followed by extra columns per row (a <see cref="CsvText.PlainTable"/>).</summary>
+    public string ToCsv(IReadOnlyList<int> rows, (string[] Header, Func<int, string[]> Cells)? extra) =>
+        CsvText.PlainTable(extra is { } e ? Names.Concat(e.Header) : Names, rows.Select((r, k) =>
         {
-            var r = rows[k];
-            for (var c = 0; c < Names.Count; c++)
-            {
-                if (c > 0) sb.Append(',');
-                sb.Append(Format(_columns[Names[c]][r]));
-            }
-            if (extra is { } x) sb.Append(',').Append(string.Join(',', x.Cells(k)));
-            sb.Append('\n');
-        }
-        return sb.ToString();
-    }
+            var cells = Names.Select(n => Format(_columns[n][r]));
+            return extra is { } x ? cells.Concat(x.Cells(k)) : cells;
+        }));
 
-    public static string Format(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+    public static string Format(double v) => CsvText.Number(v);
 }

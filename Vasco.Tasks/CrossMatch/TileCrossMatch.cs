@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Vasco.Catalogs;
 using Vasco.IO;
 using Vasco.Sky;
@@ -69,17 +68,14 @@ public static class TileCrossMatch
 
         string[] RefCells(ModernSource m) =>
         [
-            m.Catalog, Safe(m.Star.Id), PlateSources.Format(m.Ra), PlateSources.Format(m.Dec), PlateSources.Format(m.Star.Mag),
-            PlateSources.Format(m.Star.PmRa), PlateSources.Format(m.Star.PmDec), PlateSources.Format(m.Star.Ra), PlateSources.Format(m.Star.Dec),
-            PlateSources.Format(m.Star.Epoch),
+            m.Catalog, CsvText.PlainCell(m.Star.Id), .. new[] { m.Ra, m.Dec, m.Star.Mag, m.Star.PmRa, m.Star.PmDec, m.Star.Ra, m.Star.Dec, m.Star.Epoch }.Select(CsvText.Number),
         ];
         string[] refHeader = ["ref_catalog", "ref_id", "ref_ra", "ref_dec", "ref_mag", "ref_pmra", "ref_pmdec", "ref_ra_catalog", "ref_dec_catalog", "ref_epoch", "sep_arcsec"];
         AtomicFile.WriteAllText(files.Matched, plate.ToCsv(result.Pairs.Select(p => p.Plate).ToList(),
             (refHeader, k => [.. RefCells(modern[result.Pairs[k].Modern]), separations[k].ToString("0.0000", CultureInfo.InvariantCulture)])));
         AtomicFile.WriteAllText(files.UnmatchedPlate, plate.ToCsv(result.Local, null));
-        var cdss = new StringBuilder("catalog,id,ra,dec,mag,pmra,pmdec,ra_catalog,dec_catalog,epoch\n");
-        foreach (var i in result.Cdss) cdss.Append(string.Join(',', RefCells(modern[i]))).Append('\n');
-        AtomicFile.WriteAllText(files.UnmatchedModern, cdss.ToString());
+        AtomicFile.WriteAllText(files.UnmatchedModern, CsvText.PlainTable(
+            ["catalog", "id", "ra", "dec", "mag", "pmra", "pmdec", "ra_catalog", "dec_catalog", "epoch"], result.Cdss.Select(i => RefCells(modern[i]))));
         return counts;
     }
 
@@ -95,7 +91,4 @@ public static class TileCrossMatch
                 string.Create(CultureInfo.InvariantCulture, $"Tile {tileId}: a matched pair is {c.MaxSeparationArcsec:0.000}\" apart, beyond the {radius}\" radius: the positions' units are inconsistent."),
                 "see the STILTS log of this step.");
     }
-
-    // A comma would split the CSV cell.
-    static string Safe(string id) => id.Replace(',', ';');
 }

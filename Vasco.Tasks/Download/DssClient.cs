@@ -37,9 +37,7 @@ public sealed partial class DssClient : IDisposable
     /// <param name="timeProvider">The clock of time limits and retry waits: the system's, or a test's fake one.</param>
     public DssClient(DssClientOptions options, HttpMessageHandler? handler = null, TimeProvider? timeProvider = null)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxRetries);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.BackoffBase, 1.0);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxConcurrency, 1);
+        options.CheckRetries();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBodyBytes, FitsHeader.BlockSize);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.CacheDir);
         _options = options;
@@ -47,7 +45,7 @@ public sealed partial class DssClient : IDisposable
         _http = HttpRetry.CreateClient(handler);
         _inFlight = new SemaphoreSlim(options.MaxConcurrency, options.MaxConcurrency);
 
-        _retry = HttpRetry.RetryPipeline<Answer>(options.MaxRetries, options.BackoffUnit, options.BackoffBase, options.MaxDelay,
+        _retry = HttpRetry.RetryPipeline<Answer>(options,
             answer => answer.Kind == AnswerKind.Transient, answer => answer.RetryAfter, args =>
             {
                 var session = args.Context.Properties.GetValue(SessionKey, null!);
@@ -55,7 +53,7 @@ public sealed partial class DssClient : IDisposable
                 session.Log.Add($"attempt {args.AttemptNumber + 1}: {Describe(args.Outcome)}; retrying in {args.RetryDelay.TotalSeconds:0.###} s");
             }, _time);
         // Separate from the retries so that waiting for a free slot (MaxConcurrency) does not eat into an attempt's time.
-        _attemptTimeout = HttpRetry.AttemptTimeout(options.AttemptTimeout, _time);
+        _attemptTimeout = HttpRetry.AttemptTimeout(options, _time);
     }
 
     string RejectedDir => _options.RejectedDir ?? Path.Combine(_options.CacheDir, "rejected");

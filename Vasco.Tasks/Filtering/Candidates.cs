@@ -18,24 +18,21 @@ public static class Candidates
         "magerr_auto", "x_image", "y_image", "imaflags_iso", "nearest_modern_arcsec", "nearest_bright_arcsec", "nearest_bright_mag",
     ];
 
-    public static string Header => string.Join(',', Columns) + "\n";
+    public static string Header => CsvText.PlainTable(Columns, []);
 
     /// <summary>One tile's kept sources as candidate rows (no header).</summary>
-    public static string Rows(string tileId, PlateSources unmatched, TileSelection selection, IReadOnlyDictionary<int, double> spread, string plateId, double plateEpoch)
-    {
-        var sb = new StringBuilder();
-        foreach (var i in selection.Kept)
+    public static string Rows(string tileId, PlateSources unmatched, TileSelection selection, IReadOnlyDictionary<int, double> spread, string plateId, double plateEpoch) =>
+        CsvText.PlainTable(null, selection.Kept.Select(i =>
         {
-            string F(string column) => unmatched.Has(column) ? PlateSources.Format(unmatched[column][i]) : "";
-            sb.AppendJoin(',',
+            string F(string column) => unmatched.Has(column) ? CsvText.Number(unmatched[column][i]) : "";
+            return new[]
+            {
                 tileId, F("number"), F("ra"), F("dec"), F("mag_auto"), F("snr_win"), F("fwhm_image"), F("elongation"),
-                PlateSources.Format(spread[i]), F("flags"), plateId.Replace(',', ';'), plateEpoch.ToString("0.000000", CultureInfo.InvariantCulture),
+                CsvText.Number(spread[i]), F("flags"), CsvText.PlainCell(plateId), plateEpoch.ToString("0.000000", CultureInfo.InvariantCulture),
                 F("magerr_auto"), F("x_image"), F("y_image"), F("imaflags_iso"),
-                Round(selection.NearestModernArcsec[i]), Round(selection.NearestBrightArcsec[i]), Round(selection.NearestBrightMag[i]));
-            sb.Append('\n');
-        }
-        return sb.ToString();
-    }
+                Round(selection.NearestModernArcsec[i]), Round(selection.NearestBrightArcsec[i]), Round(selection.NearestBrightMag[i]),
+            };
+        }));
 
     /// <summary>Joins the tiles' candidate rows, in tile order, into the run's candidates.csv.</summary>
     public static int WriteRun(string path, IEnumerable<string> tileFiles)

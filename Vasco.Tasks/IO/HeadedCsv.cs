@@ -9,21 +9,21 @@ namespace Vasco.IO;
 public sealed record CsvInputKind(string What, string UnreadableCode, string ColumnsCode, string MissingFix, string ColumnsFix, string UnreadableFix);
 
 /// <summary>
-/// The one way Vasco reads a user's CSV with a header line (targets, reference and
+/// The one way Vasco reads a CSV with a header line. <see cref="Read"/> reads a user's (targets, reference and
 /// bright-star catalogs): header names matched without regard to case, blank lines
 /// skipped, missing columns and unreadable files turned into the input's VASCO errors, a column named twice
-/// into VASCO0110.
+/// into VASCO0110. <see cref="ReadWritten"/> reads back what Vasco wrote itself with <see cref="CsvText.Table"/>.
 /// </summary>
 public static class HeadedCsv
 {
+    /// <summary>Control characters (tabs included) as \uXXXX, so that a message stays one readable line.</summary>
+    static string Printable(string s) => string.Concat(s.Select(c => char.IsControl(c) ? $"\\u{(int)c:X4}" : c.ToString()));
+
     /// <summary>
     /// Calls <paramref name="row"/> for each data row with a cell reader (by column name,
     /// null or empty when missing) and the row's line number. Returns false for a file with
     /// no header line at all.
     /// </summary>
-    /// <summary>Control characters (tabs included) as \uXXXX, so that a message stays one readable line.</summary>
-    static string Printable(string s) => string.Concat(s.Select(c => char.IsControl(c) ? $"\\u{(int)c:X4}" : c.ToString()));
-
     public static bool Read(string path, CsvInputKind kind, IEnumerable<string> requiredColumns, Action<Func<string, string?>, long> row)
     {
         if (!File.Exists(path))
@@ -88,4 +88,48 @@ public static class HeadedCsv
                 kind.UnreadableFix, path, e);
         }
     }
+
+    /// <summary>
+    /// Reads back a CSV that Vasco wrote (<see cref="CsvText.Table"/>) as it was written: header names and cells as
+    /// they are, blank lines skipped, anything else that is not CSV an exception of CsvHelper's (an unreadable file an
+    /// <see cref="IOException"/>), which the caller turns into its own error. Calls <paramref name="header"/> with the
+    /// header line's names, or null for a file without one (it throws to refuse the file; without a
+    /// <paramref name="header"/> check, such a file throws CsvHelper's <see cref="ReaderException"/>), then
+    /// <paramref name="row"/> for each data row.
+    /// </summary>
+    public static void ReadWritten(string path, Action<string[]?>? header, Action<WrittenRow> row)
+    {
+        using var reader = new StreamReader(path);
+        using var csv = new CsvReader(reader, CultureInfo.InvariantCulture);
+        if (header is null)
+        {
+            csv.Read();
+            csv.ReadHeader();
+        }
+        else
+            header(csv.Read() && csv.ReadHeader() ? csv.HeaderRecord : null);
+        var current = new WrittenRow(csv);
+        while (csv.Read())
+            row(current);
+    }
+}
+
+/// <summary>The data row <see cref="HeadedCsv.ReadWritten"/> is at: its cells by column name, and where it stands.</summary>
+public sealed class WrittenRow
+{
+    readonly CsvReader _csv;
+
+    internal WrittenRow(CsvReader csv) => _csv = csv;
+
+    /// <summary>The cell of a column; a column the header lacks throws CsvHelper's MissingFieldException.</summary>
+    public string? this[string column] => _csv.GetField(column);
+
+    /// <summary>The cell of a column converted to <typeparamref name="T"/> as CsvHelper converts it (in the invariant culture).</summary>
+    public T Get<T>(string column) => _csv.GetField<T>(column)!;
+
+    /// <summary>The line of the file the row is on (the header is line 1).</summary>
+    public long Line => _csv.Parser.RawRow;
+
+    /// <summary>The row's number among the file's records (the header is record 1).</summary>
+    public int Record => _csv.Parser.Row;
 }

@@ -62,21 +62,21 @@ public static class HttpRetry
     };
 
     /// <summary>
-    /// The retry pipeline both archive clients use: up to <paramref name="maxRetries"/> retries of
+    /// The retry pipeline both archive clients use: up to <see cref="ArchiveClientOptions.MaxRetries"/> retries of
     /// transient exceptions and of answers <paramref name="isTransient"/> calls transient,
     /// waiting per <see cref="Delay"/> (Retry-After wins) on <paramref name="timeProvider"/>'s clock; <paramref name="onRetry"/> records each.
     /// </summary>
-    public static ResiliencePipeline<TAnswer> RetryPipeline<TAnswer>(int maxRetries, TimeSpan backoffUnit, double backoffBase, TimeSpan maxDelay,
+    public static ResiliencePipeline<TAnswer> RetryPipeline<TAnswer>(ArchiveClientOptions options,
         Func<TAnswer, bool> isTransient, Func<TAnswer, TimeSpan?> retryAfter, Action<OnRetryArguments<TAnswer>> onRetry, TimeProvider timeProvider)
     {
         var retry = new ResiliencePipelineBuilder<TAnswer> { TimeProvider = timeProvider };
-        if (maxRetries > 0)
+        if (options.MaxRetries > 0)
             retry.AddRetry(new RetryStrategyOptions<TAnswer>
             {
-                MaxRetryAttempts = maxRetries,
+                MaxRetryAttempts = options.MaxRetries,
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && IsTransient(e)
                                                             || args.Outcome.Result is { } r && isTransient(r)),
-                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(Delay(args.AttemptNumber, backoffUnit, backoffBase, maxDelay,
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(Delay(args.AttemptNumber, options.BackoffUnit, options.BackoffBase, options.MaxDelay,
                     args.Outcome.Result is { } r ? retryAfter(r) : null)),
                 OnRetry = args =>
                 {
@@ -87,7 +87,7 @@ public static class HttpRetry
         return retry.Build();
     }
 
-    /// <summary>The time limit of one attempt, on <paramref name="timeProvider"/>'s clock.</summary>
-    public static ResiliencePipeline AttemptTimeout(TimeSpan timeout, TimeProvider timeProvider) =>
-        new ResiliencePipelineBuilder { TimeProvider = timeProvider }.AddTimeout(timeout).Build();
+    /// <summary>The time limit of one attempt (<see cref="ArchiveClientOptions.AttemptTimeout"/>), on <paramref name="timeProvider"/>'s clock.</summary>
+    public static ResiliencePipeline AttemptTimeout(ArchiveClientOptions options, TimeProvider timeProvider) =>
+        new ResiliencePipelineBuilder { TimeProvider = timeProvider }.AddTimeout(options.AttemptTimeout).Build();
 }

@@ -1,4 +1,4 @@
-using System.Globalization;
+using Vasco.Catalogs;
 using Vasco.IO;
 
 namespace Vasco.Preprocess;
@@ -35,34 +35,25 @@ public sealed record BrightStarColumns(
             .OfType<string>();
 }
 
-/// <summary>The bright stars read from a catalog file, and how many rows had to be left out.</summary>
+/// <summary>The bright stars read from a catalog file (a <see cref="LocalCatalog"/> file), and how many rows had to be left out.</summary>
 public sealed record BrightStarCatalog(string Path, IReadOnlyList<BrightStar> Stars, int RowsWithoutMagnitude, int RowsWithoutPosition)
 {
-    static readonly CsvInputKind Kind = new("Bright-star catalog", ErrorCodes.BrightStarsUnreadable, ErrorCodes.BrightStarsColumns,
-        "check the bright-star catalog path, or fetch the catalog again (Tycho-2 is VizieR I/259/tyc2).",
-        "fetch the catalog with those columns, or change the column mapping to name the columns it has.",
-        "fetch the catalog again as a comma-separated file with a header line.");
+    static readonly LocalCatalogKind Kind = new(
+        new CsvInputKind("Bright-star catalog", ErrorCodes.BrightStarsUnreadable, ErrorCodes.BrightStarsColumns,
+            "check the bright-star catalog path, or fetch the catalog again (Tycho-2 is VizieR I/259/tyc2).",
+            "fetch the catalog with those columns, or change the column mapping to name the columns it has.",
+            "fetch the catalog again as a comma-separated file with a header line."),
+        "fetch the catalog again; it needs a header line and one row per star.",
+        ErrorCodes.BrightStarsValue, "fix or remove that row, or fetch the catalog again as plain CSV (decimal points, no units in the cells).");
 
     /// <summary>Reads a CSV with a header line; empty cells are missing values, other non-numbers are errors.</summary>
     public static BrightStarCatalog Read(string path, BrightStarColumns columns)
     {
         var stars = new List<BrightStar>();
         int withoutMagnitude = 0, withoutPosition = 0;
-        var headed = HeadedCsv.Read(path, Kind, columns.Named(), (cell, line) =>
+        LocalCatalog.ReadRows(path, Kind, columns.Named(), (cell, line) =>
         {
-            double? Cell(string? column)
-            {
-                if (column == null)
-                    return null;
-                var text = cell(column);
-                if (string.IsNullOrEmpty(text))
-                    return null;
-                if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value))
-                    return value;
-                throw new VascoException(ErrorCodes.BrightStarsValue,
-                    $"Bright-star catalog '{path}' line {line}: {column} = '{text}' is not a number.",
-                    "fix or remove that row, or fetch the catalog again as plain CSV (decimal points, no units in the cells).", path);
-            }
+            double? Cell(string? column) => column == null ? null : CatalogColumns.ParseNumber(cell(column), column, finite: true);
 
             var mag = Cell(columns.MagColumn) ?? Cell(columns.FallbackMagColumn);
             if (mag == null)
@@ -74,9 +65,8 @@ public sealed record BrightStarCatalog(string Path, IReadOnlyList<BrightStar> St
             {
                 // Like the reference catalogs (VASCO6006): any finite RA wraps, a Dec beyond the poles is a wrong column or unit.
                 if (dec is < -90 or > 90)
-                    throw new VascoException(ErrorCodes.BrightStarsValue,
-                        $"Bright-star catalog '{path}' line {line}: {decColumn} = {dec} is not a declination in [-90, 90].",
-                        $"check that {raColumn} and {decColumn} hold degrees (not hours or radians), or fix that row.", path);
+                    throw Kind.ValueError(path, line, $"{decColumn} = {dec} is not a declination in [-90, 90]",
+                        $"check that {raColumn} and {decColumn} hold degrees (not hours or radians), or fix that row.");
             }
 
             var (ra, dec) = (Cell(columns.RaColumn), Cell(columns.DecColumn));
@@ -94,9 +84,6 @@ public sealed record BrightStarCatalog(string Path, IReadOnlyList<BrightStar> St
             else
                 withoutPosition++;
         });
-        if (!headed)
-            throw new VascoException(ErrorCodes.BrightStarsUnreadable, $"Bright-star catalog '{path}' is empty.",
-                "fetch the catalog again; it needs a header line and one row per star.", path);
         return new BrightStarCatalog(path, stars, withoutMagnitude, withoutPosition);
     }
 }

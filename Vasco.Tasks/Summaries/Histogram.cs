@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Vasco.IO;
 
 namespace Vasco.Summaries;
 
@@ -35,14 +36,11 @@ public sealed record Histogram(string Quantity, string Unit, double Low, double 
     public int Total => Counts.Sum();
 
     /// <summary>The bins as CSV rows: quantity, bin_low, bin_high, count.</summary>
-    public void AppendCsv(StringBuilder sb)
-    {
-        for (var i = 0; i < Counts.Length; i++)
-            sb.Append(Quantity).Append(',')
-              .Append((Low + i * BinWidth).ToString("R", CultureInfo.InvariantCulture)).Append(',')
-              .Append((Low + (i + 1) * BinWidth).ToString("R", CultureInfo.InvariantCulture)).Append(',')
-              .Append(Counts[i].ToString(CultureInfo.InvariantCulture)).Append('\n');
-    }
+    public void AppendCsv(StringBuilder sb) =>
+        sb.Append(CsvText.PlainTable(null, Counts.Select((count, i) => new[]
+        {
+            Quantity, CsvText.Number(Low + i * BinWidth), CsvText.Number(Low + (i + 1) * BinWidth), count.ToString(CultureInfo.InvariantCulture),
+        })));
 
     /// <summary>A bar chart of the bins (ScottPlot), written atomically as PNG.</summary>
     public void SavePng(string path, string title)

@@ -123,19 +123,17 @@ public static class RunSummary
 
     public static string Csv(string runId, IReadOnlyList<TileFigures> tiles)
     {
-        var sb = new StringBuilder("scope,tile_id,status,").Append(string.Join(',', Columns)).Append(",failure\n");
-        foreach (var t in tiles)
-            sb.Append("tile,").Append(t.TileId).Append(',').Append(t.Status).Append(',')
-              .AppendJoin(',', Columns.Select(c => c == "seconds" ? F(t.Seconds) : F(t.Values.GetValueOrDefault(c, double.NaN))))
-              .Append(',').Append(Quote(t.Failure ?? "")).Append('\n');
+        var rows = tiles.Select(t => new[] { "tile", t.TileId, t.Status }
+            .Concat(Columns.Select(c => c == "seconds" ? F(t.Seconds) : F(t.Values.GetValueOrDefault(c, double.NaN))))
+            .Append(CsvText.QuotedCell(t.Failure ?? "")));
         // The run's figures are those of its complete tiles: a failed tile's partial figures are in its own row.
         var ok = tiles.Where(t => t.Status == "ok").ToList();
-        sb.Append("run,").Append(runId).Append(',').Append(tiles.All(t => t.Status == "ok") ? "ok" : "partial").Append(',')
-          .AppendJoin(',', Columns.Select(c => c == "seconds" ? F(tiles.Sum(t => t.Seconds))
-              : c == "psf_fwhm_px" ? F(Median(ok.Select(t => t.Values.GetValueOrDefault(c, double.NaN))))
-              : F(ok.Sum(t => t.Values.TryGetValue(c, out var v) && double.IsFinite(v) ? v : 0))))
-          .Append(',').Append(tiles.Count(t => t.Status != "ok")).Append(" failed\n");
-        return sb.ToString();
+        var run = new[] { "run", runId, tiles.All(t => t.Status == "ok") ? "ok" : "partial" }
+            .Concat(Columns.Select(c => c == "seconds" ? F(tiles.Sum(t => t.Seconds))
+                : c == "psf_fwhm_px" ? F(Median(ok.Select(t => t.Values.GetValueOrDefault(c, double.NaN))))
+                : F(ok.Sum(t => t.Values.TryGetValue(c, out var v) && double.IsFinite(v) ? v : 0))))
+            .Append(tiles.Count(t => t.Status != "ok").ToString(CultureInfo.InvariantCulture) + " failed");
+        return CsvText.PlainTable(["scope", "tile_id", "status", .. Columns, "failure"], rows.Append(run));
     }
 
     public static string Markdown(string runId, IReadOnlyList<TileFigures> tiles, IReadOnlyList<Histogram> histograms, IReadOnlyList<string> candidateRows)
@@ -195,8 +193,7 @@ public static class RunSummary
     }
 
     static double Median(IEnumerable<double> values) => Selection.Median(values.Where(double.IsFinite).ToArray());
-    static string F(double v) => double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : "";
-    static string Quote(string s) => "\"" + s.Replace("\"", "\"\"").Replace('\n', ' ') + "\"";
+    static string F(double v) => double.IsFinite(v) ? CsvText.Number(v) : "";
 }
 
 /// <summary>
