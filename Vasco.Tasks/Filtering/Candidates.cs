@@ -48,5 +48,6 @@ public static class Candidates
         return count;
     }
 
-    static string Round(double v) => double.IsFinite(v) ? v.ToString("0.000", CultureInfo.InvariantCulture) : "";
+    /// <summary>A distance or magnitude as the candidate files show it: three decimals, empty when unknown.</summary>
+    public static string Round(double v) => double.IsFinite(v) ? v.ToString("0.000", CultureInfo.InvariantCulture) : "";
 }

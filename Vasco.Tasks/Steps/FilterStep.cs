@@ -109,7 +109,7 @@ public sealed class FilterStep : TileStep
             [
                 selection.Verdicts[k] ?? "kept",
                 measured.TryGetValue(k, out var v) ? PlateSources.Format(v) : "",
-                F(selection.NearestModernArcsec[k]), F(selection.NearestBrightArcsec[k]), F(selection.NearestBrightMag[k]),
+                Filtering.Candidates.Round(selection.NearestModernArcsec[k]), Filtering.Candidates.Round(selection.NearestBrightArcsec[k]), Filtering.Candidates.Round(selection.NearestBrightMag[k]),
             ])));
         WriteStamps(t, unmatched, selection.Kept);
         var candidates = t.Output(Candidates);
@@ -182,8 +182,6 @@ public sealed class FilterStep : TileStep
         var index = Array.IndexOf(lines[0].Split(','), column);
         return lines.Skip(1).Where(l => l.Length > 0).Select(l => double.Parse(l.Split(',')[index], CultureInfo.InvariantCulture)).ToArray();
     }
-
-    static string F(double v) => double.IsFinite(v) ? v.ToString("0.000", CultureInfo.InvariantCulture) : "";
 
     /// <summary>What <see cref="WriteRunCandidates"/> wrote.</summary>
     public sealed record RunCandidates(string Path, int Count, int CurrentTiles, int AllTiles, int FailedTiles);
