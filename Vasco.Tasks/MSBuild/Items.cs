@@ -54,21 +54,6 @@ public static class Items
         ManifestDir = item.GetMetadata("ManifestDir") is { Length: > 0 } m ? Path.GetFullPath(m) : Path.GetFullPath(item.GetMetadata("OutputDir")),
     };
 
-    /// <summary>What every step gets from the build: the run, its steps, tools, catalogs and config files ("Role=path").</summary>
-    public static StepEnvironment ToEnvironment(string runDir, string runId, ITaskItem[] steps, ITaskItem[]? tools, ITaskItem[]? catalogs, ITaskItem? brightStars, string[]? files) => new()
-    {
-        RunDir = runDir,
-        RunId = runId,
-        Steps = steps.Select(ToStep).ToDictionary(s => s.Name, StringComparer.Ordinal),
-        ToolPaths = (tools ?? []).ToDictionary(t => t.ItemSpec, t => t.GetMetadata("Path"), StringComparer.Ordinal),
-        Catalogs = (catalogs ?? []).Select(ToCatalog).ToList(),
-        BrightStars = brightStars is null ? null : ToCatalog(brightStars),
-        Files = (files ?? []).Select(f => f.Split('=', 2)).Where(f => f.Length == 2).ToDictionary(f => f[0].Trim(), f => f[1].Trim(), StringComparer.Ordinal),
-    };
-
-    public static CatalogItem ToCatalog(ITaskItem item) => new(item.ItemSpec, item.GetMetadata("FullPath"),
-        item.MetadataNames.Cast<string>().ToDictionary(n => n, item.GetMetadata, StringComparer.Ordinal));
-
     /// <summary>The tiles a step did not complete, as the _VascoFailedTile items the public targets fail the build on.</summary>
     public static ITaskItem[] FromFailures(string step, IEnumerable<TileOutcome> outcomes) => outcomes.Where(o => o.Status != TileStatus.Ok).Select(o =>
     {

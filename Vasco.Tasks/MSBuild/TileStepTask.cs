@@ -37,17 +37,6 @@ public abstract class TileStepTask : VascoTask, ICancelableTask
     /// <summary>The values the step's tiles see (a built-in step: only what its contract reads).</summary>
     protected virtual ParameterSet TileParameters => ParameterValues;
 
-    /// <summary>
-    /// Tiles are about to change: the run's published results (steps 8 and 9, the dashboard's rows) no longer hold, and go
-    /// until this build's steps 8 and 9 write them again. A build that stops before then leaves none standing.
-    /// </summary>
-    void WithdrawPublication(Dictionary<string, StepDeclaration> steps)
-    {
-        if (!steps.TryGetValue("Filter", out var filter) || !steps.TryGetValue("Summarize", out var summarize)) return;
-        var dashboard = Steps.First(s => s.ItemSpec == "Summarize").GetMetadata("Dashboard");
-        if (Vasco.Summaries.RunPublication.WithdrawAll(filter.ManifestDir, summarize.OutputDir, dashboard, RunId) is { } left) Log.LogWarning(left);
-    }
-
     /// <summary>Called once before the tiles run (read shared inputs here).</summary>
     protected virtual void Prepare(StepDeclaration step) { }
 
@@ -78,19 +67,15 @@ public abstract class TileStepTask : VascoTask, ICancelableTask
             LogHigh($"{StepName}: {stale.Count} tile(s) not run: an earlier step stopped at a failed tile (FailFast=true)");
             return;
         }
-        try
-        {
-            RunStale(steps, step, stale);
-        }
-        finally
-        {
-            Finish();
-        }
+        try { RunStale(steps, step, stale); }
+        finally { Finish(); }
     }
 
     void RunStale(Dictionary<string, StepDeclaration> steps, StepDeclaration step, List<Tile> stale)
     {
-        WithdrawPublication(steps);
+        // Tiles are about to change: the run's published results go until this build's steps 8 and 9 write them again.
+        if (Vasco.Summaries.RunPublication.WithdrawBeforeRerun(steps, Steps.FirstOrDefault(s => s.ItemSpec == "Summarize")?.GetMetadata("Dashboard") ?? "", RunId) is { } left)
+            Log.LogWarning(left);
         Prepare(step);
         var runner = new StepRunner
         {

@@ -17,7 +17,7 @@ public sealed class VascoPackage : VascoTask
 
     protected override void ExecuteCore()
     {
-        var env = Items.ToEnvironment(RunDir, RunId, Steps, null, null, null, null);
+        var env = EnvironmentItems.ToEnvironment(RunDir, RunId, Steps, null, null, null, null);
         var includeFits = (bool)PackageStep.Contract.Bind(Items.ToParameters(Parameters));
         var r = PackageStep.Run(env, includeFits, ArtifactsDir, ExtraDirs.Select(d => d.GetMetadata("FullPath")));
         var w = r.Written;

@@ -32,7 +32,7 @@ public sealed class VascoRunStep : TileStepTask
 
     protected override void Prepare(StepDeclaration step)
     {
-        var env = Items.ToEnvironment(RunDir, RunId, Steps, Tools, Catalogs, BrightStars, Files) with
+        var env = EnvironmentItems.ToEnvironment(RunDir, RunId, Steps, Tools, Catalogs, BrightStars, Files) with
         {
             CacheDir = CacheDir, StateDir = StateDir, ExtDir = ExtDir, StsciEndpoint = Endpoint,
             VizierMirrors = StepDeclaration.SplitList(Mirrors), LogSuffix = LogSuffix,

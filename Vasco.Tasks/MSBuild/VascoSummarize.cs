@@ -22,7 +22,7 @@ public sealed class VascoSummarize : VascoTask
 
     protected override void ExecuteCore()
     {
-        var env = Items.ToEnvironment(RunDir, RunId, Steps, null, null, null, null);
+        var env = EnvironmentItems.ToEnvironment(RunDir, RunId, Steps, null, null, null, null);
         var parallel = Parameters.Length > 0 ? Items.ToParameters(Parameters).MaxParallel : 1;
         var r = SummarizeStep.Run(env, AllTiles.Select(t => t.ItemSpec).ToList(), new SummarizeStep.Files(SummariesDir, CandidatesFile, DashboardFile, CacheFile), parallel);
         LogHigh($"VascoSummarize: {RunPaths.Relative(RunDir, r.Summary)} ({r.Tiles} tile(s), {r.Candidates} candidate(s))");

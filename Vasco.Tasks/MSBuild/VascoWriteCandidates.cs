@@ -20,7 +20,7 @@ public sealed class VascoWriteCandidates : VascoTask
 
     protected override void ExecuteCore()
     {
-        var env = Items.ToEnvironment(RunDir, RunId, Steps, null, null, null, null);
+        var env = EnvironmentItems.ToEnvironment(RunDir, RunId, Steps, null, null, null, null);
         var parallel = Parameters.Length > 0 ? Items.ToParameters(Parameters).MaxParallel : 1;
         var r = FilterStep.WriteRunCandidates(env, StampDir, AllTiles.Select(t => t.ItemSpec).ToList(), string.IsNullOrEmpty(OutputDir) ? FilterDir : OutputDir, parallel);
         var left = r.FailedTiles == 0 ? "" : $" from {r.CurrentTiles} of {r.AllTiles} tile(s); {r.FailedTiles} tile(s) failed or out of date contribute none";

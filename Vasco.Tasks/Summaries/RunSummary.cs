@@ -245,6 +245,15 @@ public static class RunPublication
         ["manifest.json", "summary.md", "summary.csv", "histograms.csv", "report.html", "candidates.reg", "candidates.ecsv", "candidates.vot"];
 
     /// <summary>
+    /// Before a build reruns any tile: the run's published results (steps 8 and 9, the dashboard's rows) no longer hold, and go
+    /// until this build's steps 8 and 9 write them again; a build that stops before then leaves none standing. A run without
+    /// steps 8 and 9 (extension steps only) has published nothing.
+    /// </summary>
+    public static string? WithdrawBeforeRerun(IReadOnlyDictionary<string, StepDeclaration> steps, string dashboardFile, string runId) =>
+        steps.TryGetValue("Filter", out var filter) && steps.TryGetValue("Summarize", out var summarize)
+            ? WithdrawAll(filter.ManifestDir, summarize.OutputDir, dashboardFile, runId) : null;
+
+    /// <summary>
     /// Step 8's candidates.csv and its manifest too: before any tile reruns, so that a build stopped half way (a full
     /// disk, a kill) leaves no result of the run as it was; the build's own steps 8 and 9 publish again at its end.
     /// </summary>
