@@ -57,19 +57,11 @@ public sealed class PlateSources
     /// <summary>Reads the plate columns of a cross-match table (local.csv, or the plate side of xmatch.csv).</summary>
     public static PlateSources ReadCsv(string path)
     {
-        var lines = File.ReadAllLines(path);
-        if (lines.Length == 0) throw new InvalidDataException($"'{path}' is empty: not a Vasco cross-match table.");
-        var header = lines[0].Split(',');
+        var csv = PlainCsv.Read(path);
+        if (csv.Header.Count == 0) throw new InvalidDataException($"'{path}' is empty: not a Vasco cross-match table.");
         var plateColumns = LdacColumns.Select(CsvName).ToHashSet(StringComparer.Ordinal);
-        var keep = Enumerable.Range(0, header.Length).Where(i => plateColumns.Contains(header[i])).ToList();
-        var values = keep.Select(_ => new double[lines.Length - 1]).ToList();
-        for (var r = 1; r < lines.Length; r++)
-        {
-            var cells = lines[r].Split(',');
-            for (var k = 0; k < keep.Count; k++)
-                values[k][r - 1] = double.Parse(cells[keep[k]], NumberStyles.Float, CultureInfo.InvariantCulture);
-        }
-        return new PlateSources(keep.Select(i => header[i]).ToList(), values);
+        var names = csv.Header.Where(plateColumns.Contains).ToList();
+        return new PlateSources(names, names.Select(csv.Numbers).ToList());
     }
 
     public void WriteCsv(string path) => AtomicFile.WriteAllText(path, ToCsv(Enumerable.Range(0, Count).ToList(), null));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Vasco.CrossMatch;
+using Vasco.IO;
 using Vasco.Sky;
 
 namespace Vasco.Filtering;
@@ -15,16 +16,10 @@ public sealed record ModernPositions(double[] Ra, double[] Dec, double[] Mag)
         var mag = new List<double>();
         void Add(string path, string raCol, string decCol, string magCol)
         {
-            var lines = File.ReadAllLines(path);
-            var header = lines[0].Split(',').ToList();
-            int r = header.IndexOf(raCol), d = header.IndexOf(decCol), m = header.IndexOf(magCol);
-            foreach (var line in lines.Skip(1))
-            {
-                var f = line.Split(',');
-                ra.Add(double.Parse(f[r], CultureInfo.InvariantCulture));
-                dec.Add(double.Parse(f[d], CultureInfo.InvariantCulture));
-                mag.Add(double.Parse(f[m], CultureInfo.InvariantCulture));
-            }
+            var csv = PlainCsv.Read(path);
+            ra.AddRange(csv.Numbers(raCol));
+            dec.AddRange(csv.Numbers(decCol));
+            mag.AddRange(csv.Numbers(magCol));
         }
         Add(xmatchCsv, "ref_ra", "ref_dec", "ref_mag");
         Add(cdssCsv, "ra", "dec", "mag");

@@ -91,7 +91,7 @@ public sealed class FilterStep : TileStep
         var matched = PlateSources.ReadCsv(files.Matched);
         var all = PlateSources.Concat(unmatched, matched);
         var modern = ModernPositions.Read(files.Matched, files.UnmatchedModern);
-        var pairs = ReadColumn(files.Matched, "sep_arcsec");
+        var pairs = PlainCsv.Read(files.Matched).Numbers("sep_arcsec");
         var searchArcmin = t.Tile.SizeArcmin / Math.Sqrt(2) + _config.Thresholds.BrightStarSearchArcmin;
         var bright = _bright.Around(t.Tile, searchArcmin, t.Cancellation).Select(b => b.PropagatedTo(epoch)).Select(b => (b.Ra, b.Dec, b.Mag)).ToList();
         var measured = new Dictionary<int, double>();
@@ -174,13 +174,6 @@ public sealed class FilterStep : TileStep
             .Measure(sources, clean, t.Input(PreprocessStep.Mask), t.Input(PsfStep.Model),
                 Env.File(Pass1Step.SExtractorConfig), Env.File(SpreadColumns), _config.Detection.Overrides(clean), t.LogPath(".spread.log"), t.Cancellation);
         return rows.Select(r => (r, byNumber.TryGetValue((int)unmatched["number"][r], out var v) ? v : double.NaN));
-    }
-
-    static double[] ReadColumn(string csv, string column)
-    {
-        var lines = File.ReadAllLines(csv);
-        var index = Array.IndexOf(lines[0].Split(','), column);
-        return lines.Skip(1).Where(l => l.Length > 0).Select(l => double.Parse(l.Split(',')[index], CultureInfo.InvariantCulture)).ToArray();
     }
 
     /// <summary>What <see cref="WriteRunCandidates"/> wrote.</summary>

@@ -54,7 +54,7 @@ public static class SummarizeStep
         var dashboardRows = !File.Exists(candidatesFile) ? 0
             : dashboardFile.Length > 0 ? Dashboard.Update(dashboardFile, runId, candidatesFile)
             : File.ReadLines(candidatesFile).Skip(1).Count(l => l.Length > 0);
-        var report = WriteReport(runId, summariesDir, steps, candidateRows, markdown, figures.Where(f => f.Failure is not null).Select(f => (f.TileId, f.Failure!)).ToList());
+        var report = WriteReport(runId, summariesDir, steps, candidatesFile, markdown, figures.Where(f => f.Failure is not null).Select(f => (f.TileId, f.Failure!)).ToList());
 
         foreach (var path in new[] { md, csv, binsPath, dashboardFile }.Concat(report).Where(p => p.Length > 0 && File.Exists(p))) manifest.Outputs.Add(FileRecord.Of(path, runDir));
         if (File.Exists(candidatesFile)) manifest.Inputs.Add(FileRecord.Of(candidatesFile, runDir));
@@ -72,10 +72,11 @@ public static class SummarizeStep
     }
 
     /// <summary>report.html (with a plate stamp per candidate), candidates.reg (DS9), candidates.vot (TOPCAT) and candidates.ecsv (astropy).</summary>
-    static string[] WriteReport(string runId, string summariesDir, IReadOnlyList<StepDeclaration> steps, IReadOnlyList<string> candidateRows, string summaryMarkdown, IReadOnlyList<(string, string)> failedTiles)
+    static string[] WriteReport(string runId, string summariesDir, IReadOnlyList<StepDeclaration> steps, string candidatesFile, string summaryMarkdown, IReadOnlyList<(string, string)> failedTiles)
     {
-        var header = candidateRows.Count > 0 ? candidateRows[0].Split(',') : Vasco.Filtering.Candidates.Columns;
-        var cells = candidateRows.Skip(1).Select(l => (IReadOnlyDictionary<string, string>)header.Zip(l.Split(',')).ToDictionary(p => p.First, p => p.Second)).ToList();
+        var csv = File.Exists(candidatesFile) ? PlainCsv.Read(candidatesFile) : null;
+        var header = csv is { Header.Count: > 0 } ? csv.Header : Vasco.Filtering.Candidates.Columns;
+        var cells = csv?.Records() ?? [];
         var masks = steps.First(s => s.Name == "Preprocess").OutputDir;
         var filter = steps.First(s => s.Name == "Filter").OutputDir;
         // Step 8 made the stamps; a run filtered by an older Vasco has none, and gets them made here from its clean images.

@@ -1,0 +1,36 @@
+using System.Globalization;
+
+namespace Vasco.IO;
+
+/// <summary>
+/// A table <see cref="CsvText.PlainTable"/> wrote, read back: its header and the cells of its rows (blank lines skipped).
+/// Its cells hold no comma and no quote to undo, so lines split at commas.
+/// </summary>
+public sealed class PlainCsv
+{
+    PlainCsv(string[] header, IReadOnlyList<string[]> rows) => (Header, Rows) = (header, rows);
+
+    public IReadOnlyList<string> Header { get; }
+    public IReadOnlyList<string[]> Rows { get; }
+
+    /// <summary>Reads <paramref name="path"/>; an empty file has no header and no rows.</summary>
+    public static PlainCsv Read(string path)
+    {
+        var lines = File.ReadAllLines(path);
+        return lines.Length == 0 ? new([], []) : new(lines[0].Split(','), lines.Skip(1).Where(l => l.Length > 0).Select(l => l.Split(',')).ToList());
+    }
+
+    /// <summary>Where the column is, or -1.</summary>
+    public int IndexOf(string column) => Array.IndexOf((string[])Header, column);
+
+    /// <summary>A column's cells as numbers (invariant culture).</summary>
+    public double[] Numbers(string column)
+    {
+        var i = IndexOf(column);
+        return Rows.Select(r => double.Parse(r[i], NumberStyles.Float, CultureInfo.InvariantCulture)).ToArray();
+    }
+
+    /// <summary>Each row as column name to cell.</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, string>> Records() =>
+        Rows.Select(r => (IReadOnlyDictionary<string, string>)Header.Zip(r).ToDictionary(p => p.First, p => p.Second)).ToList();
+}
