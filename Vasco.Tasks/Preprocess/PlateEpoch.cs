@@ -37,6 +37,9 @@ public sealed partial record PlateEpoch(double Year, string Keyword)
         return utc.Year + (utc - start).TotalDays / (end - start).TotalDays;
     }
 
+    /// <summary>When the exposure started: DATE-OBS, with the time of day from it, UT or TIME-OBS (midnight when none gives one).</summary>
+    internal static DateTime StartOf(FitsHeader header, string? file) => ReadDateObs(header, file);
+
     private static DateTime ReadDateObs(FitsHeader header, string? file)
     {
         var text = ReadString(header, "DATE-OBS", file);

@@ -57,6 +57,21 @@ public static partial class Angles
         return true;
     }
 
+    /// <summary>
+    /// Parses signed degrees within [-<paramref name="limit"/>, <paramref name="limit"/>]: decimal ("-116.86") or sexagesimal
+    /// ("-116:51:48.00", as plate headers give SITELONG and SITELAT).
+    /// </summary>
+    public static bool TryParseDegrees(string? text, double limit, out double degrees)
+    {
+        degrees = double.NaN;
+        if (string.IsNullOrWhiteSpace(text)) return false;
+        var s = text.Trim();
+        if (TryParseDecimal(s, out var deg)) degrees = deg;
+        else if (TrySexagesimal(s, hourUnits: false, out var sign, out var value)) degrees = sign * value;
+        if (!(Math.Abs(degrees) <= limit)) { degrees = double.NaN; return false; }
+        return true;
+    }
+
     static bool TryParseDecimal(string s, out double value) =>
         double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
 
