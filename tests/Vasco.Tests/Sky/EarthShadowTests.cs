@@ -77,4 +77,19 @@ public class EarthShadowTests
         Assert.That(EarthShadow.InUmbra(site, utc, 132.83, 11.81, EarthShadow.GeostationaryKm), Is.False);
         Assert.That(EarthShadow.InUmbra(site, utc, 132.83, 11.81, 400_000), Is.False);
     }
+
+    [TestCase(57.5774, 17.4644, true)]    // the umbra's centre at 42,164 km as seen from Palomar (astropy 5.2.1)
+    [TestCase(57.5774, 26.4644, false)]   // 8.50 deg from it: inside Earth's disc as seen from there, outside the narrower umbra
+    [TestCase(57.5774, 27.4644, false)]   // 9.44 deg
+    [TestCase(65.3319, 21.5099, true)]    // the antisolar direction (J2000), 7.9 deg from the centre by Palomar's parallax
+    public void FromPalomarAstropysShadowGeometryAgrees(double ra, double dec, bool inUmbra)
+    {
+        // docs/research/skybot-and-earth-shadow.md: astropy's Sun (GCRS), GMST and Palomar's position at the M67 plate's mid-exposure.
+        var utc = new DateTime(1951, 11, 29, 12, 32, 0, DateTimeKind.Utc);
+        Assert.That(EarthShadow.InUmbra(ObservingSite.Palomar, utc, ra, dec, EarthShadow.GeostationaryKm), Is.EqualTo(inUmbra));
+        var (sunRa, sunDec) = RaDec(Sun.Position(utc));
+        Assert.That(sunRa, Is.EqualTo(245.3319).Within(0.01), "astropy: the Sun in J2000 axes");
+        Assert.That(sunDec, Is.EqualTo(-21.5099).Within(0.01));
+        Assert.That(Sun.SiderealTimeDeg(utc), Is.EqualTo(255.5868).Within(0.001), "astropy's GMST");
+    }
 }
