@@ -108,3 +108,32 @@ public class SkybotTests
         }
     }
 }
+
+/// <summary>The radius each known object is allowed, and the match.</summary>
+public class KnownObjectTests
+{
+    static SkybotObject Asteroid(double ra, double dec, double err, double raRate, double decRate) =>
+        new("1234", "1931 TA", ra, dec, "MB>Middle", 15.2, err, 0, raRate, decRate, 1.6);
+
+    [Test]
+    public void AFastObjectIsAllowedHalfItsTrail()
+    {
+        // 72"/h over 50 min is a 60" trail: a detection 25" from the mid-exposure position is the object; with 5" it would be "vanished".
+        var fast = Asteroid(132.8, 11.8, err: 0.3, raRate: 72, decRate: 0);
+        Assert.That(KnownObjects.RadiusArcsec(fast, TimeSpan.FromMinutes(50), floorArcsec: 5, sigmas: 3), Is.EqualTo(5 + 30).Within(1e-9));
+        var at25 = KnownObjects.Match(132.8 + 25 / 3600.0 / Math.Cos(11.8 * Math.PI / 180), 11.8, [fast], TimeSpan.FromMinutes(50), 5, 3);
+        Assert.That(at25!.SeparationArcsec, Is.EqualTo(25).Within(0.01));
+        Assert.That(KnownObjects.Match(132.8, 11.8 + 40 / 3600.0, [fast], TimeSpan.FromMinutes(50), 5, 3), Is.Null, "40\" away is not it");
+    }
+
+    [Test]
+    public void APoorlyKnownOrbitWidensTheRadiusAndTheNearestObjectWins()
+    {
+        var vague = Asteroid(132.8, 11.8, err: 20, raRate: 0, decRate: 0);
+        Assert.That(KnownObjects.RadiusArcsec(vague, TimeSpan.FromMinutes(50), 5, 3), Is.EqualTo(60));
+        var near = Asteroid(132.8, 11.8 + 10 / 3600.0, err: 0.1, raRate: 0, decRate: 0) with { Name = "near" };
+        var match = KnownObjects.Match(132.8, 11.8 + 12 / 3600.0, [vague, near], TimeSpan.FromMinutes(50), 5, 3);
+        Assert.That(match!.Object.Name, Is.EqualTo("near"));
+        Assert.That(match.SeparationArcsec, Is.EqualTo(2).Within(0.01));
+    }
+}
