@@ -18,7 +18,12 @@ public static class EnvironmentItems
         Files = (files ?? []).Select(f => f.Split('=', 2)).Where(f => f.Length == 2).ToDictionary(f => f[0].Trim(), f => f[1].Trim(), StringComparer.Ordinal),
     };
 
-    public static CatalogItem ToCatalog(ITaskItem item) => new(item.ItemSpec, item.GetMetadata("FullPath"),
-        item.MetadataNames.Cast<string>().ToDictionary(n => n, item.GetMetadata, StringComparer.Ordinal));
+    /// <summary>A catalog item with its own metadata (names matched without regard to case, as MSBuild matches them).</summary>
+    public static CatalogItem ToCatalog(ITaskItem item)
+    {
+        var own = item.CloneCustomMetadata();
+        return new(item.ItemSpec, item.GetMetadata("FullPath"),
+            own.Keys.Cast<string>().ToDictionary(k => k, k => own[k] as string ?? "", StringComparer.OrdinalIgnoreCase));
+    }
 
 }

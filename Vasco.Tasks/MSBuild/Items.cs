@@ -37,13 +37,17 @@ public static class Items
         return new Tile(id, item.GetMetadata("TargetName"), ra, dec, size, I("Row"), I("Col"), raMin, raMax, decMin, decMax);
     }
 
+    /// <summary>A step Vasco's targets declare (BuiltIn="true"), not a run file's own step that happens to share a name.</summary>
+    static bool IsBuiltIn(ITaskItem item) =>
+        string.Equals(item.GetMetadata("BuiltIn"), "true", StringComparison.OrdinalIgnoreCase) && BuiltInSteps.Find(item.ItemSpec) is not null;
+
     /// <summary>A VascoStep item as the engine sees it. A built-in step's stamp holds what its contract reads (never a hand-kept list).</summary>
     public static StepDeclaration ToStep(ITaskItem item) => new(
         item.ItemSpec,
         int.Parse(item.GetMetadata("Number"), CultureInfo.InvariantCulture),
         !string.Equals(item.GetMetadata("PerTile"), "false", StringComparison.OrdinalIgnoreCase),
         StepDeclaration.SplitList(item.GetMetadata("After")),
-        BuiltInSteps.Find(item.ItemSpec)?.Reads ?? StepDeclaration.SplitList(item.GetMetadata("Reads")),
+        IsBuiltIn(item) ? BuiltInSteps.Find(item.ItemSpec)!.Reads : StepDeclaration.SplitList(item.GetMetadata("Reads")),
         StepDeclaration.SplitList(item.GetMetadata("Tools")),
         StepDeclaration.SplitList(item.GetMetadata("Files")),
         Path.GetFullPath(item.GetMetadata("OutputDir")),

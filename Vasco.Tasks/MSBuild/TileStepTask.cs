@@ -34,6 +34,10 @@ public abstract class TileStepTask : VascoTask, ICancelableTask
 
     protected ParameterSet ParameterValues { get; private set; } = null!;
 
+    /// <summary>For extension steps: the path of a tool the VascoTools target found, and a file's path as manifests show it.</summary>
+    protected string ToolPath(string name) => EnvironmentItems.ToEnvironment(RunDir, RunId, [], Tools, null, null, null).Tool(name, StepName);
+    protected string Relative(string fullPath) => RunPaths.Relative(RunDir, fullPath);
+
     /// <summary>The values the step's tiles see (a built-in step: only what its contract reads).</summary>
     protected virtual ParameterSet TileParameters => ParameterValues;
 

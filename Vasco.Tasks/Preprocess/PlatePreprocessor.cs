@@ -239,6 +239,6 @@ public sealed record CleanPlate(double Epoch, string PlateId)
         var header = FitsFile.ReadPrimaryHeader(cleanPath);
         if (!header.TryGetDouble("EPOCHPLT", out var epoch))
             throw new VascoException(ErrorCodes.CrossMatchInvalid, $"{cleanPath} records no plate epoch (EPOCHPLT).", "rebuild step 2 for this tile.", cleanPath);
-        return new CleanPlate(epoch, header.TryGetString("PLATEID", out var id) ? id : "");
+        return new CleanPlate(epoch, header.TryGetString("PLATEID", out var id) ? id.Trim() : "");
     }
 }

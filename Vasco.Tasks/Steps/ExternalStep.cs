@@ -61,11 +61,29 @@ public sealed class ExternalStep : TileStep
 
     readonly Config _config;
     readonly List<(string Name, CatalogSource? Remote, IReadOnlyList<ReferenceStar>? Local, string? File, bool ExpectEmpty)> _catalogs = [];
-    readonly VizierClient? _vizier;
+    VizierClient? _vizier;
 
     public ExternalStep(StepEnvironment env, Config config) : base(env)
     {
         _config = config;
+        try
+        {
+            OpenCatalogs(env, config);
+        }
+        catch
+        {
+            // A later catalog's mistake must not leave the client of an earlier one open (a reused MSBuild node keeps it).
+            _vizier?.Dispose();
+            throw;
+        }
+        foreach (var (name, _, _, _, _) in _catalogs)
+            AtomicFile.DeleteTempFiles(Path.Combine(env.ExtDir, name, env.RunId));
+        StepFields["catalogs"] = _catalogs.Select(c => c.Remote is not null ? $"{c.Name} (VizieR {c.Remote.VizierTable})"
+            : c.Local is not null ? $"{c.Name} (local file)" : $"{c.Name} (the synthetic sky's modern catalog, epoch {SyntheticOptions.ModernEpoch})").ToList();
+    }
+
+    void OpenCatalogs(StepEnvironment env, Config config)
+    {
         var isSynthetic = config.ImageSource == "synthetic";
         foreach (var item in CatalogsOf(env, config.ImageSource))
         {
@@ -91,10 +109,6 @@ public sealed class ExternalStep : TileStep
                 _catalogs.Add((item.Name, null, LocalCatalog.Read(path, Columns(item, path)).Stars, path, item.ExpectEmpty));
             }
         }
-        foreach (var (name, _, _, _, _) in _catalogs)
-            AtomicFile.DeleteTempFiles(Path.Combine(env.ExtDir, name, env.RunId));
-        StepFields["catalogs"] = _catalogs.Select(c => c.Remote is not null ? $"{c.Name} (VizieR {c.Remote.VizierTable})"
-            : c.Local is not null ? $"{c.Name} (local file)" : $"{c.Name} (the synthetic sky's modern catalog, epoch {SyntheticOptions.ModernEpoch})").ToList();
     }
 
     public override void Dispose()

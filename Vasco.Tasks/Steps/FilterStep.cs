@@ -158,16 +158,14 @@ public sealed class FilterStep : TileStep
         }
     }
 
-    /// <summary>SPREAD_MODEL of some unmatched sources: from pass 2 when it measured every source (SpreadModel=all), else measured now in ASSOC mode.</summary>
+    /// <summary>SPREAD_MODEL of some unmatched sources: from pass 2 when it has the column, else measured now in ASSOC mode.</summary>
     IEnumerable<(int Row, double Value)> SpreadModel(TileContext t, PlateSources unmatched, IReadOnlyList<int> rows)
     {
+        // Pass 2's own column when it has one (SpreadModel=all, or a user's column list with SPREAD_MODEL); SpreadModel=all promises it.
+        if (unmatched.Has("spread_model")) return rows.Select(r => (r, unmatched["spread_model"][r]));
         if (_config.SpreadModelEverywhere)
-        {
-            if (!unmatched.Has("spread_model"))
-                throw new VascoException(ErrorCodes.CrossMatchInvalid, $"Tile {t.Tile.TileId}: SpreadModel=all, but the pass-2 sources step 7 wrote have no SPREAD_MODEL.",
-                    "rebuild from step 5 for this tile (-p:FromStep=5).");
-            return rows.Select(r => (r, unmatched["spread_model"][r]));
-        }
+            throw new VascoException(ErrorCodes.CrossMatchInvalid, $"Tile {t.Tile.TileId}: SpreadModel=all, but the pass-2 sources step 7 wrote have no SPREAD_MODEL.",
+                "rebuild from step 5 for this tile (-p:FromStep=5).");
         var clean = t.Input(PreprocessStep.Clean);
         var sources = rows.Select(r => new AssocSource((int)unmatched["number"][r], unmatched["x_image"][r], unmatched["y_image"][r])).ToList();
         var byNumber = new SpreadModelMeasurement(new SExtractor(Env.Tool("source-extractor", "Filter"), TimeSpan.FromSeconds(_config.ToolTimeoutSeconds)))
