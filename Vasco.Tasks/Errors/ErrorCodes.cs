@@ -78,6 +78,14 @@ public static class ErrorCodes
 
     // 8xxx: filters and validation
     public const string ValidatorFailed = "VASCO8001";
+
+    // 85xx: the vetting stages after the selection
+    public const string VettingInputInvalid = "VASCO8501";
+    public const string VettingSourceInvalid = "VASCO8502";
+    public const string VettingFileUnreadable = "VASCO8503";
+    // Warnings of the vetting stages.
+    public const string VettingNotChecked = "VASCO8504";
+    public const string VettingAssumed = "VASCO8505";
     // 60xx: reference catalogs (step 6)
     public const string CatalogFetchFailed = "VASCO6001";
     public const string CatalogQueryRejected = "VASCO6002";
@@ -170,6 +178,11 @@ public static class ErrorCodes
         (SlurmFailed, "sbatch or squeue is missing or failed (its message is quoted), or sbatch answered no job id"),
         (SlurmJobsQueued, "VascoSubmitSlurm, VascoResubmitFailed: jobs this run submitted before are still in Slurm's queue (pending or running); submitting again would build the same shards twice at once"),
         (ValidatorFailed, "the within5 validator found a match beyond the radius plus tolerance, or a candidate with a modern source within the radius"),
+        (VettingInputInvalid, "a vetting stage's input (step 8's candidates of a tile, or a stage's own file) lacks its columns: rebuild from step 8"),
+        (VettingSourceInvalid, "a VascoArchive or VascoVettingFile item is wrong (an unknown name, a Band other than infrared, optical or ultraviolet, no Table), or a vetting parameter is"),
+        (VettingFileUnreadable, "a local vetting file (File= of a VascoArchive or VascoVettingFile item) is missing, is not a readable CSV or SkyBoT answer, or lacks its columns"),
+        (VettingNotChecked, "warning: a vetting stage could not check some candidates (offline, a service down or rejecting the query, no local data for a tile); they carry `not_checked:<why>` and stay in the list"),
+        (VettingAssumed, "warning: a vetting stage assumed a value the plate header does not give (the site: Palomar); the message says which"),
         (CatalogFetchFailed, "a VizieR cone search failed on every mirror after every retry (network, timeouts, server errors, overload)"),
         (CatalogQueryRejected, "VizieR answered a cone search with an error message (quoted): a wrong table or column name, or a malformed query"),
         (CatalogTruncated, "a VizieR cone search still hit the row limit after splitting the cone as deep as allowed"),

@@ -19,6 +19,9 @@ public sealed class VascoRunStep : TileStepTask
     public string Mirrors { get; set; } = "";
     public ITaskItem[] Catalogs { get; set; } = [];
     public ITaskItem? BrightStars { get; set; }
+    /// <summary>The vetting stages' archives (VascoArchive) and local stand-ins for their services (VascoVettingFile).</summary>
+    public ITaskItem[] Archives { get; set; } = [];
+    public ITaskItem[] VettingFiles { get; set; } = [];
     /// <summary>Config files by role: "Role=path" (SExtractorConfig=..., Pass1Columns=...).</summary>
     public string[] Files { get; set; } = [];
 
@@ -36,6 +39,7 @@ public sealed class VascoRunStep : TileStepTask
         {
             CacheDir = CacheDir, StateDir = StateDir, ExtDir = ExtDir, StsciEndpoint = Endpoint,
             VizierMirrors = StepDeclaration.SplitList(Mirrors), LogSuffix = LogSuffix,
+            Archives = Archives.Select(EnvironmentItems.ToCatalog).ToList(), VettingFiles = VettingFiles.Select(EnvironmentItems.ToCatalog).ToList(),
         };
         _work = Contract.Create(env, ParameterValues);
         foreach (var (k, v) in _work.StepFields) StepFields[k] = v;

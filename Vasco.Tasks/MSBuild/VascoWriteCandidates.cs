@@ -12,6 +12,8 @@ public sealed class VascoWriteCandidates : VascoTask
     [Required] public string FilterDir { get; set; } = "";
     /// <summary>Where candidates.csv and filter.manifest.json go: FilterDir, or a shard's folder in it.</summary>
     public string? OutputDir { get; set; }
+    /// <summary>Where the run's funnel.csv and ir_only.csv go (data/vetting/&lt;RunId&gt;/, or a shard's folder in it).</summary>
+    public string VettingDir { get; set; } = "";
     [Required] public ITaskItem[] AllTiles { get; set; } = [];
     [Required] public ITaskItem[] Steps { get; set; } = [];
     [Required] public string StampDir { get; set; } = "";
@@ -22,8 +24,17 @@ public sealed class VascoWriteCandidates : VascoTask
     {
         var env = EnvironmentItems.ToEnvironment(RunDir, RunId, Steps, null, null, null, null);
         var parallel = Parameters.Length > 0 ? Items.ToParameters(Parameters).MaxParallel : 1;
-        var r = FilterStep.WriteRunCandidates(env, StampDir, AllTiles.Select(t => t.ItemSpec).ToList(), string.IsNullOrEmpty(OutputDir) ? FilterDir : OutputDir, parallel);
+        var r = FilterStep.WriteRunCandidates(env, StampDir, AllTiles.Select(t => t.ItemSpec).ToList(), string.IsNullOrEmpty(OutputDir) ? FilterDir : OutputDir,
+            string.IsNullOrEmpty(VettingDir) ? Path.Combine(RunDir, "data", "vetting", RunId) : VettingDir, parallel);
         var left = r.FailedTiles == 0 ? "" : $" from {r.CurrentTiles} of {r.AllTiles} tile(s); {r.FailedTiles} tile(s) failed or out of date contribute none";
         LogHigh($"VascoFilter: {r.Count} candidate(s) in {RunPaths.Relative(RunDir, r.Path)}{left}");
+        if (r.Vetting is not { } vetting) return;
+        LogHigh("Vasco vetting funnel: " + string.Join(" -> ", r.Funnel.Select(f => $"{f.Stage} {f.Out}")) + $"; ir_only {vetting.IrOnly}");
+        var unchecked_ = vetting.NotCheckedByStage.Where(p => p.Value > 0).ToList();
+        if (unchecked_.Count > 0)
+            LogWarning(ErrorCodes.VettingNotChecked,
+                $"vetting could not check every candidate (they stay in the list as not_checked, never counted as passed): " +
+                string.Join("; ", unchecked_.Select(p => $"{p.Key} {p.Value} of {vetting.Count} ({Why(vetting.NotCheckedWhy[p.Key])})")));
+        static string Why(IReadOnlyList<string> whys) => string.Join(" | ", whys.Take(2)) + (whys.Count > 2 ? $" | and {whys.Count - 2} other reason(s)" : "");
     }
 }

@@ -14,6 +14,12 @@ public static class BuiltInSteps
         ExternalStep.Contract,
         CrossMatchStep.Contract,
         FilterStep.Contract,
+        VetArchivesStep.Contract,
+        VetAsteroidsStep.Contract,
+        VetVariablesStep.Contract,
+        VetSecondScanStep.Contract,
+        VetMotionStep.Contract,
+        VetShadowStep.Contract,
         SummarizeStep.Contract,
         PackageStep.Contract,
     ];

@@ -7,6 +7,7 @@ using Vasco.IO;
 using Vasco.Pipeline;
 using Vasco.Preprocess;
 using Vasco.Summaries;
+using Vasco.Vetting;
 
 namespace Vasco.Steps;
 
@@ -175,28 +176,45 @@ public sealed class FilterStep : TileStep
     }
 
     /// <summary>What <see cref="WriteRunCandidates"/> wrote.</summary>
-    public sealed record RunCandidates(string Path, int Count, int CurrentTiles, int AllTiles, int FailedTiles);
+    public sealed record RunCandidates(string Path, int Count, int CurrentTiles, int AllTiles, int FailedTiles, VettedList? Vetting, IReadOnlyList<FunnelRow> Funnel);
 
     /// <summary>
     /// The run's candidates.csv and filter.manifest.json in <paramref name="outputDir"/>, from the share of every tile whose result is
-    /// current (<see cref="CurrentTiles"/>); the others are listed in the manifest as failed, with their reasons.
+    /// current (<see cref="CurrentTiles"/>: step 8's and every vetting stage's); the others are listed in the manifest as failed, with
+    /// their reasons. With the vetting stages, each candidate carries every stage's status, and <paramref name="vettingDir"/> gets the
+    /// run's funnel.csv and ir_only.csv.
     /// </summary>
-    public static RunCandidates WriteRunCandidates(StepEnvironment env, string stampDir, IReadOnlyList<string> tiles, string outputDir, int maxParallel)
+    public static RunCandidates WriteRunCandidates(StepEnvironment env, string stampDir, IReadOnlyList<string> tiles, string outputDir, string vettingDir, int maxParallel)
     {
         var started = DateTimeOffset.UtcNow;
         var filter = env.Steps["Filter"];
+        var stages = VettingChain.In(env.Steps);
         Directory.CreateDirectory(outputDir);
         var path = Path.Combine(outputDir, "candidates.csv");
         var manifestPath = Path.Combine(outputDir, "filter.manifest.json");
+        var funnelPath = Path.Combine(vettingDir, "funnel.csv");
         AtomicFile.DeleteTempFiles(outputDir);
         // Withdrawn first: a run-level output that cannot be rewritten (a full disk) must not stand for the run.
         File.Delete(manifestPath);
+        if (File.Exists(funnelPath)) File.Delete(funnelPath);
         var problems = new FailedTile?[tiles.Count];
-        InParallel.For(tiles.Count, maxParallel, i => problems[i] = CurrentTiles.Problem(filter, env.Steps, stampDir, tiles[i]));
+        InParallel.For(tiles.Count, maxParallel, i => problems[i] = CurrentTiles.Problem(filter, env.Steps, stampDir, tiles[i])
+            ?? stages.Select(s => CurrentTiles.Problem(s.Step, env.Steps, stampDir, tiles[i])).FirstOrDefault(p => p is not null));
         var current = tiles.Where((_, i) => problems[i] is null).ToList();
         var files = current.Select(t => Candidates.PathOf(env.Steps, t)).ToList();
         int count;
-        try { count = Filtering.Candidates.WriteRun(path, files); }
+        VettedList? vetted = null;
+        try
+        {
+            if (stages.Count == 0) count = Filtering.Candidates.WriteRun(path, files);
+            else
+            {
+                var vettedTiles = current.Select((t, i) => new VettedTile(t, files[i],
+                    stages.ToDictionary(s => s.Stage.Folder, s => VettingStage.VerdictsOf(s.Step.Name).PathOf(env.Steps, t), StringComparer.Ordinal))).ToList();
+                vetted = VettedCandidates.Write(path, Path.Combine(vettingDir, "ir_only.csv"), vettedTiles, stages.Select(s => s.Stage).ToList());
+                count = vetted.Count;
+            }
+        }
         catch (IOException) { File.Delete(path); throw; }
         var manifest = new Manifest { Step = "Filter", StepNumber = 8, RunId = env.RunId, StartedUtc = started };
         manifest.FailedTiles.AddRange(problems.OfType<FailedTile>());
@@ -206,12 +224,23 @@ public sealed class FilterStep : TileStep
             foreach (var (k, v) in m.Counts) manifest.Counts[k] = manifest.Counts.GetValueOrDefault(k) + v;
             manifest.Inputs.AddRange(m.Outputs.Where(o => o.Path.EndsWith(Candidates.Suffix, StringComparison.Ordinal)));
         }
+        IReadOnlyList<FunnelRow> funnel = [];
+        if (vetted is not null)
+        {
+            funnel = Funnel.Compute((int)manifest.Counts.GetValueOrDefault("unmatched"), vetted.Statuses);
+            AtomicFile.WriteAllText(funnelPath, Funnel.ToCsv(funnel));
+            manifest.Outputs.Add(FileRecord.Of(funnelPath, env.RunDir));
+            manifest.Outputs.Add(FileRecord.Of(Path.Combine(vettingDir, "ir_only.csv"), env.RunDir));
+            manifest.Fields["vetting_not_checked"] = vetted.NotCheckedByStage;
+            manifest.Fields["ir_only"] = vetted.IrOnly;
+            manifest.Fields["remaining_after_vetting"] = funnel[^1].Out;
+        }
         manifest.Status = manifest.FailedTiles.Count == 0 ? "ok" : "partial";
-        manifest.Outputs.Add(FileRecord.Of(path, env.RunDir));
+        manifest.Outputs.Insert(0, FileRecord.Of(path, env.RunDir));
         manifest.Fields["candidates"] = count;
         manifest.Fields["tiles_with_candidates"] = files.Count(f => File.ReadLines(f).Skip(1).Any(l => l.Length > 0));
         manifest.FinishedUtc = DateTimeOffset.UtcNow;
         manifest.Write(manifestPath);
-        return new RunCandidates(path, count, current.Count, tiles.Count, manifest.FailedTiles.Count);
+        return new RunCandidates(path, count, current.Count, tiles.Count, manifest.FailedTiles.Count, vetted, funnel);
     }
 }

@@ -25,6 +25,10 @@ public sealed record StepEnvironment
     public IReadOnlyList<string> VizierMirrors { get; init; } = [];
     /// <summary>The run's reference catalogs (VascoCatalog items), in the run file's order.</summary>
     public IReadOnlyList<CatalogItem> Catalogs { get; init; } = [];
+    /// <summary>The archives of vetting stage 1 (VascoArchive items; none: the defaults).</summary>
+    public IReadOnlyList<CatalogItem> Archives { get; init; } = [];
+    /// <summary>Local files standing in for the vetting services (VascoVettingFile items: skybot, vsx, ptf, supercosmos).</summary>
+    public IReadOnlyList<CatalogItem> VettingFiles { get; init; } = [];
     /// <summary>The run's bright-star file (VascoBrightStars), or none: Tycho-2 from VizieR.</summary>
     public CatalogItem? BrightStars { get; init; }
     /// <summary>Configuration files by role (SExtractorConfig, Pass1Columns, ...).</summary>

@@ -1,0 +1,45 @@
+using Vasco.Pipeline;
+using Vasco.Tiling;
+using Vasco.Vetting;
+
+namespace Vasco.Steps;
+
+/// <summary>
+/// A vetting stage that matches candidates against other archives: all stale tiles of a build go to each source in
+/// one batch (one CDS XMatch or TAP request per table per build, not one cone per candidate), then each tile's
+/// candidates are judged from the sources' answers.
+/// </summary>
+public abstract class MatchStage(StepEnvironment env, double radiusArcsec) : VettingStage(env)
+{
+    /// <summary>The sources, in the order the stage reports them.</summary>
+    protected abstract IReadOnlyList<VettingSource> Sources { get; }
+
+    /// <summary>A candidate's verdict from every source's answer.</summary>
+    protected abstract StageVerdict Judge(VettingCandidate candidate, IReadOnlyList<(VettingSource Source, SourceAnswer Answer)> answers);
+
+    protected void DescribeSources() => StepFields["sources"] = Sources.Select(s => s.Description).ToList();
+
+    public override IReadOnlyList<TileOutcome> Run(StepRunner runner, IReadOnlyList<Tile> stale, IReadOnlyList<string> allTileIds, Action<TileOutcome>? onTile = null)
+    {
+        IReadOnlyList<(VettingSource, SourceAnswer)> answers = [];
+        return runner.RunBatched(stale, allTileIds,
+            prepare: CandidatesOf,
+            batch: tiles =>
+            {
+                var batch = tiles.Select(t => t.Prepared).ToList();
+                answers = Sources.Select(s => (s, s.LookUp(batch, radiusArcsec, tiles[0].Tile.Cancellation))).ToList();
+            },
+            finish: (t, candidates) => Write(t, candidates, candidates.Select(c => Judge(c, answers)).ToList()),
+            onTile);
+    }
+
+    /// <summary>
+    /// Why the sources that could not check <paramref name="c"/> did not ("2mass/allwise: offline (VettingServices=offline)",
+    /// sources with the same reason together), or empty when every source checked it.
+    /// </summary>
+    protected static string NotCheckedBy(VettingCandidate c, IReadOnlyList<(VettingSource Source, SourceAnswer Answer)> answers) =>
+        string.Join("; ", answers.Where(a => a.Answer.NotChecked.ContainsKey(c.Key)).GroupBy(a => a.Answer.NotChecked[c.Key])
+            .Select(g => $"{string.Join('/', g.Select(a => a.Source.Name))}: {g.Key}"));
+
+    protected static string Arcsec(double v) => Math.Round(v, 3).ToString(System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,55 @@
+using System.Globalization;
+using Vasco.Pipeline;
+using Vasco.Vetting;
+
+namespace Vasco.Steps;
+
+/// <summary>
+/// Vetting stage 3: known variables. VSX (VizieR B/vsx/vsx, through CDS XMatch) within the radius, best match only;
+/// PTF objects (IRSA TAP) with at least one good observation (ngoodobs &gt; 0, the paper's rule). A VascoVettingFile
+/// item named vsx or ptf reads that source from disk instead.
+/// </summary>
+public sealed class VetVariablesStep : MatchStage
+{
+    public static readonly TileDataset Results = VerdictsOf("VetVariables");
+
+    public static readonly StepContract Contract = StepContract.PerTile("VetVariables", 8, typeof(VetVariablesStep), VettingSettings.Bind, (env, c) => new VetVariablesStep(env, c));
+
+    readonly IReadOnlyList<VettingSource> _sources;
+
+    public VetVariablesStep(StepEnvironment env, VettingSettings settings) : base(env, settings.RadiusArcsec)
+    {
+        _sources =
+        [
+            VettingServiceSources.FileOr("vsx", env, ["name", "type"], () => VettingServiceSources.Xmatch("vsx", "B/vsx/vsx", env, settings)),
+            VettingServiceSources.FileOr("ptf", env, ["ngoodobs"], () => VettingServiceSources.Ptf(env, settings)),
+        ];
+        StepFields["radius_arcsec"] = settings.RadiusArcsec;
+        DescribeSources();
+    }
+
+    protected override TileDataset Verdicts => Results;
+    protected override IReadOnlyList<string> DetailColumns { get; } = ["variable", "variable_sep_arcsec", "variable_not_checked"];
+    protected override IReadOnlyList<VettingSource> Sources => _sources;
+
+    protected override StageVerdict Judge(VettingCandidate c, IReadOnlyList<(VettingSource Source, SourceAnswer Answer)> answers)
+    {
+        var notChecked = NotCheckedBy(c, answers);
+        var found = answers.Select(a => (a.Source.Name, Match: a.Answer.Matches.GetValueOrDefault(c.Key)))
+            .Where(m => m.Match is not null && GoodEnough(m.Name, m.Match.Row))
+            .OrderBy(m => m.Match!.SeparationArcsec).FirstOrDefault();
+        if (found.Match is { } match)
+        {
+            var label = match.Row.TryGetValue("name", out var n) && n.Length > 0 ? n : match.Row.GetValueOrDefault("id", "");
+            var type = match.Row.TryGetValue("type", out var t) && t.Length > 0 ? $" ({t})" : "";
+            return new(VettingStatus.Removed("variable"), [$"{found.Name}:{label}{type}", Arcsec(match.SeparationArcsec), notChecked]);
+        }
+        return notChecked.Length > 0 ? new(VettingStatus.NotChecked(notChecked), ["", "", notChecked])
+            : StageVerdict.Passed(DetailColumns.Count);
+    }
+
+    /// <summary>A PTF object counts with at least one good observation (a file without ngoodobs has only such objects).</summary>
+    static bool GoodEnough(string source, IReadOnlyDictionary<string, string> row) =>
+        source != "ptf" || !row.TryGetValue("ngoodobs", out var n) || n.Length == 0
+        || double.TryParse(n, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0;
+}

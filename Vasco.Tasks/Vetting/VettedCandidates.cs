@@ -1,0 +1,87 @@
+using System.Text;
+using Vasco.IO;
+
+namespace Vasco.Vetting;
+
+/// <summary>One tile's share of the run's vetted list: step 8's candidates file, and each vetting stage's file for the tile by stage folder.</summary>
+public sealed record VettedTile(string TileId, string CandidatesFile, IReadOnlyDictionary<string, string> StageFiles);
+
+/// <summary>What <see cref="VettedCandidates.Write"/> wrote: how many rows, each candidate's status per stage (for the funnel), and the not-checked counts per stage.</summary>
+public sealed record VettedList(int Count, IReadOnlyList<IReadOnlyDictionary<string, string>> Statuses, IReadOnlyDictionary<string, int> NotCheckedByStage, int IrOnly)
+{
+    /// <summary>Why, per stage: the distinct reasons candidates were not checked.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> NotCheckedWhy { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+}
+
+/// <summary>
+/// The run's candidates.csv with its vetting: step 8's columns, then per stage (in the funnel's order) its status
+/// column (vet_archives, ..., earth_shadow) and its own columns, then the overall verdict (<c>vetting</c>). Every
+/// selected source keeps its row; removed ones say by what. Also the ir_only list (the candidates only infrared
+/// archives explain, with the archives named), as the paper kept its infrared-only sources.
+/// </summary>
+public static class VettedCandidates
+{
+    public const string OverallColumn = "vetting";
+
+    public static VettedList Write(string candidatesPath, string irOnlyPath, IReadOnlyList<VettedTile> tiles, IReadOnlyList<FunnelStage> stages)
+    {
+        var sb = new StringBuilder();
+        var ir = new StringBuilder("tile_id,number,ra,dec,mag,archive_matches\n");
+        var statuses = new List<IReadOnlyDictionary<string, string>>();
+        var notChecked = stages.ToDictionary(s => s.Folder, _ => 0, StringComparer.Ordinal);
+        var whys = stages.ToDictionary(s => s.Folder, _ => new SortedSet<string>(StringComparer.Ordinal), StringComparer.Ordinal);
+        string[]? header = null;
+        var irOnly = 0;
+        foreach (var tile in tiles)
+        {
+            var candidates = PlainCsv.Read(tile.CandidatesFile);
+            var stageTables = stages.Select(s => (Stage: s, Table: StageTable.Read(tile.StageFiles[s.Folder]))).ToList();
+            var tileHeader = candidates.Header.Concat(stageTables.SelectMany(t => new[] { t.Stage.Column }.Concat(t.Table.DetailColumns))).Append(OverallColumn).ToArray();
+            if (header is null)
+            {
+                header = tileHeader;
+                sb.Append(string.Join(',', header)).Append('\n');
+            }
+            else if (!header.SequenceEqual(tileHeader))
+                throw new VascoException(ErrorCodes.VettingInputInvalid, $"Tile {tile.TileId}'s candidates or vetting files have other columns than the run's first tile's.",
+                    "rebuild the run from step 8 (-p:FromStep=8), so that every tile's files come from the same pipeline.", tile.CandidatesFile);
+            var number = candidates.IndexOf("number");
+            foreach (var row in candidates.Rows)
+            {
+                var byStage = new Dictionary<string, string>(StringComparer.Ordinal);
+                var cells = new List<string>(row);
+                foreach (var (stage, table) in stageTables)
+                {
+                    var verdict = table.ByNumber.TryGetValue(row[number], out var v) ? v
+                        : throw new VascoException(ErrorCodes.VettingInputInvalid, $"Tile {tile.TileId}: candidate {row[number]} is missing from {tile.StageFiles[stage.Folder]}.",
+                            "rebuild the vetting stages for this tile (-p:FromStep=8).", tile.StageFiles[stage.Folder]);
+                    byStage[stage.Folder] = verdict.Status;
+                    if (VettingStatus.IsNotChecked(verdict.Status))
+                    {
+                        notChecked[stage.Folder]++;
+                        whys[stage.Folder].Add(verdict.Status["not_checked:".Length..]);
+                    }
+                    cells.Add(verdict.Status);
+                    cells.AddRange(verdict.Details);
+                    if (stage.Folder == "archives" && verdict.Status == VettingStatus.Removed("ir_only"))
+                    {
+                        irOnly++;
+                        string Cell(string c) => candidates.IndexOf(c) is var k and >= 0 ? row[k] : "";
+                        ir.Append(string.Join(',', tile.TileId, row[number], Cell("ra"), Cell("dec"), Cell("mag"), verdict.Details.FirstOrDefault() ?? "")).Append('\n');
+                    }
+                }
+                cells.Add(Funnel.Overall(byStage));
+                sb.Append(string.Join(',', cells)).Append('\n');
+                statuses.Add(byStage);
+            }
+        }
+        if (header is null) sb.Append(string.Join(',', Filtering.Candidates.Columns.Concat(stages.Select(s => s.Column)).Append(OverallColumn))).Append('\n');
+        AtomicFile.WriteAllText(candidatesPath, sb.ToString());
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(irOnlyPath))!);
+        AtomicFile.WriteAllText(irOnlyPath, ir.ToString());
+        return new VettedList(statuses.Count, statuses, notChecked, irOnly)
+        {
+            NotCheckedWhy = whys.Where(w => w.Value.Count > 0).ToDictionary(w => w.Key, w => (IReadOnlyList<string>)w.Value.ToList(), StringComparer.Ordinal),
+        };
+    }
+}
