@@ -26,7 +26,8 @@ public static class SummarizeStep
         AtomicFile.DeleteTempFiles(summariesDir);
         // Step 8 decided which tiles are current; the summaries count only those, as candidates.csv does.
         var filterManifest = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(candidatesFile))!, "filter.manifest.json");
-        var notCurrent = Manifest.TryRead(filterManifest)?.FailedTiles
+        var filterRecord = Manifest.TryRead(filterManifest);
+        var notCurrent = filterRecord?.FailedTiles
             ?? throw new VascoException(ErrorCodes.TileFailed, $"step 8's {RunPaths.Relative(runDir, filterManifest)} is missing or unreadable, so no tile is known to be current.",
                 "build the run again (step 8 writes it after its tiles).", filterManifest);
         var data = RunSummary.LeaveOut(RunSummary.Collect(steps, tiles, t => Pass2Step.Catalog.PathOf(env.Steps, t), parallel, cacheFile.Length > 0 ? cacheFile : null), notCurrent);
@@ -49,7 +50,11 @@ public static class SummarizeStep
         AtomicFile.WriteAllText(binsPath, bins.ToString());
         var candidateRows = File.Exists(candidatesFile) ? File.ReadAllLines(candidatesFile).Where(l => l.Length > 0).ToList() : [];
         var md = Path.Combine(summariesDir, "summary.md");
-        var markdown = RunSummary.Markdown(runId, figures, histograms, candidateRows);
+        // The vetting funnel step 8 wrote beside candidates.csv (its manifest names the file).
+        var funnelFile = filterRecord!.Outputs.Select(o => Path.Combine(runDir, o.Path)).FirstOrDefault(p => Path.GetFileName(p) == "funnel.csv" && File.Exists(p));
+        var funnel = funnelFile is null ? null : PlainCsv.Read(funnelFile).Records();
+        if (funnelFile is not null) manifest.Inputs.Add(FileRecord.Of(funnelFile, runDir));
+        var markdown = RunSummary.Markdown(runId, figures, histograms, candidateRows, funnel);
         AtomicFile.WriteAllText(md, markdown);
         var dashboardRows = !File.Exists(candidatesFile) ? 0
             : dashboardFile.Length > 0 ? Dashboard.Update(dashboardFile, runId, candidatesFile)

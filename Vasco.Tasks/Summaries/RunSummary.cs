@@ -136,7 +136,8 @@ public static class RunSummary
         return CsvText.PlainTable(["scope", "tile_id", "status", .. Columns, "failure"], rows.Append(run));
     }
 
-    public static string Markdown(string runId, IReadOnlyList<TileFigures> tiles, IReadOnlyList<Histogram> histograms, IReadOnlyList<string> candidateRows)
+    public static string Markdown(string runId, IReadOnlyList<TileFigures> tiles, IReadOnlyList<Histogram> histograms, IReadOnlyList<string> candidateRows,
+        IReadOnlyList<IReadOnlyDictionary<string, string>>? funnel = null)
     {
         double Sum(string c) => tiles.Where(t => t.Status == "ok").Sum(t => t.Values.TryGetValue(c, out var v) && double.IsFinite(v) ? v : 0);
         var sb = new StringBuilder();
@@ -154,6 +155,14 @@ public static class RunSummary
         sb.Append("\n## Selection\n\n| criterion | dropped |\n|---|---|\n");
         foreach (var c in Selection.Order) sb.Append($"| {c} | {Sum("dropped_" + c):0} |\n");
         sb.Append($"| kept | {Sum("kept"):0} |\n");
+        if (funnel is { Count: > 0 })
+        {
+            sb.Append("\n## Vetting funnel, beside Solano et al. (2022)\n\n");
+            sb.Append("Each stage counts the candidates no earlier stage removed. *Not checked*: the stage could not look (offline, a service down, no data): those stay in, never counted as passed.\n\n");
+            sb.Append("| stage | in | removed | out | by reason | not checked | paper: in | paper: removed | paper: out |\n|---|---|---|---|---|---|---|---|---|\n");
+            foreach (var r in funnel)
+                sb.Append($"| {r["stage"]} | {r["in"]} | {r["removed"]} | {r["out"]} | {r["removed_by_reason"].Replace(";", ", ")} | {r["not_checked"]} | {r["paper_in"]} | {r["paper_removed"]} | {r["paper_out"]} |\n");
+        }
         var failed = tiles.Where(t => t.Failure is not null).ToList();
         sb.Append("\n## Failures\n\n").Append(failed.Count == 0 ? "None.\n" : string.Concat(failed.Select(t => $"- {t.TileId}: {t.Failure}\n")));
         sb.Append("\n## Candidates\n\n");
