@@ -104,6 +104,11 @@ public static class Report
             sb.Append("<div><h3>").Append(E(V("tile_id"))).Append(" #").Append(E(V("number"))).Append("</h3><table>");
             foreach (var k in new[] { "ra", "dec", "mag", "snr_win", "fwhm_image", "elongation", "spread_model", "flags", "plate_id", "plate_epoch", "nearest_modern_arcsec", "nearest_bright_arcsec", "nearest_bright_mag" })
                 sb.Append("<tr><th>").Append(k).Append("</th><td>").Append(E(V(k))).Append("</td></tr>");
+            // The vetting's verdicts, when the run has them: overall first, then each stage with what explains the candidate.
+            foreach (var (k, detail) in new[] { ("vetting", ""), ("vet_archives", "archive_matches"), ("vet_asteroids", "asteroid"), ("vet_variables", "variable"),
+                         ("vet_second_scan", ""), ("vet_motion", "mover"), ("earth_shadow", "") })
+                if (c.Cells.ContainsKey(k))
+                    sb.Append("<tr><th>").Append(k).Append("</th><td style=\"text-align:left\">").Append(E(V(k) + (detail.Length > 0 && V(detail).Length > 0 ? $" ({V(detail)})" : ""))).Append("</td></tr>");
             sb.Append("</table><p>")
               .Append($"<a href=\"https://simbad.cds.unistra.fr/simbad/sim-coo?Coord={E(ra)}+{E(dec)}&amp;Radius=10&amp;Radius.unit=arcsec\">SIMBAD</a> · ")
               .Append($"<a href=\"https://aladin.cds.unistra.fr/AladinLite/?target={E(ra)}+{E(dec)}&amp;fov=0.05\">Aladin Lite</a> · ")
@@ -140,6 +145,15 @@ public static class Report
             "nearest_modern_arcsec" or "nearest_bright_arcsec" => ("float64", "arcsec"),
             "fwhm_image" or "x_image" or "y_image" => ("float64", "pix"),
             "plate_epoch" => ("float64", "yr"),
+            // The vetting's verdicts and what explains them (docs/vetting.md).
+            "vetting" or "earth_shadow" or "archive_matches" or "archive_not_checked" or "asteroid" or "asteroid_class"
+                or "variable" or "variable_not_checked" or "mover" or "mover_pm_from" => ("string", null),
+            _ when c.StartsWith("vet_", StringComparison.Ordinal) => ("string", null),
+            "asteroid_ra" or "asteroid_dec" => ("float64", "deg"),
+            "asteroid_rate_arcsec_h" => ("float64", "arcsec/h"),
+            "asteroid_mv" => ("float64", "mag"),
+            "mover_pm_mas_yr" => ("float64", "mas/yr"),
+            _ when c.EndsWith("_arcsec", StringComparison.Ordinal) => ("float64", "arcsec"),
             _ => ("float64", null),
         };
 
