@@ -21,24 +21,28 @@ public sealed class VetShadowStep : VettingStage
 
     public static readonly StepContract Contract = StepContract.PerTile("VetShadow", 8, typeof(VetShadowStep), Bind, (env, c) => new VetShadowStep(env, c));
 
-    public static IReadOnlyList<double> Bind(ParameterReader p)
+    /// <summary>The distances as the run gives them; checked when the step is made, before any tile runs.</summary>
+    public sealed record Config(string DistancesKm);
+
+    public static Config Bind(ParameterReader p) => new(p.Text(EarthShadowDistancesKm));
+
+    public static IReadOnlyList<double> Distances(string text)
     {
-        var text = p.Text(EarthShadowDistancesKm);
         var distances = new List<double>();
         foreach (var part in text.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
             distances.Add(double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out var km) && km > EarthShadow.EarthRadiusKm && double.IsFinite(km) ? km
-                : throw new VascoException(ErrorCodes.VettingSourceInvalid, $"EarthShadowDistancesKm=\"{text}\": '{part}' is not a distance in km beyond Earth's radius ({EarthShadow.EarthRadiusKm} km).",
+                : throw new VascoException(ErrorCodes.ParameterInvalid, $"EarthShadowDistancesKm=\"{text}\": '{part}' is not a distance in km beyond Earth's radius ({EarthShadow.EarthRadiusKm} km).",
                     "give distances from Earth's centre in km, separated by ';' (42164 is the geostationary distance)."));
         return distances.Count > 0 ? distances
-            : throw new VascoException(ErrorCodes.VettingSourceInvalid, "EarthShadowDistancesKm is empty.", "give at least one distance in km (42164: geostationary).");
+            : throw new VascoException(ErrorCodes.ParameterInvalid, "EarthShadowDistancesKm is empty.", "give at least one distance in km (42164: geostationary).");
     }
 
     readonly IReadOnlyList<double> _distances;
 
-    public VetShadowStep(StepEnvironment env, IReadOnlyList<double> distances) : base(env)
+    public VetShadowStep(StepEnvironment env, Config config) : base(env)
     {
-        _distances = distances;
-        StepFields["distances_km"] = distances;
+        _distances = Distances(config.DistancesKm);
+        StepFields["distances_km"] = _distances;
     }
 
     protected override TileDataset Verdicts => Results;

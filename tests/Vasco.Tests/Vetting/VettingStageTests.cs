@@ -126,6 +126,17 @@ public class VettingStageTests
     }
 
     [Test]
+    public void AShadowDistanceThatIsNotBeyondEarthsRadiusIsAParameterError()
+    {
+        var h = new VettingHarness();
+        h.Plate();
+        h.Candidates((1, h.Tile.RaDeg, h.Tile.DecDeg));
+        var e = Assert.Throws<VascoException>(() => h.Run(VetShadowStep.Contract, ("EarthShadowDistancesKm", "42164;3000")));
+        Assert.That(e!.Code, Is.EqualTo(ErrorCodes.ParameterInvalid));
+        Assert.That(e.Message, Does.Contain("'3000'").And.Contain("Earth's radius"));
+    }
+
+    [Test]
     public void TheShadowFlagAssumesPalomarWhenTheHeaderHasNoSiteAndSaysSo()
     {
         var h = new VettingHarness(57.5774, 17.4644);
