@@ -141,17 +141,12 @@ public sealed class TapClient : IDisposable
 
     HttpRequestMessage Request(TapQuery query, string upload)
     {
-        var form = new MultipartFormDataContent
+        List<(string, string)> fields = [("REQUEST", "doQuery"), ("LANG", "ADQL"), ("FORMAT", Format), ("QUERY", query.Adql), ("UPLOAD", $"{UploadTable},param:{UploadTable}")];
+        if (_options.MaxRec is { } maxRec) fields.Add(("MAXREC", maxRec.ToString(CultureInfo.InvariantCulture)));
+        return new HttpRequestMessage(HttpMethod.Post, SyncUrl(query.ServiceUrl))
         {
-            { new StringContent("doQuery"), "REQUEST" },
-            { new StringContent("ADQL"), "LANG" },
-            { new StringContent(Format), "FORMAT" },
-            { new StringContent(query.Adql), "QUERY" },
-            { new StringContent($"{UploadTable},param:{UploadTable}"), "UPLOAD" },
+            Content = MultipartForm.Of(fields, UploadTable, UploadTable + ".xml", "application/x-votable+xml", upload),
         };
-        if (_options.MaxRec is { } maxRec) form.Add(new StringContent(maxRec.ToString(CultureInfo.InvariantCulture)), "MAXREC");
-        form.Add(new StringContent(upload, new UTF8Encoding(false), "application/x-votable+xml"), UploadTable, UploadTable + ".xml");
-        return new HttpRequestMessage(HttpMethod.Post, SyncUrl(query.ServiceUrl)) { Content = form };
     }
 
     /// <summary>A reply read: a table (overflowing or not), the service's refusal (final), or damage (worth another attempt).</summary>

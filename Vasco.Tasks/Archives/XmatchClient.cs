@@ -101,22 +101,11 @@ public sealed class XmatchClient : IDisposable
         var upload = UploadCsv(chunk);
         var ids = chunk.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
         var radius = SkyPoint.Number(query.RadiusArcsec);
-        HttpRequestMessage Request()
+        HttpRequestMessage Request() => new(HttpMethod.Post, _options.XmatchUrl)
         {
-            var form = new MultipartFormDataContent
-            {
-                { new StringContent("xmatch"), "REQUEST" },
-                { new StringContent(radius), "distMaxArcsec" },
-                { new StringContent(Format), "RESPONSEFORMAT" },
-                { new StringContent(Selection), "selection" },
-                { new StringContent("vizier:" + query.Table), "cat2" },
-                { new StringContent("ra"), "colRA1" },
-                { new StringContent("dec"), "colDec1" },
-            };
-            var file = new StringContent(upload, new UTF8Encoding(false), "text/csv");
-            form.Add(file, "cat1", "vasco.csv");
-            return new HttpRequestMessage(HttpMethod.Post, _options.XmatchUrl) { Content = form };
-        }
+            Content = MultipartForm.Of([("REQUEST", "xmatch"), ("distMaxArcsec", radius), ("RESPONSEFORMAT", Format), ("selection", Selection),
+                ("cat2", "vizier:" + query.Table), ("colRA1", "ra"), ("colDec1", "dec")], "cat1", "vasco.csv", "text/csv", upload),
+        };
         return _caller.CallAsync(CachePath(query.Table, query.RadiusArcsec, upload), Request, reply => Read(reply, ids), VoTable.ErrorMessage, cancellationToken);
     }
 

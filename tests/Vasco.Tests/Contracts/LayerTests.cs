@@ -7,7 +7,7 @@ namespace Vasco.Tests.Contracts;
 /// <summary>The layers of docs/architecture.md, checked on the source: which folder of Vasco.Tasks may use which.</summary>
 public class LayerTests
 {
-    static readonly string[] Science = ["Catalogs", "CrossMatch", "Download", "Extraction", "Filtering", "Fits", "IO", "Net", "Preprocess", "Recovery", "Sky", "SolarSystem", "Synthetic", "Tiling", "Tools"];
+    static readonly string[] Science = ["Archives", "Catalogs", "CrossMatch", "Download", "Extraction", "Filtering", "Fits", "IO", "Net", "Preprocess", "Recovery", "Sky", "SolarSystem", "Synthetic", "Tiling", "Tools"];
     static readonly string[] RunLevel = ["Packaging", "Sharding", "Slurm", "Summaries"];
 
     /// <summary>Folder to the Vasco namespaces its files use (using directives and Vasco.X.Y names written out).</summary>
