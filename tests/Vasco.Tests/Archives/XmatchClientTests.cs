@@ -251,6 +251,22 @@ public class XmatchClientTests
     }
 
     [Test]
+    public async Task OfSeveralRowsForOnePointTheNearestIsKept()
+    {
+        // As selection=all would answer: t:1 three times, the nearest in the middle.
+        using var server = Server();
+        server.Inject(ServerFault.Reply(200, "text/csv", "angDist,vasco_id,ra,dec,2MASS,RAJ2000,DEJ2000\n" +
+            "3.0,t:1,10,20,B,10,20.0008333\n0.5,t:1,10,20,Z,10,20.0001389\n1.0,t:1,10,20,A,10,20.0002778\n4.0,t:2,10,21,C,10,20.9988889\n"));
+        using var client = Client(server);
+
+        var result = await client.MatchAsync(Query);
+
+        Assert.That(result.Ok, Is.True, result.FailureReason);
+        Assert.That(result.Best.ToDictionary(p => p.Key, p => (p.Value.Row["2MASS"], p.Value.SeparationArcsec)),
+            Is.EquivalentTo(new Dictionary<string, (string, double)> { ["t:1"] = ("Z", 0.5), ["t:2"] = ("C", 4.0) }));
+    }
+
+    [Test]
     public async Task NoPointsAskNothing()
     {
         using var server = Server();
