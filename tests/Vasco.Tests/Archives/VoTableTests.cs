@@ -104,6 +104,18 @@ public class VoTableTests
     }
 
     [Test]
+    public void ADoctypeNamingAnExternalDtdIsNotFetched()
+    {
+        // As IRSA's older VOTables begin (astroquery's ipac/irsa/tests/data/Polygon.xml): the DTD is neither fetched nor needed.
+        var answer = VoTable.Parse("""
+            <?xml version="1.0"?>
+            <!DOCTYPE VOTABLE SYSTEM "http://us-vo.org/xml/VOTable.dtd">
+            <VOTABLE version="1.0"><RESOURCE><TABLE><FIELD name="ra" datatype="float"/><DATA><TABLEDATA><TR><TD>10.015696</TD></TR></TABLEDATA></DATA></TABLE></RESOURCE></VOTABLE>
+            """);
+        Assert.That((answer.Kind, answer.QueryStatus, answer.Rows.Single().Single()), Is.EqualTo((VoTableKind.Table, (string?)null, "10.015696")));
+    }
+
+    [Test]
     public void AFitsSerialisationIsSaidToBeUnsupported()
     {
         var answer = VoTable.Parse(Results($"<TABLE>{Fields}<DATA><FITS><STREAM href=\"http://x/y.fits\"/></FITS></DATA></TABLE>"));
