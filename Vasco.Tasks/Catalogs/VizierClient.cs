@@ -261,7 +261,7 @@ public sealed class VizierClient : IDisposable
         var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
             // Another mirror may serve the path this one does not.
-            return new Answer(AnswerKind.WrongHere, status, $"{said}: \"{Excerpt(body)}\"", null, null, null, null, 0);
+            return new Answer(AnswerKind.WrongHere, status, $"{said}: \"{HttpRetry.Excerpt(body)}\"", null, null, null, null, 0);
         return Classify(source, body, status);
     }
 
@@ -303,11 +303,6 @@ public sealed class VizierClient : IDisposable
         return new Answer(AnswerKind.Table, status, tsv.Message, body, null, null, new CatalogRows(stars, withoutPosition), tsv.Rows.Count);
     }
 
-    static string Excerpt(string body)
-    {
-        var text = string.Join(' ', body.Split(new[] { '\r', '\n', '\t' }, StringSplitOptions.RemoveEmptyEntries)).Trim();
-        return text.Length > 200 ? text[..200] + "..." : text;
-    }
 
     static string Describe(Outcome<Answer> outcome) => outcome.Exception is { } e ? HttpRetry.Describe(e) : outcome.Result!.Summary;
 

@@ -52,6 +52,13 @@ public static class HttpRetry
         return delay > maxDelay ? maxDelay : delay;
     }
 
+    /// <summary>An answer's text for a message: one line (line ends and tabs as spaces), at most 200 characters.</summary>
+    public static string Excerpt(string text)
+    {
+        var flat = string.Join(' ', text.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries)).Trim();
+        return flat.Length > 200 ? flat[..200] + "..." : flat;
+    }
+
     /// <summary>A failed attempt's exception in words.</summary>
     public static string Describe(Exception e) => e switch
     {

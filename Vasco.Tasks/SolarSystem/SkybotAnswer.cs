@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Vasco.Net;
 using Vasco.Sky;
 
 namespace Vasco.SolarSystem;
@@ -55,9 +56,9 @@ public sealed partial record SkybotAnswer(SkybotAnswerKind Kind, IReadOnlyList<S
         if (body.Contains(NoObject, StringComparison.OrdinalIgnoreCase) || flagLine.Success && flagLine.Groups[1].Value == "0")
             return new(SkybotAnswerKind.None, [], "no known solar-system object in the cone");
         if (!flagLine.Success)
-            return new(SkybotAnswerKind.Damaged, [], $"not a SkyBoT answer: \"{Excerpt(body)}\"");
+            return new(SkybotAnswerKind.Damaged, [], $"not a SkyBoT answer: \"{HttpRetry.Excerpt(body)}\"");
         if (flagLine.Groups[1].Value != "1")
-            return new(SkybotAnswerKind.Error, [], $"SkyBoT reports an error (flag {flagLine.Groups[1].Value}): \"{Excerpt(text)}\"");
+            return new(SkybotAnswerKind.Error, [], $"SkyBoT reports an error (flag {flagLine.Groups[1].Value}): \"{HttpRetry.Excerpt(text)}\"");
         var header = lines.FirstOrDefault(l => l.StartsWith("# Num", StringComparison.Ordinal));
         if (header is null)
             return new(SkybotAnswerKind.Damaged, [], "SkyBoT's answer has flag 1 but no header line");
@@ -71,14 +72,14 @@ public sealed partial record SkybotAnswer(SkybotAnswerKind Kind, IReadOnlyList<S
         {
             var fields = row.Split(" | ").Select(f => f.Trim()).ToList();
             if (fields.Count < names.Count)
-                return new(SkybotAnswerKind.Damaged, [], $"SkyBoT's answer is cut short: a row has {fields.Count} of {names.Count} fields (\"{Excerpt(row)}\")");
+                return new(SkybotAnswerKind.Damaged, [], $"SkyBoT's answer is cut short: a row has {fields.Count} of {names.Count} fields (\"{HttpRetry.Excerpt(row)}\")");
             var extra = fields.Count - names.Count;
             if (extra > 0) fields = [fields[0], string.Join(" | ", fields.Skip(1).Take(extra + 1)), .. fields.Skip(extra + 2)];
             string F(string name) => fields[names.IndexOf(name)];
             if (!Angles.TryParseRa(F("RA(h)").Replace(' ', ':'), out var ra) || !Angles.TryParseDec(F("DE(deg)").Replace(' ', ':'), out var dec)
                 || !TryNumber(F("Err(arcsec)"), out var err) || !TryNumber(F("d(arcsec)"), out var d) || !TryNumber(F("dRA(arcsec/h)"), out var dRa)
                 || !TryNumber(F("dDEC(arcsec/h)"), out var dDec) || !TryNumber(F("Dg(ua)"), out var dg))
-                return new(SkybotAnswerKind.Damaged, [], $"SkyBoT's row \"{Excerpt(row)}\" is not numbers where numbers belong");
+                return new(SkybotAnswerKind.Damaged, [], $"SkyBoT's row \"{HttpRetry.Excerpt(row)}\" is not numbers where numbers belong");
             objects.Add(new SkybotObject(F("Num"), F("Name"), ra, dec, F("Class"), TryNumber(F("Mv"), out var mv) ? mv : double.NaN, err, d, dRa, dDec, dg));
         }
         return new(SkybotAnswerKind.Objects, objects, $"{objects.Count} known object(s)");
@@ -86,12 +87,6 @@ public sealed partial record SkybotAnswer(SkybotAnswerKind Kind, IReadOnlyList<S
 
     static bool TryNumber(string text, out double value) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
-
-    static string Excerpt(string text)
-    {
-        var flat = string.Join(' ', text.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries)).Trim();
-        return flat.Length > 200 ? flat[..200] + "..." : flat;
-    }
 
     [GeneratedRegex(@"^# Flag: (-?\d+)\s*$")]
     private static partial Regex FlagLine();

@@ -1,9 +1,6 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Polly;
-using Vasco.IO;
 using Vasco.Net;
 
 namespace Vasco.SolarSystem;
@@ -36,38 +33,19 @@ public sealed record SkybotResult(bool Ok, IReadOnlyList<SkybotObject> Objects, 
 /// <summary>
 /// IMCCE's SkyBoT cone search (-mime=text, -output=all) at an epoch and for an observer, with -filter=0 so that no object
 /// is dropped for a large position error (the stage weighs that error itself). Answers are cached under a hash of the
-/// whole query (epoch, cone, observer), so a changed query never reuses an old answer; failed attempts are retried with
-/// backoff, each attempt has a time limit, and requests are spaced. Failures are returned, not thrown.
+/// whole query (epoch, cone, observer), so a changed query never reuses an old answer; the requests go through
+/// <see cref="ArchiveCaller"/> (retries with backoff, a time limit per attempt, spacing). Failures are returned, not thrown.
 /// </summary>
 public sealed class SkybotClient : IDisposable
 {
     readonly SkybotClientOptions _options;
-    readonly HttpClient _http;
-    readonly SemaphoreSlim _inFlight;
-    readonly RequestSpacing _spacing;
-    readonly ResiliencePipeline<Answer> _retry;
-    readonly ResiliencePipeline _attemptTimeout;
-    readonly ConcurrentDictionary<string, SemaphoreSlim> _keyLocks = new();
-    readonly TimeProvider _time;
+    readonly ArchiveCaller _caller;
 
     public SkybotClient(SkybotClientOptions options, HttpMessageHandler? handler = null, TimeProvider? timeProvider = null)
     {
-        options.CheckRetries();
-        ArgumentException.ThrowIfNullOrWhiteSpace(options.CacheDir);
         _options = options;
-        var time = _time = timeProvider ?? TimeProvider.System;
-        _http = HttpRetry.CreateClient(handler);
-        _inFlight = new SemaphoreSlim(options.MaxConcurrency, options.MaxConcurrency);
-        _spacing = new RequestSpacing(options.MinInterval, time);
-        _retry = HttpRetry.RetryPipeline<Answer>(options, a => a.Transient, a => a.RetryAfter, args =>
-        {
-            var log = args.Context.Properties.GetValue(LogKey, null!);
-            log.Add($"{(args.Outcome.Exception is { } e ? HttpRetry.Describe(e) : args.Outcome.Result!.Summary)}; retrying in {args.RetryDelay.TotalSeconds:0.###} s");
-        }, time);
-        _attemptTimeout = HttpRetry.AttemptTimeout(options, time);
+        _caller = new ArchiveCaller(options, options.MinInterval, handler, timeProvider);
     }
-
-    static readonly ResiliencePropertyKey<List<string>> LogKey = new("Vasco.SkybotLog");
 
     /// <summary>The request of <paramref name="query"/>.</summary>
     public Uri Url(SkybotQuery query)
@@ -89,83 +67,20 @@ public sealed class SkybotClient : IDisposable
     public async Task<SkybotResult> ConeSearchAsync(SkybotQuery query, CancellationToken cancellationToken = default)
     {
         var url = Url(query).AbsoluteUri;
-        var log = new List<string>();
-        var path = CachePath(query);
-        var keyLock = _keyLocks.GetOrAdd(path, _ => new SemaphoreSlim(1, 1));
-        await keyLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (File.Exists(path) && SkybotAnswer.Parse(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false)) is { Kind: SkybotAnswerKind.Objects or SkybotAnswerKind.None } cached)
-            {
-                log.Add($"cache {Path.GetFileName(path)}: {cached.Message}");
-                return new SkybotResult(true, cached.Objects, url, true, 0, 0, null, log);
-            }
-            var attempts = 0;
-            var context = ResilienceContextPool.Shared.Get(cancellationToken);
-            context.Properties.Set(LogKey, log);
-            Answer answer;
-            try
-            {
-                answer = await _retry.ExecuteAsync(async ctx =>
-                {
-                    Interlocked.Increment(ref attempts);
-                    return await AttemptAsync(url, ctx.CancellationToken).ConfigureAwait(false);
-                }, context).ConfigureAwait(false);
-            }
-            catch (Exception e) when (HttpRetry.IsTransient(e))
-            {
-                answer = new Answer(null, true, HttpRetry.Describe(e), null, null);
-            }
-            finally
-            {
-                ResilienceContextPool.Shared.Return(context);
-            }
-            log.Add(answer.Summary);
-            if (answer.Parsed is { Kind: SkybotAnswerKind.Objects or SkybotAnswerKind.None } parsed)
-            {
-                Directory.CreateDirectory(_options.CacheDir);
-                AtomicFile.WriteAllText(path, answer.Body!);
-                return new SkybotResult(true, parsed.Objects, url, false, attempts, attempts - 1, null, log);
-            }
-            return new SkybotResult(false, [], url, false, attempts, attempts - 1, $"{answer.Summary} (gave up after {attempts} attempt(s))", log);
-        }
-        finally
-        {
-            keyLock.Release();
-        }
+        var call = await _caller.CallAsync(CachePath(query), () => new HttpRequestMessage(HttpMethod.Get, url), Read, cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        return new SkybotResult(call.Ok, call.Value?.Objects ?? [], url, call.CacheHit, call.Attempts, call.Retries, call.FailureReason, call.Log);
     }
 
-    async ValueTask<Answer> AttemptAsync(string url, CancellationToken cancellationToken)
+    static ReadAnswer<SkybotAnswer> Read(ArchiveReply reply)
     {
-        await _inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await _spacing.WaitTurnAsync(cancellationToken).ConfigureAwait(false);
-            return await _attemptTimeout.ExecuteAsync(static async (state, ct) =>
-            {
-                using var response = await state.Client._http.GetAsync(state.Url, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
-                var status = (int)response.StatusCode;
-                var said = $"HTTP {status} {response.ReasonPhrase}".TrimEnd();
-                if (HttpRetry.IsTransientStatus(status)) return new Answer(null, true, said, null, HttpRetry.RetryAfter(response, state.Client._time));
-                var body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
-                if (!response.IsSuccessStatusCode) return new Answer(null, false, said, null, null);
-                var parsed = SkybotAnswer.Parse(body);
-                // Flag -1 is SkyBoT's own trouble (its database, an ephemeris run): worth another attempt, as a damaged answer is.
-                return new Answer(parsed, parsed.Kind is SkybotAnswerKind.Error or SkybotAnswerKind.Damaged, parsed.Message, body, null);
-            }, (Client: this, Url: url), cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _inFlight.Release();
-        }
+        if (reply.Status is < 200 or >= 300) return ReadAnswer<SkybotAnswer>.Final(reply.Said);
+        var parsed = SkybotAnswer.Parse(reply.Body);
+        // Flag -1 is SkyBoT's own trouble (its database, an ephemeris run): worth another attempt, as a damaged answer is.
+        return parsed.Kind is SkybotAnswerKind.Objects or SkybotAnswerKind.None
+            ? ReadAnswer<SkybotAnswer>.Usable(parsed, parsed.Message)
+            : ReadAnswer<SkybotAnswer>.Transient(parsed.Message);
     }
 
-    public void Dispose()
-    {
-        _http.Dispose();
-        _inFlight.Dispose();
-        foreach (var keyLock in _keyLocks.Values) keyLock.Dispose();
-    }
-
-    sealed record Answer(SkybotAnswer? Parsed, bool Transient, string Summary, string? Body, TimeSpan? RetryAfter);
+    public void Dispose() => _caller.Dispose();
 }

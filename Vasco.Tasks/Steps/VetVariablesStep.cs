@@ -15,17 +15,25 @@ public sealed class VetVariablesStep : MatchStage
 
     public static readonly StepContract Contract = StepContract.PerTile("VetVariables", 8, typeof(VetVariablesStep), VettingSettings.Bind, (env, c) => new VetVariablesStep(env, c));
 
+    readonly VettingServiceSources _services;
     readonly IReadOnlyList<VettingSource> _sources;
 
     public VetVariablesStep(StepEnvironment env, VettingSettings settings) : base(env, settings.RadiusArcsec)
     {
+        _services = new VettingServiceSources(env, settings);
         _sources =
         [
-            VettingServiceSources.FileOr("vsx", env, ["name", "type"], () => VettingServiceSources.Xmatch("vsx", "B/vsx/vsx", env, settings)),
-            VettingServiceSources.FileOr("ptf", env, ["ngoodobs"], () => VettingServiceSources.Ptf(env, settings)),
+            _services.FileOr("vsx", ["name", "type"], () => _services.Vizier("vsx", "B/vsx/vsx")),
+            _services.FileOr("ptf", ["ngoodobs"], _services.Ptf),
         ];
         StepFields["radius_arcsec"] = settings.RadiusArcsec;
         DescribeSources();
+    }
+
+    public override void Dispose()
+    {
+        _services.Dispose();
+        base.Dispose();
     }
 
     protected override TileDataset Verdicts => Results;
@@ -40,16 +48,19 @@ public sealed class VetVariablesStep : MatchStage
             .OrderBy(m => m.Match!.SeparationArcsec).FirstOrDefault();
         if (found.Match is { } match)
         {
-            var label = match.Row.TryGetValue("name", out var n) && n.Length > 0 ? n : match.Row.GetValueOrDefault("id", "");
-            var type = match.Row.TryGetValue("type", out var t) && t.Length > 0 ? $" ({t})" : "";
+            // VSX's columns are Name and Type (VizieR's case; a local file's name, type); PTF's object id is oid.
+            var label = Cell(match.Row, "name") ?? Cell(match.Row, "oid") ?? Cell(match.Row, "id") ?? "";
+            var type = Cell(match.Row, "type") is { } t ? $" ({t})" : "";
             return new(VettingStatus.Removed("variable"), [$"{found.Name}:{label}{type}", Arcsec(match.SeparationArcsec), notChecked]);
         }
         return notChecked.Length > 0 ? new(VettingStatus.NotChecked(notChecked), ["", "", notChecked])
             : StageVerdict.Passed(DetailColumns.Count);
     }
 
+    static string? Cell(IReadOnlyDictionary<string, string> row, string column) =>
+        row.FirstOrDefault(c => string.Equals(c.Key, column, StringComparison.OrdinalIgnoreCase)).Value is { Length: > 0 } v ? v.Trim() : null;
+
     /// <summary>A PTF object counts with at least one good observation (a file without ngoodobs has only such objects).</summary>
     static bool GoodEnough(string source, IReadOnlyDictionary<string, string> row) =>
-        source != "ptf" || !row.TryGetValue("ngoodobs", out var n) || n.Length == 0
-        || double.TryParse(n, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0;
+        source != "ptf" || Cell(row, "ngoodobs") is not { } n || double.TryParse(n, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0;
 }

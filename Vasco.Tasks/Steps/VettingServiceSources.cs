@@ -1,25 +1,97 @@
+using Vasco.Archives;
 using Vasco.Vetting;
 
 namespace Vasco.Steps;
 
-/// <summary>The sources of the vetting stages: a VascoVettingFile item's file when the run names one, else the service (or nothing, offline).</summary>
-public static class VettingServiceSources
+/// <summary>
+/// The sources of the vetting stages: a VascoVettingFile item's file when the run names one, else the service (or
+/// nothing, offline). The service clients are made once per step and build, when a source first needs them.
+/// </summary>
+public sealed class VettingServiceSources(StepEnvironment env, VettingSettings settings) : IDisposable
 {
+    XmatchClient? _xmatch;
+    TapClient? _tap;
+
+    XmatchClient Xmatch() => _xmatch ??= new XmatchClient(new XmatchClientOptions
+    {
+        XmatchUrl = new Uri(settings.XmatchUrl),
+        MaxRetries = settings.Retries,
+        AttemptTimeout = TimeSpan.FromSeconds(settings.TimeoutSeconds),
+        MinInterval = TimeSpan.FromSeconds(settings.MinIntervalSeconds),
+        CacheDir = Path.Combine(env.CacheDir, "xmatch"),
+    });
+
+    TapClient Tap() => _tap ??= new TapClient(new TapClientOptions
+    {
+        MaxRetries = settings.Retries,
+        AttemptTimeout = TimeSpan.FromSeconds(settings.TimeoutSeconds),
+        MinInterval = TimeSpan.FromSeconds(settings.MinIntervalSeconds),
+        CacheDir = Path.Combine(env.CacheDir, "tap"),
+    });
+
     /// <summary>The VascoVettingFile item named <paramref name="name"/> (skybot, vsx, ptf, supercosmos), or null.</summary>
     public static CatalogItem? FileItem(StepEnvironment env, string name) =>
         env.VettingFiles.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase));
 
-    public static VettingSource FileOr(string name, StepEnvironment env, IReadOnlyList<string> keep, Func<VettingSource> service) =>
+    public VettingSource FileOr(string name, IReadOnlyList<string> keep, Func<VettingSource> service) =>
         FileItem(env, name) is { } item ? FileSource.Of(item, env.RunDir, keep)
             ?? throw new VascoException(ErrorCodes.VettingSourceInvalid, $"VascoVettingFile '{name}' has no File=.", "give it File=\"path\" ({tile} stands for the tile id), or remove it to ask the service.")
             : service();
 
-    public static VettingSource Xmatch(string name, string table, StepEnvironment env, VettingSettings s) =>
-        s.Online ? throw new NotImplementedException("XMatch client: merge pending") : new OfflineSource(name, $"CDS XMatch vizier:{table}");
+    /// <summary>A VizieR table through CDS XMatch.</summary>
+    public VettingSource Vizier(string name, string table) =>
+        settings.Online ? new XmatchSource(name, table, Xmatch()) : new OfflineSource(name, $"CDS XMatch vizier:{table}");
 
-    public static VettingSource Ptf(StepEnvironment env, VettingSettings s) =>
-        s.Online ? throw new NotImplementedException("TAP client: merge pending") : new OfflineSource("ptf", "IRSA TAP ptf_objects");
+    /// <summary>PTF objects with a good observation, on IRSA's TAP.</summary>
+    public VettingSource Ptf() => settings.Online
+        ? new TapSource("ptf", new Uri(settings.PtfTapUrl), TapQueries.PtfAdql, "ra", "dec", Tap())
+        : new OfflineSource("ptf", "IRSA TAP ptf_objects");
 
-    public static VettingSource SuperCosmos(StepEnvironment env, VettingSettings s) =>
-        s.Online ? throw new NotImplementedException("TAP client: merge pending") : new OfflineSource("supercosmos", "GAVO TAP supercosmos.sources");
+    /// <summary>SuperCOSMOS's R1 (POSS-I E) detections, on GAVO's TAP.</summary>
+    public VettingSource SuperCosmos() => settings.Online
+        ? new TapSource("supercosmos", new Uri(settings.TapUrl), TapQueries.SuperCosmosR1Adql, "raj2000", "dej2000", Tap())
+        : new OfflineSource("supercosmos", "TAP supercosmos.sources");
+
+    public void Dispose()
+    {
+        _xmatch?.Dispose();
+        _tap?.Dispose();
+    }
+}
+
+/// <summary>A VizieR table asked of CDS XMatch: the candidates of the whole batch uploaded at once (selection=best).</summary>
+public sealed class XmatchSource(string name, string table, XmatchClient client) : VettingSource(name)
+{
+    public override string Description => $"{Name}: CDS XMatch vizier:{table}";
+
+    public override SourceAnswer LookUp(IReadOnlyList<IReadOnlyList<VettingCandidate>> tiles, double radiusArcsec, CancellationToken cancellation)
+    {
+        var all = tiles.SelectMany(t => t).ToList();
+        if (all.Count == 0) return new SourceAnswer(new Dictionary<string, ArchiveMatch>(), new Dictionary<string, string>());
+        var r = client.MatchAsync(new XmatchQuery(table, radiusArcsec, Points(all)), cancellation).GetAwaiter().GetResult();
+        return r.Ok ? new SourceAnswer(r.Best, new Dictionary<string, string>()) : NoneChecked(all, $"CDS XMatch: {r.FailureReason}");
+    }
+}
+
+/// <summary>A TAP service asked with the candidates uploaded as TAP_UPLOAD.vasco; the nearest row per candidate.</summary>
+public sealed class TapSource(string name, Uri service, Func<double, string> adql, string raColumn, string decColumn, TapClient client) : VettingSource(name)
+{
+    public override string Description => $"{Name}: TAP {service}";
+
+    public override SourceAnswer LookUp(IReadOnlyList<IReadOnlyList<VettingCandidate>> tiles, double radiusArcsec, CancellationToken cancellation)
+    {
+        var all = tiles.SelectMany(t => t).ToList();
+        if (all.Count == 0) return new SourceAnswer(new Dictionary<string, ArchiveMatch>(), new Dictionary<string, string>());
+        var points = Points(all);
+        var r = client.QueryAsync(new TapQuery(service, adql(radiusArcsec), points), cancellation).GetAwaiter().GetResult();
+        if (!r.Ok) return NoneChecked(all, $"TAP {service.Host}: {r.FailureReason}");
+        try
+        {
+            return new SourceAnswer(r.Nearest(raColumn, decColumn, points), new Dictionary<string, string>());
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            return NoneChecked(all, $"TAP {service.Host}: an answer Vasco cannot read ({e.Message})");
+        }
+    }
 }

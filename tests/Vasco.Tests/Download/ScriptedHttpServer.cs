@@ -5,10 +5,26 @@ using System.Text;
 
 namespace Vasco.Tests.Download;
 
+/// <summary>One request as the server read it: its request line, its headers (names without regard to case) and its body.</summary>
+sealed record ScriptedRequest(string Line, IReadOnlyDictionary<string, string> Headers, byte[] Body)
+{
+    public string Method => Line.Split(' ')[0];
+
+    /// <summary>The request target: path and query, as sent.</summary>
+    public string Target => Line.Split(' ')[1];
+
+    public string Path => Target.Split('?')[0];
+
+    public string BodyText => Encoding.UTF8.GetString(Body);
+
+    public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
+}
+
 /// <summary>
 /// A minimal HTTP/1.1 server on 127.0.0.1 that answers each request with the next scripted behaviour (the last
 /// one repeats). Raw sockets, so that it can stall, cut a body short or lie about its length like a real
-/// overloaded archive. Every answer closes the connection.
+/// overloaded archive. It reads each request's head and its body (by Content-Length, or chunked). Every answer
+/// closes the connection.
 /// </summary>
 sealed class ScriptedHttpServer : IDisposable
 {
@@ -16,12 +32,19 @@ sealed class ScriptedHttpServer : IDisposable
     readonly CancellationTokenSource _stop = new();
     readonly Queue<Func<Stream, Task>> _script = new();
     readonly Task _acceptLoop;
-    readonly Func<string, Func<Stream, Task>>? _route;
+    readonly Func<ScriptedRequest, Func<Stream, Task>>? _route;
     Func<Stream, Task>? _last;
     int _requests;
 
     /// <summary>A server that picks each answer from the request line (several tiles at once).</summary>
-    public ScriptedHttpServer(Func<string, Func<Stream, Task>> route)
+    public ScriptedHttpServer(Func<string, Func<Stream, Task>> route) : this(request => route(request.Line), true)
+    {
+    }
+
+    /// <summary>A server that picks each answer from the whole request (its body too).</summary>
+    public static ScriptedHttpServer Serving(Func<ScriptedRequest, Func<Stream, Task>> route) => new(route, true);
+
+    ScriptedHttpServer(Func<ScriptedRequest, Func<Stream, Task>> route, bool _)
     {
         _route = route;
         _listener.Start();
@@ -75,12 +98,12 @@ sealed class ScriptedHttpServer : IDisposable
             try
             {
                 var stream = client.GetStream();
-                var line = await ReadRequestLineAsync(stream);
+                var request = await ReadRequestAsync(stream);
                 RequestTimes.Enqueue(Clock.GetTimestamp());
-                RequestLines.Enqueue(line);
+                RequestLines.Enqueue(request.Line);
                 Interlocked.Increment(ref _requests);
                 Func<Stream, Task> answer;
-                if (_route is not null) answer = _route(line);
+                if (_route is not null) answer = _route(request);
                 else lock (_script) answer = _last = _script.TryDequeue(out var next) ? next : _last!;
                 await answer(stream);
                 await stream.FlushAsync();
@@ -92,8 +115,8 @@ sealed class ScriptedHttpServer : IDisposable
         }
     }
 
-    /// <summary>Reads the request head up to the blank line; returns its first line.</summary>
-    static async Task<string> ReadRequestLineAsync(Stream stream)
+    /// <summary>Reads the request head up to the blank line, then its body (Content-Length bytes, or chunks).</summary>
+    static async Task<ScriptedRequest> ReadRequestAsync(Stream stream)
     {
         var head = new StringBuilder();
         var buffer = new byte[1];
@@ -103,8 +126,48 @@ sealed class ScriptedHttpServer : IDisposable
                 throw new IOException("request ended early");
             head.Append((char)buffer[0]);
         }
-        var text = head.ToString();
-        return text[..text.IndexOf('\r')];
+        var lines = head.ToString().Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var header in lines.Skip(1))
+            if (header.IndexOf(':') is > 0 and var colon)
+                headers[header[..colon].Trim()] = header[(colon + 1)..].Trim();
+        byte[] body = [];
+        if (headers.TryGetValue("Content-Length", out var length))
+            body = await ReadExactlyAsync(stream, int.Parse(length));
+        else if (headers.TryGetValue("Transfer-Encoding", out var coding) && coding.Contains("chunked", StringComparison.OrdinalIgnoreCase))
+        {
+            var all = new MemoryStream();
+            while (true)
+            {
+                var size = Convert.ToInt32((await ReadLineAsync(stream)).Split(';')[0].Trim(), 16);
+                if (size == 0) break;
+                all.Write(await ReadExactlyAsync(stream, size));
+                await ReadLineAsync(stream);
+            }
+            while ((await ReadLineAsync(stream)).Length > 0) { }  // trailers, then the blank line
+            body = all.ToArray();
+        }
+        return new ScriptedRequest(lines[0], headers, body);
+    }
+
+    static async Task<byte[]> ReadExactlyAsync(Stream stream, int count)
+    {
+        var bytes = new byte[count];
+        await stream.ReadExactlyAsync(bytes);
+        return bytes;
+    }
+
+    static async Task<string> ReadLineAsync(Stream stream)
+    {
+        var line = new StringBuilder();
+        var buffer = new byte[1];
+        while (!line.ToString().EndsWith("\r\n", StringComparison.Ordinal))
+        {
+            if (await stream.ReadAsync(buffer) == 0)
+                throw new IOException("request ended early");
+            line.Append((char)buffer[0]);
+        }
+        return line.ToString(0, line.Length - 2);
     }
 
     public static Func<Stream, Task> Answer(int status, string contentType, byte[] body, params string[] headers) =>
@@ -186,7 +249,10 @@ sealed class ScriptedHttpServer : IDisposable
     static string Reason(int status) => status switch
     {
         200 => "OK",
+        400 => "Bad Request",
+        403 => "Forbidden",
         404 => "Not Found",
+        408 => "Request Timeout",
         502 => "Bad Gateway",
         429 => "Too Many Requests",
         500 => "Internal Server Error",

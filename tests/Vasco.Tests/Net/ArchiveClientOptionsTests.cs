@@ -1,4 +1,5 @@
 using NUnit.Framework;
+using Vasco.Archives;
 using Vasco.Catalogs;
 using Vasco.Download;
 
@@ -20,6 +21,21 @@ public class ArchiveClientOptionsTests
             Is.EqualTo((3, 2.0, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(120), TimeSpan.FromSeconds(180), 2)));
         Assert.That((vizier.Mirrors, vizier.MinInterval, vizier.RowLimit, vizier.MaxSplitDepth),
             Is.EqualTo((VizierClientOptions.DefaultMirrors, TimeSpan.FromSeconds(1), 50_000, 3)));
+    }
+
+    [Test]
+    public void TheVettingClientsKeepTheirDefaults()
+    {
+        var xmatch = new XmatchClientOptions { CacheDir = "c" };
+        Assert.That((xmatch.MaxRetries, xmatch.BackoffBase, xmatch.MaxDelay, xmatch.AttemptTimeout, xmatch.MaxConcurrency),
+            Is.EqualTo((3, 2.0, TimeSpan.FromSeconds(120), TimeSpan.FromSeconds(300), 2)));
+        Assert.That((xmatch.XmatchUrl.AbsoluteUri, xmatch.MaxUploadRows, xmatch.MinInterval),
+            Is.EqualTo(("http://cdsxmatch.cds.unistra.fr/xmatch/api/v1/sync", 100_000, TimeSpan.FromSeconds(1))));
+        var tap = new TapClientOptions { CacheDir = "c" };
+        Assert.That((tap.MaxRetries, tap.AttemptTimeout, tap.MaxConcurrency, tap.MinInterval, tap.MaxRec, tap.MaxSplitDepth),
+            Is.EqualTo((3, TimeSpan.FromSeconds(300), 2, TimeSpan.FromSeconds(1), (int?)null, 12)));
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => new XmatchClient(xmatch with { MaxUploadRows = 0 }))!.ParamName, Is.EqualTo("options.MaxUploadRows"));
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => new TapClient(tap with { MaxConcurrency = 0 }))!.ParamName, Is.EqualTo("options.MaxConcurrency"));
     }
 
     [Test]
