@@ -80,6 +80,22 @@ public static class Items
         new(items.Select(i => new ResolvedParameter(i.ItemSpec, i.GetMetadata("Value"),
             Enum.TryParse<ParameterSource>(i.GetMetadata("Source"), out var s) ? s : ParameterSource.Default)));
 
+    /// <summary>
+    /// What the plan is asked, from the items Vasco.targets passes: each VascoParameter's value (and whether the command
+    /// line gave it: <paramref name="globals"/>), the parameters extension steps declare (those with Type), the targets.
+    /// </summary>
+    public static PlanRequest ToPlanRequest(string runDir, string runId, string stampDir, string? configFile, ITaskItem[] parameters,
+        IReadOnlyDictionary<string, string> globals, ITaskItem[] targets, ITaskItem[] targetLists, ITaskItem[] steps) => new()
+    {
+        RunDir = runDir, RunId = runId, StampDir = stampDir, ConfigFile = configFile,
+        Given = parameters.Select(p => (p.ItemSpec, p.GetMetadata("Value"), globals.ContainsKey(p.ItemSpec))).ToList(),
+        Declared = parameters.Where(p => !string.IsNullOrEmpty(p.GetMetadata("Type")))
+            .Select(p => ParameterDefinition.Declared(p.ItemSpec, p.GetMetadata("Type"), p.GetMetadata("Default"), p.GetMetadata("Description"))).ToList(),
+        Targets = targets.Select(t => (t.ItemSpec, t.GetMetadata("Ra"), t.GetMetadata("Dec"), t.GetMetadata("SizeArcmin"))).ToList(),
+        TargetLists = targetLists.Select(l => l.GetMetadata("FullPath")).ToList(),
+        Steps = steps.Select(ToStep).ToList(),
+    };
+
     public static Dictionary<string, string> ToToolVersions(ITaskItem[]? items) =>
         (items ?? []).ToDictionary(i => i.ItemSpec, i => i.GetMetadata("Version"), StringComparer.Ordinal);
 

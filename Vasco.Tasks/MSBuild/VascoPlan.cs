@@ -51,16 +51,10 @@ public sealed class VascoPlan : VascoTask
         if (ProjectFiles.Length > 0)
             foreach (var (name, suggestion) in GlobalPropertyCheck.Unread(globals.Keys, Parameters.Select(p => p.ItemSpec), ProjectFiles))
                 LogWarning(ErrorCodes.PropertyUnread, GlobalPropertyCheck.Warning(name, globals[name], suggestion));
-        var plan = RunPlan.Make(new PlanRequest
+        var plan = RunPlan.Make(Items.ToPlanRequest(RunDir, RunId, StampDir, ConfigFile, Parameters, globals, Targets, TargetLists, Steps) with
         {
-            RunDir = RunDir, RunId = RunId, StampDir = StampDir, ConfigFile = ConfigFile, Tiles = Tiles, FromStep = FromStep,
+            Tiles = Tiles, FromStep = FromStep,
             Shard = Shard, ShardCount = ShardCount, ShardsDir = ShardsDir, FreezeOnly = FreezeOnly, Merging = Merging,
-            Given = Parameters.Select(p => (p.ItemSpec, p.GetMetadata("Value"), globals.ContainsKey(p.ItemSpec))).ToList(),
-            Declared = Parameters.Where(p => !string.IsNullOrEmpty(p.GetMetadata("Type")))
-                .Select(p => ParameterDefinition.Declared(p.ItemSpec, p.GetMetadata("Type"), p.GetMetadata("Default"), p.GetMetadata("Description"))).ToList(),
-            Targets = Targets.Select(t => (t.ItemSpec, t.GetMetadata("Ra"), t.GetMetadata("Dec"), t.GetMetadata("SizeArcmin"))).ToList(),
-            TargetLists = TargetLists.Select(l => l.GetMetadata("FullPath")).ToList(),
-            Steps = Steps.Select(Items.ToStep).ToList(),
             ToolVersions = Items.ToToolVersions(Tools),
         }, Say);
         AllTiles = plan.Tiles.Select(Items.FromTile).ToArray();

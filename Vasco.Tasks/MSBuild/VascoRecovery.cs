@@ -13,7 +13,8 @@ public sealed class VascoRecovery : VascoTask
 {
     /// <summary>
     /// One item per tile (VascoRecoveryTile): the tile id, with Kind and the folders of steps 1, 5 and 8 (DownloadDir, Pass2Dir,
-    /// FilterDir); Truth names the truth file when it is not step 1's (a real plate with injected sources).
+    /// FilterDir); Truth names the truth file when it is not step 1's (a real plate with injected sources); VettingDir the
+    /// folder of the vetting stages' files (data/vetting/&lt;RunId&gt;/), tallied where they exist.
     /// </summary>
     [Required] public ITaskItem[] Tiles { get; set; } = [];
     [Required] public string JsonFile { get; set; } = "";
@@ -25,7 +26,7 @@ public sealed class VascoRecovery : VascoTask
         var tiles = Tiles.Select(t => TileRecovery.Compare(RecoveryInputs.Read(t.ItemSpec, M(t, "Kind"),
             M(t, "Truth") is { Length: > 0 } truth ? truth : DownloadStep.Truth.PathIn(M(t, "DownloadDir"), t.ItemSpec),
             Pass2Step.Catalog.PathIn(M(t, "Pass2Dir"), t.ItemSpec), FilterStep.Candidates.PathIn(M(t, "FilterDir"), t.ItemSpec),
-            FilterStep.Filtered.PathIn(M(t, "FilterDir"), t.ItemSpec)))).ToList();
+            FilterStep.Filtered.PathIn(M(t, "FilterDir"), t.ItemSpec), M(t, "VettingDir")))).ToList();
         var report = new RecoveryReport(tiles, new RecoveryGoal());
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(JsonFile))!);
         report.SavePlot(PlotFile);
@@ -39,6 +40,23 @@ public sealed class VascoRecovery : VascoTask
             if (s.BrightLosses.Count > 0)
                 LogHigh($"  lost: {string.Join("; ", s.BrightLosses.Select(l => $"{l.Value} {l.Key}"))}");
         }
+        LogVetting(report);
         LogHigh($"Vasco: recovery figures in {JsonFile}, plot {PlotFile}");
+    }
+
+    void LogVetting(RecoveryReport report)
+    {
+        if (!report.VettingChecked)
+        {
+            LogHigh("Vetting: no vetting stage has written a file for these tiles; recovery.json says so (vetting.checked = false).");
+            return;
+        }
+        foreach (var kind in report.Kinds)
+            foreach (var stage in VettingFiles.Stages)
+                if (report.Tally(stage, kind) is { } t)
+                {
+                    var own = t.Class is null ? "" : $"removed {t.Removed} of the {t.Selected} {t.Class} source(s) step 8 kept ({RecoveryReport.Percent(t.Completeness)}); ";
+                    LogHigh($"Vetting ({kind}, {t.Stage}, {t.TilesChecked} tile(s)): {own}{t.WronglyRemovedVanished} vanished source(s) removed; {t.NotChecked} candidate(s) not checked, {t.NotListed} not listed.");
+                }
     }
 }

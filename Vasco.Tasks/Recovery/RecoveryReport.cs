@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Vasco.IO;
+using Vasco.Synthetic;
 
 namespace Vasco.Recovery;
 
@@ -94,7 +95,9 @@ public sealed class RecoveryReport(IReadOnlyList<TileRecovery> tiles, RecoveryGo
                 ["recovered"] = t.Injected.Count(i => i.Recovered),
                 ["candidates"] = t.Candidates,
                 ["false_candidates"] = t.FalseCandidates.Count,
+                ["vetting_class_candidates"] = t.Vetting.CandidateClass.Values.Count(SourceKind.Vetting.Contains),
             }).ToList(),
+            ["vetting"] = VettingJson(),
             ["injected"] = Tiles.SelectMany(t => t.Injected).Select(i => new { tile_id = i.TileId, kind = i.Kind, id = i.Id, mag = i.Mag, mag_below_limit = Finite(i.MagBelowLimit), detected = i.Detected, recovered = i.Recovered, fate = i.Fate }).ToList(),
             ["false_candidates"] = Tiles.SelectMany(t => t.FalseCandidates).Select(f => new { tile_id = f.TileId, kind = f.Kind, number = f.Number, ra = f.Ra, dec = f.Dec, nearest_truth_kind = f.NearestTruthKind, nearest_truth_id = f.NearestTruthId, nearest_truth_arcsec = Finite(f.NearestTruthArcsec) }).ToList(),
         };
@@ -102,6 +105,116 @@ public sealed class RecoveryReport(IReadOnlyList<TileRecovery> tiles, RecoveryGo
     }
 
     static double? Finite(double v) => double.IsFinite(v) ? v : null;
+
+    /// <summary>One stage's tally over the tiles of one kind that have its file.</summary>
+    public sealed record StageTally(string Stage, string Kind, string? Class, int TilesChecked, int TilesWithoutFile, int Planted, int Selected, int Removed,
+        double Completeness, IReadOnlyDictionary<string, int> RemovedReasons, int WronglyRemovedVanished, int Candidates, int NotChecked, int NotListed,
+        int UnknownNumbers, IReadOnlyDictionary<string, int> RemovedByClass);
+
+    /// <summary>Whether any tile has a file of any vetting stage: without one, there is no vetting to report.</summary>
+    public bool VettingChecked => Tiles.Any(t => t.Vetting.Stages.Count > 0);
+
+    /// <summary>
+    /// <paramref name="stage"/>'s tally over the tiles of <paramref name="kind"/> that have its file (null when none has): of the
+    /// planted sources of the stage's class that step 8 kept, how many it removed; how many of the vanished ones it removed
+    /// (it must remove none); how many candidates it did not check, did not list, or listed but step 8 does not have.
+    /// </summary>
+    public StageTally? Tally(VettingStage stage, string kind)
+    {
+        var tiles = Tiles.Where(t => t.Kind == kind).ToList();
+        var withFile = tiles.Select(t => (Tile: t, Statuses: t.Vetting.Stages.FirstOrDefault(s => s.Stage == stage.Folder))).Where(x => x.Statuses is not null).ToList();
+        if (withFile.Count == 0) return null;
+        int planted = 0, selected = 0, removed = 0, wrongly = 0, candidates = 0, notChecked = 0, notListed = 0, unknown = 0;
+        var reasons = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var byClass = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (tile, statuses) in withFile)
+        {
+            var v = tile.Vetting;
+            string? StatusOf(int number) => statuses!.ByNumber.TryGetValue(number, out var s) ? s : null;
+            if (stage.Class is { } c)
+            {
+                planted += v.Planted.GetValueOrDefault(c);
+                foreach (var source in v.Selected.Where(s => s.Class == c))
+                {
+                    selected++;
+                    if (StatusOf(source.Number) is { } s && StageStatuses.IsRemoved(s))
+                    {
+                        removed++;
+                        reasons[StageStatuses.Reason(s)] = reasons.GetValueOrDefault(StageStatuses.Reason(s)) + 1;
+                    }
+                }
+            }
+            wrongly += v.Selected.Count(s => s.Class == SourceKind.Vanished && StatusOf(s.Number) is { } status && StageStatuses.IsRemoved(status));
+            candidates += v.CandidateClass.Count;
+            foreach (var (number, what) in v.CandidateClass)
+            {
+                var status = StatusOf(number);
+                if (status is null) notListed++;
+                else if (StageStatuses.IsNotChecked(status)) notChecked++;
+                else if (StageStatuses.IsRemoved(status)) byClass[what] = byClass.GetValueOrDefault(what) + 1;
+            }
+            unknown += statuses!.ByNumber.Keys.Count(n => !v.CandidateClass.ContainsKey(n));
+        }
+        return new StageTally(stage.Folder, kind, stage.Class, withFile.Count, tiles.Count - withFile.Count, planted, selected, removed,
+            selected == 0 ? double.NaN : Math.Round((double)removed / selected, 4), reasons, wrongly, candidates, notChecked, notListed, unknown, byClass);
+    }
+
+    /// <summary>The vanished sources step 8 kept that some stage removed, per kind: each one a stage got wrong.</summary>
+    public IReadOnlyList<(string TileId, string Id, IReadOnlyList<string> Stages)> VanishedRemoved(string kind) =>
+        Tiles.Where(t => t.Kind == kind).SelectMany(t => t.Vetting.Selected.Where(s => s.Class == SourceKind.Vanished).Select(s =>
+            (t.TileId, s.Id, (IReadOnlyList<string>)t.Vetting.Stages.Where(st => st.ByNumber.TryGetValue(s.Number, out var status) && StageStatuses.IsRemoved(status)).Select(st => st.Stage).ToList())))
+        .Where(x => x.Item3.Count > 0).ToList();
+
+    object VettingJson()
+    {
+        var stageNames = string.Join(", ", VettingFiles.Stages.Select(s => s.Folder));
+        if (!VettingChecked)
+        {
+            var folders = Tiles.Select(t => t.Vetting.Folder).Where(f => f.Length > 0).Distinct().ToList();
+            return new Dictionary<string, object?>
+            {
+                ["checked"] = false,
+                ["why"] = folders.Count == 0
+                    ? "the recovery's tiles name no folder of vetting stages' files (VettingDir)"
+                    : $"no vetting stage ({stageNames}) has written a file for any of the {Tiles.Count} tile(s): none of {string.Join(", ", folders.Select(f => Path.Combine(f, "<stage>", "<tile_id>.csv")))} exists",
+            };
+        }
+        return new Dictionary<string, object?>
+        {
+            ["checked"] = true,
+            ["files"] = "data/vetting/<RunId>/<stage>/<tile_id>.csv: tile_id,number,ra,dec,status (passed, removed:REASON, not_checked:WHY), number being step 8's candidate NUMBER",
+            ["selected"] = $"a planted source step 8 kept: one of its candidates lies within {TileRecovery.MatchArcsec}\" of it; a stage removed it when its row for that candidate says removed:",
+            ["stages"] = Kinds.SelectMany(kind => VettingFiles.Stages.Select(stage => Tally(stage, kind) is { } t
+                ? new Dictionary<string, object?>
+                {
+                    ["stage"] = t.Stage,
+                    ["kind"] = t.Kind,
+                    ["checked"] = true,
+                    ["class"] = t.Class,
+                    ["tiles_checked"] = t.TilesChecked,
+                    ["tiles_without_file"] = t.TilesWithoutFile,
+                    ["planted"] = t.Class is null ? null : t.Planted,
+                    ["selected"] = t.Class is null ? null : t.Selected,
+                    ["removed"] = t.Class is null ? null : t.Removed,
+                    ["completeness"] = Finite(t.Completeness),
+                    ["removed_reasons"] = t.RemovedReasons,
+                    ["wrongly_removed_vanished"] = t.WronglyRemovedVanished,
+                    ["candidates"] = t.Candidates,
+                    ["not_checked"] = t.NotChecked,
+                    ["not_listed"] = t.NotListed,
+                    ["unknown_numbers"] = t.UnknownNumbers,
+                    ["removed_by_class"] = t.RemovedByClass,
+                }
+                : new Dictionary<string, object?>
+                {
+                    ["stage"] = stage.Folder,
+                    ["kind"] = kind,
+                    ["checked"] = false,
+                    ["why"] = $"no {stage.Folder}/<tile_id>.csv for any of the {Tiles.Count(x => x.Kind == kind)} {kind} tile(s)",
+                })).ToList(),
+            ["vanished_removed"] = Kinds.SelectMany(k => VanishedRemoved(k).Select(v => new { kind = k, tile_id = v.TileId, id = v.Id, stages = v.Stages })).ToList(),
+        };
+    }
 
     /// <summary>Completeness (recovered and detected) against m - m_lim per kind, and false candidates per tile.</summary>
     public void SavePlot(string path)

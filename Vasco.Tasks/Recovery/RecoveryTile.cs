@@ -16,10 +16,15 @@ public sealed record RecoveryInputs(
     IReadOnlyList<SyntheticSource> Truth,
     IReadOnlyList<(double Ra, double Dec)> Detections,
     IReadOnlyList<(double Ra, double Dec, int Number)> Candidates,
-    IReadOnlyList<(double Ra, double Dec, string Verdict)> Verdicts)
+    IReadOnlyList<(double Ra, double Dec, string Verdict)> Verdicts,
+    string VettingFolder = "",
+    IReadOnlyList<StageStatuses>? Stages = null)
 {
-    /// <summary>Reads a tile's files: the truth CSV, the pass-2 LDAC catalog, and step 8's per-tile CSVs.</summary>
-    public static RecoveryInputs Read(string tileId, string kind, string truthPath, string pass2Catalog, string candidatesCsv, string filteredCsv)
+    /// <summary>
+    /// Reads a tile's files: the truth CSV, the pass-2 LDAC catalog, step 8's per-tile CSVs, and the files the vetting
+    /// stages wrote for it in <paramref name="vettingFolder"/> (data/vetting/&lt;RunId&gt;/), those that exist.
+    /// </summary>
+    public static RecoveryInputs Read(string tileId, string kind, string truthPath, string pass2Catalog, string candidatesCsv, string filteredCsv, string vettingFolder = "")
     {
         foreach (var path in new[] { pass2Catalog, candidatesCsv, filteredCsv })
             if (!File.Exists(path))
@@ -32,7 +37,7 @@ public sealed record RecoveryInputs(
             row => (StepCsv.Number(row, "ra"), StepCsv.Number(row, "dec"), (int)StepCsv.Number(row, "number")));
         var verdicts = StepCsv.Rows(filteredCsv, Step8Output, ["ra", "dec", "verdict"],
             row => (StepCsv.Number(row, "ra"), StepCsv.Number(row, "dec"), row("verdict") ?? ""));
-        return new RecoveryInputs(tileId, kind, TruthCsv.Read(truthPath), detections, candidates, verdicts);
+        return new RecoveryInputs(tileId, kind, TruthCsv.Read(truthPath), detections, candidates, verdicts, vettingFolder, VettingFiles.ReadTile(vettingFolder, tileId));
     }
 
     static readonly CsvInputKind Step8Output = new("Step 8 output", ErrorCodes.RecoveryInputMissing, ErrorCodes.RecoveryInputMissing,
@@ -45,8 +50,12 @@ public sealed record InjectedOutcome(string TileId, string Kind, string Id, doub
 /// <summary>A candidate that is no injected vanished source, with what lies under it.</summary>
 public sealed record FalseCandidate(string TileId, string Kind, int Number, double Ra, double Dec, string NearestTruthKind, string NearestTruthId, double NearestTruthArcsec);
 
-/// <summary>The comparison of one tile's outputs with its truth.</summary>
-public sealed record TileRecovery(string TileId, string Kind, double PlateLimitMag, IReadOnlyList<InjectedOutcome> Injected, IReadOnlyList<FalseCandidate> FalseCandidates, int Candidates)
+/// <summary>
+/// The comparison of one tile's outputs with its truth. A candidate on a source of a vetting class (<see cref="SourceKind.Vetting"/>)
+/// is no false candidate of step 8, which must keep such sources: it is counted in <see cref="Vetting"/>, for the stages after it.
+/// </summary>
+public sealed record TileRecovery(string TileId, string Kind, double PlateLimitMag, IReadOnlyList<InjectedOutcome> Injected, IReadOnlyList<FalseCandidate> FalseCandidates, int Candidates,
+    TileVetting Vetting)
 {
     /// <summary>A detection or candidate this close (arcsec) to a truth position is that source: a pixel and a bit.</summary>
     public const double MatchArcsec = 2.0;
@@ -77,8 +86,9 @@ public sealed record TileRecovery(string TileId, string Kind, double PlateLimitM
         }).ToList();
 
         var truthIndex = Index(input.Truth.Select(t => (t.Ra, t.Dec)));
+        var expected = input.Truth.Where(t => t.Kind == SourceKind.Vanished || SourceKind.Vetting.Contains(t.Kind)).ToList();
         var falses = input.Candidates
-            .Where(c => !vanished.Any(v => Angles.SeparationDeg(v.Ra, v.Dec, c.Ra, c.Dec) * 3600 <= MatchArcsec))
+            .Where(c => !expected.Any(v => Angles.SeparationDeg(v.Ra, v.Dec, c.Ra, c.Dec) * 3600 <= MatchArcsec))
             .Select(c =>
             {
                 var (i, separation) = truthIndex.Nearest(c.Ra, c.Dec, 30);
@@ -86,7 +96,23 @@ public sealed record TileRecovery(string TileId, string Kind, double PlateLimitM
                     ? new FalseCandidate(input.TileId, input.Kind, c.Number, c.Ra, c.Dec, "nothing within 30\"", "", double.NaN)
                     : new FalseCandidate(input.TileId, input.Kind, c.Number, c.Ra, c.Dec, input.Truth[i].Kind, input.Truth[i].Id, Math.Round(separation, 3));
             }).ToList();
-        return new TileRecovery(input.TileId, input.Kind, limit, outcomes, falses, input.Candidates.Count);
+        return new TileRecovery(input.TileId, input.Kind, limit, outcomes, falses, input.Candidates.Count, Vet(input, candidates, truthIndex));
+    }
+
+    /// <summary>The planted sources step 8 kept (each with its nearest candidate within the match radius), and what each candidate is.</summary>
+    static TileVetting Vet(RecoveryInputs input, SkyIndex candidates, SkyIndex truth)
+    {
+        var tallied = input.Truth.Where(t => TileVetting.Classes.Contains(t.Kind)).ToList();
+        var planted = TileVetting.Classes.ToDictionary(c => c, c => tallied.Count(t => t.Kind == c));
+        var selected = tallied.Select(t => (t, candidates.Nearest(t.Ra, t.Dec, MatchArcsec)))
+            .Where(x => x.Item2.Index >= 0).Select(x => new SelectedSource(x.t.Kind, x.t.Id, input.Candidates[x.Item2.Index].Number)).ToList();
+        var classes = new Dictionary<int, string>();
+        foreach (var c in input.Candidates)
+        {
+            var (i, _) = truth.Nearest(c.Ra, c.Dec, MatchArcsec);
+            classes[c.Number] = i < 0 ? TileVetting.Unplanted : input.Truth[i].Kind;
+        }
+        return new TileVetting(input.VettingFolder, planted, selected, classes, input.Stages ?? []);
     }
 
     static SkyIndex Index(IEnumerable<(double Ra, double Dec)> positions)

@@ -23,6 +23,10 @@ public sealed class DownloadStep : TileStep
     public static readonly ParameterDefinition SyntheticVanishedPerTile = new("SyntheticVanishedPerTile", ParameterType.Integer, "20", "sources put on each synthetic plate and left out of its modern catalog", Min: 0, Max: 10000);
     public static readonly ParameterDefinition SyntheticMoversPerTile = new("SyntheticMoversPerTile", ParameterType.Integer, "10", "high-proper-motion stars (150-600 mas/yr) per synthetic tile", Min: 0, Max: 10000);
     public static readonly ParameterDefinition SyntheticDefectsPerTile = new("SyntheticDefectsPerTile", ParameterType.Integer, "4", "emulsion defects (specks, scratches, blobs) per synthetic plate", Min: 0, Max: 10000);
+    public static readonly ParameterDefinition SyntheticAsteroidsPerTile = new("SyntheticAsteroidsPerTile", ParameterType.Integer, "0", "known minor planets per synthetic plate: drawn at mid-exposure, predicted in the tile's SkyBoT answer (VascoSyntheticArchives)", Min: 0, Max: 10000);
+    public static readonly ParameterDefinition SyntheticInfraredPerTile = new("SyntheticInfraredPerTile", ParameterType.Integer, "0", "sources per synthetic plate absent from the modern catalog and listed by the tile's infrared archive (VascoSyntheticArchives)", Min: 0, Max: 10000);
+    public static readonly ParameterDefinition SyntheticArtefactsPerTile = new("SyntheticArtefactsPerTile", ParameterType.Integer, "0", "star-like scan artefacts per synthetic plate: absent from the tile's second scan (VascoSyntheticArchives)", Min: 0, Max: 10000);
+    public static readonly ParameterDefinition SyntheticVariablesPerTile = new("SyntheticVariablesPerTile", ParameterType.Integer, "0", "variable stars per synthetic plate, absent from the modern catalog and listed in the tile's VSX file (VascoSyntheticArchives)", Min: 0, Max: 10000);
     public static readonly ParameterDefinition DownloadRetries = new("DownloadRetries", ParameterType.Integer, "5", "retries of a failed STScI request", Min: 0, Max: 50);
     public static readonly ParameterDefinition DownloadBackoff = new("DownloadBackoff", ParameterType.Number, "1.5", "exponential backoff base between retries (seconds: base^attempt, with jitter)", Min: 1, Max: 10);
     public static readonly ParameterDefinition DownloadTimeoutSeconds = new("DownloadTimeoutSeconds", ParameterType.Number, "120", "time limit of one STScI request", Min: 1);
@@ -38,10 +42,14 @@ public sealed class DownloadStep : TileStep
 
     public static readonly StepContract Contract = StepContract.PerTile("Download", 1, typeof(DownloadStep), Bind, (env, c) => new DownloadStep(env, c));
 
-    public static Config Bind(ParameterReader p) => new(p.Text(Survey), p.Text(LocalImageDir), p.Text(ImageSource), BindSynthetic(p),
+    public static Config Bind(ParameterReader p) => new(p.Text(Survey), p.Text(LocalImageDir), p.Text(ImageSource), BindSyntheticPlate(p),
         p.Unstamped.Integer(DownloadRetries), p.Unstamped.Number(DownloadBackoff), p.Unstamped.Number(DownloadTimeoutSeconds), p.Unstamped.Integer(DownloadConcurrency));
 
-    /// <summary>The synthetic sky's settings (read whatever ImageSource is, so the stamp does not depend on the branch taken).</summary>
+    /// <summary>
+    /// The synthetic sky's settings that its catalogs depend on (read whatever ImageSource is, so the stamp does not depend
+    /// on the branch taken). Steps 2 and 6 read these: the vetting classes are in no modern catalog and never bright, so
+    /// their catalogs are the same without them.
+    /// </summary>
     public static SyntheticOptions BindSynthetic(ParameterReader p) => new()
     {
         Seed = p.Integer(SyntheticSeed),
@@ -51,6 +59,18 @@ public sealed class DownloadStep : TileStep
         MoversPerTile = p.Integer(SyntheticMoversPerTile),
         DefectsPerTile = p.Integer(SyntheticDefectsPerTile),
     };
+
+    /// <summary>All the synthetic sky's settings, the vetting classes too: what step 1 draws on the plate.</summary>
+    public static SyntheticOptions BindSyntheticPlate(ParameterReader p) => BindSynthetic(p) with
+    {
+        AsteroidsPerTile = p.Integer(SyntheticAsteroidsPerTile),
+        InfraredPerTile = p.Integer(SyntheticInfraredPerTile),
+        ArtefactsPerTile = p.Integer(SyntheticArtefactsPerTile),
+        VariablesPerTile = p.Integer(SyntheticVariablesPerTile),
+    };
+
+    /// <summary>The synthetic sky step 1 draws, from a run's resolved parameters.</summary>
+    public static SyntheticOptions SyntheticPlateOptions(ParameterSet values) => ((Config)Contract.Bind(values)).Synthetic;
 
     readonly Config _config;
     readonly LocalPlateIndex? _local;
@@ -171,7 +191,7 @@ public sealed class DownloadStep : TileStep
         t.Fields["plate_epoch"] = Math.Round(sky.PlateEpoch, 6);
         t.Fields["synthetic_seed"] = _config.Synthetic.Seed;
         t.Fields["synthetic_generator_version"] = SyntheticPlate.Version;
-        foreach (var kind in new[] { SourceKind.Star, SourceKind.Faint, SourceKind.Vanished, SourceKind.Mover, SourceKind.Defect })
+        foreach (var kind in new[] { SourceKind.Star, SourceKind.Faint, SourceKind.Vanished, SourceKind.Mover, SourceKind.Defect }.Concat(SourceKind.Vetting))
             t.Counts[$"synthetic_{kind}"] = sky.Sources.Count(s => s.Kind == kind);
         t.Counts["fits"] = 1;
     }

@@ -62,13 +62,11 @@ public static class RunPlan
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var timings = new List<string>();
         void Lap(string what) { timings.Add($"{what} {clock.ElapsedMilliseconds} ms"); clock.Restart(); }
-        var parameters = ParameterSet.Resolve(r.Given, string.IsNullOrWhiteSpace(r.ConfigFile) ? null : r.ConfigFile, ParameterCatalog.BuiltIn.Concat(r.Declared));
+        var parameters = Parameters(r);
         Lap("parameters");
-        var tiling = TilingStep.Options(parameters);
-        var targets = r.Targets.Select(t => Vasco.Tiling.Targets.Parse(t.Name, t.Ra, t.Dec, t.Size, tiling.TileSizeArcmin, "run file")).ToList();
-        foreach (var list in r.TargetLists) targets.AddRange(Vasco.Tiling.Targets.ReadCsv(list, tiling.TileSizeArcmin));
+        var targets = Targets(r, parameters);
         Lap("targets");
-        var tiles = Tiler.Plan(targets, tiling);
+        var tiles = Tiler.Plan(targets, TilingStep.Options(parameters));
         Lap("tiling");
         var shard = Sharding.Shard.Parse(r.Shard, r.ShardCount, tiles.Count);
         List<string>? runTileIds = null;
@@ -124,6 +122,22 @@ public static class RunPlan
         say(false, $"Plan: {tiles.Count} tile(s), {selected.Count} selected; {string.Join(", ", timings)}");
         return new PlanResult(tiles, selected.Count == tiles.Count ? [] : selected, parameters);
     }
+
+    /// <summary>Each parameter's value: the command line, then the run file, then the config file, then the default.</summary>
+    public static ParameterSet Parameters(PlanRequest r) =>
+        ParameterSet.Resolve(r.Given, string.IsNullOrWhiteSpace(r.ConfigFile) ? null : r.ConfigFile, ParameterCatalog.BuiltIn.Concat(r.Declared));
+
+    /// <summary>The run's targets: the run file's, then its target lists'.</summary>
+    static List<Target> Targets(PlanRequest r, ParameterSet parameters)
+    {
+        var size = TilingStep.Options(parameters).TileSizeArcmin;
+        var targets = r.Targets.Select(t => Vasco.Tiling.Targets.Parse(t.Name, t.Ra, t.Dec, t.Size, size, "run file")).ToList();
+        foreach (var list in r.TargetLists) targets.AddRange(Vasco.Tiling.Targets.ReadCsv(list, size));
+        return targets;
+    }
+
+    /// <summary>Every tile of the run (not a shard's share), as the plan computes them, without writing anything.</summary>
+    public static IReadOnlyList<Tile> Tiles(PlanRequest r, ParameterSet parameters) => Tiler.Plan(Targets(r, parameters), TilingStep.Options(parameters));
 
     static int? FromStep(PlanRequest r)
     {

@@ -13,7 +13,8 @@ namespace Vasco.Synthetic;
 public static class SyntheticPlate
 {
     /// <summary>Changes whenever the same seed would draw a different plate (recorded in step 1's manifest and the header).</summary>
-    public const int Version = 1;
+    /// <remarks>2: the header gives the site (SITELAT, SITELONG) and DATE-OBS is the exposure's start, as on POSS-I headers; the pixels are version 1's.</remarks>
+    public const int Version = 2;
 
     // Photographic response: value = Fog + Range * (1 - exp(-exposure)); sky exposure 0.145 gives 3,770.
     const double Fog = 2300, Range = 10900, SkyExposure = 0.145, SkyNoise = 150;
@@ -162,8 +163,12 @@ public static class SyntheticPlate
         header.Set("TELESCOP", "Palomar 48-inch Schmidt");
         header.Set("PLATEID", "SYN" + sky.Tile.TileId[..Math.Min(5, sky.Tile.TileId.Length)].ToUpperInvariant(), "synthetic");
         header.Set("REGION", "SYNTH");
-        header.Set("DATE-OBS", sky.ObservedUtc.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture), "UT mid-exposure");
-        header.Set("EXPOSURE", 50.0, "minutes");
+        // As the POSS-I headers have them (the M67 plate's): the start, the length and the site, from which
+        // PlateExposure finds the mid-exposure at which the asteroids are drawn.
+        header.Set("DATE-OBS", sky.ObservedUtc.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture), "UT start of exposure");
+        header.Set("EXPOSURE", SyntheticSky.ExposureMinutes, "minutes");
+        header.Set("SITELAT", "+33:24:24.00", "Palomar 48-inch Schmidt");
+        header.Set("SITELONG", "-116:51:48.00", "Palomar 48-inch Schmidt (east positive)");
         header.Set("VSYNSEED", sky.Options.Seed, "Vasco synthetic sky seed");
         header.Set("VSYNLIM", sky.Options.LimitMag, "magnitude whose peak is 5 sky sigma");
         header.Set("VSYNVER", Version, "Vasco synthetic plate generator version");

@@ -17,6 +17,14 @@ public sealed record SyntheticOptions
     public int VanishedPerTile { get; init; } = 20;
     public int MoversPerTile { get; init; } = 10;
     public int DefectsPerTile { get; init; } = 4;
+    /// <summary>
+    /// The vetting classes (issue 17): point sources that pass step 8 like the vanished ones and that a later stage must
+    /// remove. None by default, so a sky without them is drawn exactly as before they existed.
+    /// </summary>
+    public int AsteroidsPerTile { get; init; }
+    public int InfraredPerTile { get; init; }
+    public int ArtefactsPerTile { get; init; }
+    public int VariablesPerTile { get; init; }
 
     public const double PixelScaleArcsec = 1.7;
     public const double ModernEpoch = 2016.0;
@@ -37,6 +45,17 @@ public static class SourceKind
     public const string Defect = "defect";
     /// <summary>In the modern catalog, under the plate's limit.</summary>
     public const string Faint = "faint";
+    /// <summary>A known minor planet on the plate at mid-exposure: in no catalog of stars; SkyBoT predicts it.</summary>
+    public const string Asteroid = "asteroid";
+    /// <summary>A source absent from the optical modern catalog that an infrared archive lists.</summary>
+    public const string Infrared = "infrared";
+    /// <summary>A star-like spot of this scan alone: the second scan of the same plate (SuperCOSMOS) does not have it.</summary>
+    public const string ScanArtefact = "scan_artefact";
+    /// <summary>A variable star bright on the plate and below the modern catalog's limit: VSX lists it.</summary>
+    public const string Variable = "variable";
+
+    /// <summary>The classes a vetting stage after step 8 must remove (each passes step 8 like a vanished source).</summary>
+    public static readonly IReadOnlyList<string> Vetting = [Asteroid, Infrared, ScanArtefact, Variable];
 }
 
 /// <summary>
@@ -59,8 +78,14 @@ public sealed class SyntheticSky
     public int Width { get; }
     public int Height { get; }
     public TanWcs Wcs { get; }
+    /// <summary>The start of the exposure (DATE-OBS, as on the POSS-I headers); the plate epoch is read from it.</summary>
     public DateTime ObservedUtc { get; }
     public double PlateEpoch { get; }
+    /// <summary>The exposure's middle: where the asteroids are drawn and what SkyBoT is asked for.</summary>
+    public DateTime MidExposureUtc => ObservedUtc.AddMinutes(ExposureMinutes / 2);
+
+    /// <summary>A POSS-I red exposure (the M67 plate's 50 minutes).</summary>
+    public const double ExposureMinutes = 50;
     public IReadOnlyList<SyntheticSource> Sources { get; }
 
     SyntheticSky(Tile tile, SyntheticOptions options, int size, TanWcs wcs, DateTime observed, IReadOnlyList<SyntheticSource> sources)
@@ -141,8 +166,39 @@ public sealed class SyntheticSky
         string[] shapes = ["speck", "scratch", "blob"];
         for (var i = 0; i < o.DefectsPerTile; i++)
             sources.Add(Make($"d{i}", SourceKind.Defect, ClearSpot(defects), double.NaN, 0, 0, false, shapes[i % shapes.Length]));
+
+        // The vetting classes come last, each from a stream of its own, so the sources above are drawn as before.
+        // Each is isolated: no star (of the plate or the modern catalog) within 10", no other planted source within 20", and
+        // nothing within 90" of an asteroid, whose allowed radius (its error and half its 50-minute trail) is wide.
+        var planted = sources.Where(s => s.Kind is not (SourceKind.Star or SourceKind.Faint)).ToList();
+        var pointStars = sources.Where(s => s.Kind is SourceKind.Star or SourceKind.Faint).ToList();
+        bool Isolated((double X, double Y) p, string kind)
+        {
+            double Arcsec(SyntheticSource s) => Math.Sqrt(Math.Pow(p.X - s.X, 2) + Math.Pow(p.Y - s.Y, 2)) * SyntheticOptions.PixelScaleArcsec;
+            return pointStars.All(s => Arcsec(s) > StarClearanceArcsec)
+                && planted.All(s => Arcsec(s) > (kind == SourceKind.Asteroid || s.Kind == SourceKind.Asteroid ? AsteroidClearanceArcsec : PlantedClearanceArcsec));
+        }
+        void Plant(string kind, string prefix, int count)
+        {
+            var r = SplitMix64.For(o.Seed, tile.TileId, kind);
+            for (var i = 0; i < count; i++)
+            {
+                var p = ClearSpot(r);
+                for (var attempt = 0; !Isolated(p, kind) && attempt < 1000; attempt++) p = ClearSpot(r);
+                var source = Make($"{prefix}{i}", kind, p, r.Uniform(o.LimitMag - 5, o.LimitMag), 0, 0, false);
+                sources.Add(source);
+                planted.Add(source);
+            }
+        }
+        Plant(SourceKind.Asteroid, "a", o.AsteroidsPerTile);
+        Plant(SourceKind.Infrared, "ir", o.InfraredPerTile);
+        Plant(SourceKind.ScanArtefact, "sa", o.ArtefactsPerTile);
+        Plant(SourceKind.Variable, "vr", o.VariablesPerTile);
         return sources;
     }
+
+    /// <summary>How far (arcsec) a source of a vetting class is kept from the stars and from the other planted sources.</summary>
+    public const double StarClearanceArcsec = 10, PlantedClearanceArcsec = 20, AsteroidClearanceArcsec = 90;
 
     /// <summary>Step 2's mask with its default parameters, to keep injections off masks.</summary>
     static readonly MaskOptions DefaultMask = new();

@@ -1,0 +1,86 @@
+using System.Globalization;
+using Vasco.IO;
+using Vasco.Synthetic;
+
+namespace Vasco.Recovery;
+
+/// <summary>A vetting stage after step 8 (its folder under data/vetting/&lt;RunId&gt;/) and the planted class it exists to remove; null for a stage that only flags.</summary>
+public sealed record VettingStage(string Folder, string? Class);
+
+/// <summary>What one vetting stage said of one tile's candidates: each candidate's status, by its SExtractor NUMBER.</summary>
+public sealed record StageStatuses(string Stage, string File, IReadOnlyDictionary<int, string> ByNumber)
+{
+    public const string Passed = "passed", RemovedPrefix = "removed:", NotCheckedPrefix = "not_checked:";
+
+    public static bool IsRemoved(string status) => status.StartsWith(RemovedPrefix, StringComparison.Ordinal);
+    public static bool IsNotChecked(string status) => status.StartsWith(NotCheckedPrefix, StringComparison.Ordinal);
+    public static string Reason(string status) => status[(status.IndexOf(':') + 1)..];
+}
+
+/// <summary>A planted source that step 8 kept: the candidate (by NUMBER) within <see cref="TileRecovery.MatchArcsec"/> of it.</summary>
+public sealed record SelectedSource(string Class, string Id, int Number);
+
+/// <summary>
+/// What a recovery tile brings to the tally of the vetting stages: how many sources of each class were planted, which of
+/// them step 8 kept (and as which candidate), what each candidate is, and what each stage that wrote a file for the
+/// tile said. <see cref="Folder"/> is where the stages' files were looked for (empty: the tile named no folder).
+/// </summary>
+public sealed record TileVetting(string Folder, IReadOnlyDictionary<string, int> Planted, IReadOnlyList<SelectedSource> Selected,
+    IReadOnlyDictionary<int, string> CandidateClass, IReadOnlyList<StageStatuses> Stages)
+{
+    /// <summary>What a candidate within 2" of no planted source is called in the tally.</summary>
+    public const string Unplanted = "none";
+
+    /// <summary>The classes tallied: the vanished sources (which no stage may remove), the movers, and the vetting classes.</summary>
+    public static readonly IReadOnlyList<string> Classes = [SourceKind.Vanished, SourceKind.Mover, .. SourceKind.Vetting];
+}
+
+/// <summary>
+/// The vetting stages' files: data/vetting/&lt;RunId&gt;/&lt;stage&gt;/&lt;tile_id&gt;.csv with at least the columns
+/// tile_id, number (step 8's candidate NUMBER), ra, dec, status (passed, removed:REASON or not_checked:WHY).
+/// </summary>
+public static class VettingFiles
+{
+    /// <summary>The stages of issue 17, each with the class it must remove.</summary>
+    public static readonly IReadOnlyList<VettingStage> Stages =
+    [
+        new("archives", SourceKind.Infrared),
+        new("asteroids", SourceKind.Asteroid),
+        new("variables", SourceKind.Variable),
+        new("second-scan", SourceKind.ScanArtefact),
+        new("motion", SourceKind.Mover),
+        new("shadow", null),
+    ];
+
+    public static readonly string[] Columns = ["tile_id", "number", "ra", "dec", "status"];
+
+    public static string PathOf(string folder, string stage, string tileId) => Path.Combine(folder, stage, tileId + ".csv");
+
+    /// <summary>The files of the stages that wrote one for <paramref name="tileId"/> (none when <paramref name="folder"/> is empty).</summary>
+    public static IReadOnlyList<StageStatuses> ReadTile(string folder, string tileId) =>
+        string.IsNullOrEmpty(folder) ? []
+        : Stages.Where(s => File.Exists(PathOf(folder, s.Folder, tileId))).Select(s => Read(s.Folder, PathOf(folder, s.Folder, tileId))).ToList();
+
+    static readonly CsvInputKind StageOutput = new("The vetting stage's file", ErrorCodes.VettingFileUnreadable, ErrorCodes.VettingFileUnreadable,
+        "rebuild the vetting stage.", "rebuild the vetting stage: its file of a tile has the columns tile_id,number,ra,dec,status.", "rebuild the vetting stage.");
+
+    public static StageStatuses Read(string stage, string path)
+    {
+        var byNumber = new Dictionary<int, string>();
+        HeadedCsv.Read(path, StageOutput, Columns, (cell, line) =>
+        {
+            var status = cell("status") ?? "";
+            if (!int.TryParse(cell("number"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var number))
+                throw Unreadable(path, line, $"its number '{cell("number")}' is not a candidate's NUMBER");
+            if (status != StageStatuses.Passed && !(StageStatuses.IsRemoved(status) || StageStatuses.IsNotChecked(status)))
+                throw Unreadable(path, line, $"its status '{status}' is not passed, removed:REASON or not_checked:WHY");
+            if (!byNumber.TryAdd(number, status))
+                throw Unreadable(path, line, $"it names candidate {number} a second time");
+        });
+        return new StageStatuses(stage, path, byNumber);
+    }
+
+    static VascoException Unreadable(string path, long line, string why) =>
+        new(ErrorCodes.VettingFileUnreadable, string.Create(CultureInfo.InvariantCulture, $"The vetting stage's file '{path}' cannot be tallied: line {line}: {why}."),
+            "rebuild the vetting stage; each row gives one of step 8's candidates by its NUMBER and one status.", path);
+}
