@@ -113,7 +113,7 @@ public static class ErrorCodes
     public const string TruthUnreadable = "VASCO9101";
     public const string RecoveryInputMissing = "VASCO9102";
     public const string InjectionFailed = "VASCO9103";
-    public const string VettingFileUnreadable = "VASCO9104";
+    public const string RecoveryVettingInvalid = "VASCO9104";
 
     /// <summary>Code, and what it means, for the table of docs/errors.md.</summary>
     public static readonly IReadOnlyList<(string Code, string Meaning)> All =
@@ -196,6 +196,6 @@ public static class ErrorCodes
         (TruthUnreadable, "a recovery truth file (what was put on a plate) is missing or lacks its columns"),
         (RecoveryInputMissing, "a recovery run lacks a tile's candidates or pass-2 catalog: the pipeline has not run on it"),
         (InjectionFailed, "sources could not be injected into a real plate (no PSF model, no room, or no calibration stars)"),
-        (VettingFileUnreadable, "a recovery run found a vetting stage's file of a tile without the columns tile_id, number, ra, dec, status, or with a status that is not passed, removed:REASON or not_checked:WHY"),
+        (RecoveryVettingInvalid, "a recovery run found a vetting stage's file of a tile without the columns tile_id, number, ra, dec, status, or with a status that is not passed, removed:REASON or not_checked:WHY"),
     ];
 }

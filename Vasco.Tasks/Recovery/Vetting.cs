@@ -1,19 +1,18 @@
 using System.Globalization;
 using Vasco.IO;
 using Vasco.Synthetic;
+using Vasco.Vetting;
 
 namespace Vasco.Recovery;
 
 /// <summary>A vetting stage after step 8 (its folder under data/vetting/&lt;RunId&gt;/) and the planted class it exists to remove; null for a stage that only flags.</summary>
 public sealed record VettingStage(string Folder, string? Class);
 
-/// <summary>What one vetting stage said of one tile's candidates: each candidate's status, by its SExtractor NUMBER.</summary>
+/// <summary>What one vetting stage said of one tile's candidates: each candidate's status (<see cref="VettingStatus"/>), by its SExtractor NUMBER.</summary>
 public sealed record StageStatuses(string Stage, string File, IReadOnlyDictionary<int, string> ByNumber)
 {
-    public const string Passed = "passed", RemovedPrefix = "removed:", NotCheckedPrefix = "not_checked:";
-
-    public static bool IsRemoved(string status) => status.StartsWith(RemovedPrefix, StringComparison.Ordinal);
-    public static bool IsNotChecked(string status) => status.StartsWith(NotCheckedPrefix, StringComparison.Ordinal);
+    public static bool IsRemoved(string status) => VettingStatus.IsRemoved(status);
+    public static bool IsNotChecked(string status) => VettingStatus.IsNotChecked(status);
     public static string Reason(string status) => status[(status.IndexOf(':') + 1)..];
 }
 
@@ -61,26 +60,32 @@ public static class VettingFiles
         string.IsNullOrEmpty(folder) ? []
         : Stages.Where(s => File.Exists(PathOf(folder, s.Folder, tileId))).Select(s => Read(s.Folder, PathOf(folder, s.Folder, tileId))).ToList();
 
-    static readonly CsvInputKind StageOutput = new("The vetting stage's file", ErrorCodes.VettingFileUnreadable, ErrorCodes.VettingFileUnreadable,
-        "rebuild the vetting stage.", "rebuild the vetting stage: its file of a tile has the columns tile_id,number,ra,dec,status.", "rebuild the vetting stage.");
-
+    /// <summary>
+    /// A stage's file of a tile (<see cref="StageTable"/>). A stage that removes must say passed, removed:REASON or
+    /// not_checked:WHY of each candidate; the shadow flag says sunlit or in_umbra:KM instead.
+    /// </summary>
     public static StageStatuses Read(string stage, string path)
     {
+        IReadOnlyDictionary<string, StageVerdict> verdicts;
+        try { verdicts = StageTable.Read(path).ByNumber; }
+        catch (VascoException e) { throw Unreadable(path, 1, e.Message); }
+        var flagOnly = Stages.First(s => s.Folder == stage).Class is null;
         var byNumber = new Dictionary<int, string>();
-        HeadedCsv.Read(path, StageOutput, Columns, (cell, line) =>
+        var line = 1L;
+        foreach (var (text, verdict) in verdicts)
         {
-            var status = cell("status") ?? "";
-            if (!int.TryParse(cell("number"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var number))
-                throw Unreadable(path, line, $"its number '{cell("number")}' is not a candidate's NUMBER");
-            if (status != StageStatuses.Passed && !(StageStatuses.IsRemoved(status) || StageStatuses.IsNotChecked(status)))
+            line++;
+            var status = verdict.Status;
+            if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number))
+                throw Unreadable(path, line, $"its number '{text}' is not a candidate's NUMBER");
+            if (!flagOnly && status != VettingStatus.Passed && !VettingStatus.IsRemoved(status) && !VettingStatus.IsNotChecked(status))
                 throw Unreadable(path, line, $"its status '{status}' is not passed, removed:REASON or not_checked:WHY");
-            if (!byNumber.TryAdd(number, status))
-                throw Unreadable(path, line, $"it names candidate {number} a second time");
-        });
+            byNumber[number] = status;
+        }
         return new StageStatuses(stage, path, byNumber);
     }
 
     static VascoException Unreadable(string path, long line, string why) =>
-        new(ErrorCodes.VettingFileUnreadable, string.Create(CultureInfo.InvariantCulture, $"The vetting stage's file '{path}' cannot be tallied: line {line}: {why}."),
+        new(ErrorCodes.RecoveryVettingInvalid, string.Create(CultureInfo.InvariantCulture, $"The vetting stage's file '{path}' cannot be tallied: line {line}: {why}."),
             "rebuild the vetting stage; each row gives one of step 8's candidates by its NUMBER and one status.", path);
 }

@@ -135,7 +135,7 @@ public class VettingTallyTests
     {
         Stage("motion", (1, "passed"), (2, status));
         var e = Assert.Throws<VascoException>(() => Inputs())!;
-        Assert.That(e.Code, Is.EqualTo(ErrorCodes.VettingFileUnreadable));
+        Assert.That(e.Code, Is.EqualTo(ErrorCodes.RecoveryVettingInvalid));
         Assert.That(e.Message, Does.Contain(message).And.Contain("line 3"));
     }
 
@@ -146,7 +146,7 @@ public class VettingTallyTests
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, "tile_id,number,ra,dec,flag\nsyn-t,1,150,20,ok\n");
         var e = Assert.Throws<VascoException>(() => Inputs())!;
-        Assert.That(e.Code, Is.EqualTo(ErrorCodes.VettingFileUnreadable));
+        Assert.That(e.Code, Is.EqualTo(ErrorCodes.RecoveryVettingInvalid));
         Assert.That(e.Message, Does.Contain("status"));
     }
 }
