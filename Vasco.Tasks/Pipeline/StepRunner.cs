@@ -35,6 +35,12 @@ public sealed class TileContext
     /// <summary>Said in the tile's manifest (or failure record) and, by the MSBuild adapter, in the build output.</summary>
     public List<string> Warnings { get; } = [];
     public int Retries { get; set; }
+
+    /// <summary>
+    /// Why the tile's result, though complete, should be made again by the next build (a service that did not answer):
+    /// its record is then dated before its stamp, so MSBuild sees it out of date, while the run keeps publishing it.
+    /// </summary>
+    public string? RetryNextBuild { get; set; }
     /// <summary>What the tile's previous run of the step wrote: removed if this run fails.</summary>
     internal IReadOnlyList<string> PreviousOutputs { get; set; } = [];
 
@@ -215,7 +221,11 @@ public sealed class StepRunner
     TileOutcome Complete(TileRun run)
     {
         var tile = run.Context.Tile;
-        NewManifest(tile, run.Started, run.Clock.Elapsed.TotalSeconds, run.Stamp, run.Context).Write(run.ManifestPath);
+        var manifest = NewManifest(tile, run.Started, run.Clock.Elapsed.TotalSeconds, run.Stamp, run.Context);
+        if (run.Context.RetryNextBuild is { } why) manifest.Fields["retry_next_build"] = why;
+        manifest.Write(run.ManifestPath);
+        // Older than any stamp: the step's target runs this tile again next build (CurrentTiles goes by the stamp's digest, not dates).
+        if (run.Context.RetryNextBuild is not null) File.SetLastWriteTimeUtc(run.ManifestPath, DateTime.UnixEpoch);
         File.Delete(run.FailedPath);
         return new TileOutcome(tile.TileId, TileStatus.Ok, run.Clock.Elapsed.TotalSeconds) { Warnings = [.. run.Context.Warnings] };
     }

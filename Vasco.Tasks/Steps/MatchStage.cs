@@ -29,7 +29,12 @@ public abstract class MatchStage(StepEnvironment env, double radiusArcsec) : Vet
                 var batch = tiles.Select(t => t.Prepared).ToList();
                 answers = Sources.Select(s => (s, s.LookUp(batch, radiusArcsec, tiles[0].Tile.Cancellation))).ToList();
             },
-            finish: (t, candidates) => Write(t, candidates, candidates.Select(c => Judge(c, answers)).ToList()),
+            finish: (t, candidates) =>
+            {
+                Write(t, candidates, candidates.Select(c => Judge(c, answers)).ToList());
+                var failed = answers.Where(a => a.Item1.IsService && candidates.Any(c => a.Item2.NotChecked.ContainsKey(c.Key))).Select(a => a.Item1.Name).ToList();
+                if (failed.Count > 0) t.RetryNextBuild = $"{string.Join(", ", failed)} did not answer: the next build asks again";
+            },
             onTile);
     }
 

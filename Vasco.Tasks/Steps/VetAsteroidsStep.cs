@@ -124,6 +124,8 @@ public sealed class VetAsteroidsStep : VettingStage
         t.Retries += result.Retries;
         t.Fields["skybot_url"] = result.Url;
         t.Fields["skybot_cache_hit"] = result.CacheHit;
-        return result.Ok ? (result.Objects, null) : (null, $"skybot: {result.FailureReason}");
+        if (result.Ok) return (result.Objects, null);
+        t.RetryNextBuild = "SkyBoT did not answer: the next build asks again";
+        return (null, $"skybot: {result.FailureReason}");
     }
 }

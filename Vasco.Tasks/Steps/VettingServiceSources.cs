@@ -63,6 +63,7 @@ public sealed class VettingServiceSources(StepEnvironment env, VettingSettings s
 public sealed class XmatchSource(string name, string table, XmatchClient client) : VettingSource(name)
 {
     public override string Description => $"{Name}: CDS XMatch vizier:{table}";
+    public override bool IsService => true;
 
     public override SourceAnswer LookUp(IReadOnlyList<IReadOnlyList<VettingCandidate>> tiles, double radiusArcsec, CancellationToken cancellation)
     {
@@ -77,6 +78,7 @@ public sealed class XmatchSource(string name, string table, XmatchClient client)
 public sealed class TapSource(string name, Uri service, Func<double, string> adql, string raColumn, string decColumn, TapClient client) : VettingSource(name)
 {
     public override string Description => $"{Name}: TAP {service}";
+    public override bool IsService => true;
 
     public override SourceAnswer LookUp(IReadOnlyList<IReadOnlyList<VettingCandidate>> tiles, double radiusArcsec, CancellationToken cancellation)
     {

@@ -14,6 +14,9 @@ public abstract class VettingSource(string name)
 {
     public string Name { get; } = name;
 
+    /// <summary>A service: what it could not check (it failed, or refused) is asked again by the next build.</summary>
+    public virtual bool IsService => false;
+
     /// <summary>What the manifest says of it ("2mass: CDS XMatch vizier:II/246/out").</summary>
     public abstract string Description { get; }
 

@@ -94,6 +94,13 @@ public class VettingRunTests
         Assert.That(after["asteroids"]["removed"], Is.EqualTo("0"));
         Assert.That(after["asteroids"]["not_checked"], Is.EqualTo(after["asteroids"]["in"]));
         Assert.That(xmatch.RequestCount, Is.EqualTo(3), "the other stages did not rerun");
+        var asked = skybot.RequestCount;
+
+        // What a service left unchecked is asked again by the next build, without FromStep; nothing else reruns.
+        var again = online.Build("-p:SkybotObserver=500", "-p:VettingRetries=0");
+        Assert.That(again.ExitCode, Is.EqualTo(0), again.Output);
+        Assert.That(skybot.RequestCount, Is.EqualTo(asked + 1));
+        Assert.That(again.Output, Does.Contain("VetAsteroids: 1 tile(s) done").And.Not.Contain("VetArchives: 1 tile(s) done"));
     }
 
     /// <summary>Each candidate's id and every vetting status, from the run's candidates.csv.</summary>
