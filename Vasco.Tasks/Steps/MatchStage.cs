@@ -9,15 +9,29 @@ namespace Vasco.Steps;
 /// one batch (one CDS XMatch or TAP request per table per build, not one cone per candidate), then each tile's
 /// candidates are judged from the sources' answers.
 /// </summary>
-public abstract class MatchStage(StepEnvironment env, double radiusArcsec) : VettingStage(env)
+public abstract class MatchStage(StepEnvironment env, VettingSettings settings) : VettingStage(env)
 {
+    /// <summary>The stage's sources: local files, or the services (their clients made once per build).</summary>
+    protected VettingServiceSources Services { get; } = new(env, settings);
+
+    public override void Dispose()
+    {
+        Services.Dispose();
+        base.Dispose();
+    }
+
     /// <summary>The sources, in the order the stage reports them.</summary>
     protected abstract IReadOnlyList<VettingSource> Sources { get; }
 
     /// <summary>A candidate's verdict from every source's answer.</summary>
     protected abstract StageVerdict Judge(VettingCandidate candidate, IReadOnlyList<(VettingSource Source, SourceAnswer Answer)> answers);
 
-    protected void DescribeSources() => StepFields["sources"] = Sources.Select(s => s.Description).ToList();
+    /// <summary>The manifest's record of the stage's radius and sources.</summary>
+    protected void DescribeSources()
+    {
+        StepFields["radius_arcsec"] = settings.RadiusArcsec;
+        StepFields["sources"] = Sources.Select(s => s.Description).ToList();
+    }
 
     public override IReadOnlyList<TileOutcome> Run(StepRunner runner, IReadOnlyList<Tile> stale, IReadOnlyList<string> allTileIds, Action<TileOutcome>? onTile = null)
     {
@@ -27,7 +41,7 @@ public abstract class MatchStage(StepEnvironment env, double radiusArcsec) : Vet
             batch: tiles =>
             {
                 var batch = tiles.Select(t => t.Prepared).ToList();
-                answers = Sources.Select(s => (s, s.LookUp(batch, radiusArcsec, tiles[0].Tile.Cancellation))).ToList();
+                answers = Sources.Select(s => (s, s.LookUp(batch, settings.RadiusArcsec, tiles[0].Tile.Cancellation))).ToList();
             },
             finish: (t, candidates) =>
             {

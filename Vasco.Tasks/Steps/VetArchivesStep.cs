@@ -43,16 +43,13 @@ public sealed class VetArchivesStep : MatchStage
     public static readonly StepContract Contract = StepContract.PerTile("VetArchives", 8, typeof(VetArchivesStep), VettingSettings.Bind, (env, c) => new VetArchivesStep(env, c));
 
     readonly IReadOnlyList<Archive> _archives;
-    readonly VettingServiceSources _services;
     readonly IReadOnlyList<VettingSource> _sources;
 
-    public VetArchivesStep(StepEnvironment env, VettingSettings settings) : base(env, settings.RadiusArcsec)
+    public VetArchivesStep(StepEnvironment env, VettingSettings settings) : base(env, settings)
     {
         _archives = ArchivesOf(env);
-        _services = new VettingServiceSources(env, settings);
         _sources = _archives.Select(a => a.Item is { } item && FileSource.Of(item, env.RunDir, []) is { } file ? file
-            : _services.Vizier(a.Name, a.Table)).ToList();
-        StepFields["radius_arcsec"] = settings.RadiusArcsec;
+            : Services.Vizier(a.Name, a.Table)).ToList();
         StepFields["archives"] = _archives.Select(a => $"{a.Name} ({a.Table}, {a.Band})").ToList();
         DescribeSources();
     }
@@ -70,12 +67,6 @@ public sealed class VetArchivesStep : MatchStage
                 "give it Table=\"II/246/out\" (asked of CDS XMatch) or File=\"path.csv\" (read from disk).");
         return new Archive(item.Name, table ?? "", band, item);
     }).ToList();
-
-    public override void Dispose()
-    {
-        _services.Dispose();
-        base.Dispose();
-    }
 
     protected override TileDataset Verdicts => Results;
     protected override IReadOnlyList<string> DetailColumns { get; } = ["archive_matches", "archive_not_checked"];

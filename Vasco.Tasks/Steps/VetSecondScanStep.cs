@@ -14,21 +14,12 @@ public sealed class VetSecondScanStep : MatchStage
 
     public static readonly StepContract Contract = StepContract.PerTile("VetSecondScan", 8, typeof(VetSecondScanStep), VettingSettings.Bind, (env, c) => new VetSecondScanStep(env, c));
 
-    readonly VettingServiceSources _services;
     readonly IReadOnlyList<VettingSource> _sources;
 
-    public VetSecondScanStep(StepEnvironment env, VettingSettings settings) : base(env, settings.RadiusArcsec)
+    public VetSecondScanStep(StepEnvironment env, VettingSettings settings) : base(env, settings)
     {
-        _services = new VettingServiceSources(env, settings);
-        _sources = [_services.FileOr("supercosmos", [], _services.SuperCosmos)];
-        StepFields["radius_arcsec"] = settings.RadiusArcsec;
+        _sources = [Services.FileOr("supercosmos", [], Services.SuperCosmos)];
         DescribeSources();
-    }
-
-    public override void Dispose()
-    {
-        _services.Dispose();
-        base.Dispose();
     }
 
     protected override TileDataset Verdicts => Results;

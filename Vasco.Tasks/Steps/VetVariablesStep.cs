@@ -15,25 +15,16 @@ public sealed class VetVariablesStep : MatchStage
 
     public static readonly StepContract Contract = StepContract.PerTile("VetVariables", 8, typeof(VetVariablesStep), VettingSettings.Bind, (env, c) => new VetVariablesStep(env, c));
 
-    readonly VettingServiceSources _services;
     readonly IReadOnlyList<VettingSource> _sources;
 
-    public VetVariablesStep(StepEnvironment env, VettingSettings settings) : base(env, settings.RadiusArcsec)
+    public VetVariablesStep(StepEnvironment env, VettingSettings settings) : base(env, settings)
     {
-        _services = new VettingServiceSources(env, settings);
         _sources =
         [
-            _services.FileOr("vsx", ["name", "type"], () => _services.Vizier("vsx", "B/vsx/vsx")),
-            _services.FileOr("ptf", ["ngoodobs"], _services.Ptf),
+            Services.FileOr("vsx", ["name", "type"], () => Services.Vizier("vsx", "B/vsx/vsx")),
+            Services.FileOr("ptf", ["ngoodobs"], Services.Ptf),
         ];
-        StepFields["radius_arcsec"] = settings.RadiusArcsec;
         DescribeSources();
-    }
-
-    public override void Dispose()
-    {
-        _services.Dispose();
-        base.Dispose();
     }
 
     protected override TileDataset Verdicts => Results;
