@@ -59,7 +59,7 @@ public static class SummarizeStep
         var dashboardRows = !File.Exists(candidatesFile) ? 0
             : dashboardFile.Length > 0 ? Dashboard.Update(dashboardFile, runId, candidatesFile)
             : File.ReadLines(candidatesFile).Skip(1).Count(l => l.Length > 0);
-        var report = WriteReport(runId, summariesDir, steps, candidatesFile, markdown, figures.Where(f => f.Failure is not null).Select(f => (f.TileId, f.Failure!)).ToList());
+        var report = WriteReport(runId, summariesDir, steps, candidatesFile, markdown, figures.Where(f => f.Failure is not null).Select(f => (f.TileId, f.Failure!)).ToList(), funnel);
 
         foreach (var path in new[] { md, csv, binsPath, dashboardFile }.Concat(report).Where(p => p.Length > 0 && File.Exists(p))) manifest.Outputs.Add(FileRecord.Of(path, runDir));
         if (File.Exists(candidatesFile)) manifest.Inputs.Add(FileRecord.Of(candidatesFile, runDir));
@@ -77,7 +77,8 @@ public static class SummarizeStep
     }
 
     /// <summary>report.html (with a plate stamp per candidate), candidates.reg (DS9), candidates.vot (TOPCAT) and candidates.ecsv (astropy).</summary>
-    static string[] WriteReport(string runId, string summariesDir, IReadOnlyList<StepDeclaration> steps, string candidatesFile, string summaryMarkdown, IReadOnlyList<(string, string)> failedTiles)
+    static string[] WriteReport(string runId, string summariesDir, IReadOnlyList<StepDeclaration> steps, string candidatesFile, string summaryMarkdown, IReadOnlyList<(string, string)> failedTiles,
+        IReadOnlyList<IReadOnlyDictionary<string, string>>? funnel)
     {
         var csv = File.Exists(candidatesFile) ? PlainCsv.Read(candidatesFile) : null;
         var header = csv is { Header.Count: > 0 } ? csv.Header : Vasco.Filtering.Candidates.Columns;
@@ -114,7 +115,7 @@ public static class SummarizeStep
         AtomicFile.WriteAllText(vot, Report.VoTable(runId, header, cells));
         AtomicFile.WriteAllText(reg, Report.Ds9Regions(cells));
         AtomicFile.WriteAllText(ecsv, Report.Ecsv(header, cells));
-        AtomicFile.WriteAllText(html, Report.Html(runId, summaryMarkdown, plots, candidates, failedTiles));
+        AtomicFile.WriteAllText(html, Report.Html(runId, summaryMarkdown, plots, candidates, failedTiles, funnel));
         return [html, reg, ecsv, vot];
     }
 }

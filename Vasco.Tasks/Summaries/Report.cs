@@ -72,7 +72,7 @@ public static class Report
     }
 
     public static string Html(string runId, string summaryMarkdown, IReadOnlyList<(string Name, byte[] Png)> plots, IReadOnlyList<ReportCandidate> candidates,
-        IReadOnlyList<(string TileId, string Reason)>? failedTiles = null)
+        IReadOnlyList<(string TileId, string Reason)>? failedTiles = null, IReadOnlyList<IReadOnlyDictionary<string, string>>? funnel = null)
     {
         static string E(string s) => WebUtility.HtmlEncode(s);
         static string Img(byte[] png, string alt, string cls) => $"<img class=\"{cls}\" alt=\"{E(alt)}\" src=\"data:image/png;base64,{Convert.ToBase64String(png)}\">";
@@ -93,6 +93,21 @@ public static class Report
             foreach (var (tile, reason) in failedTiles.Take(200)) sb.Append("<li><b>").Append(E(tile)).Append("</b>: ").Append(E(reason)).Append("</li>");
             if (failedTiles.Count > 200) sb.Append("<li>").Append(failedTiles.Count - 200).Append(" more in summary.csv</li>");
             sb.Append("</ul>\n");
+        }
+        if (funnel is { Count: > 0 })
+        {
+            // The vetting funnel beside the paper's (data/vetting/<RunId>/funnel.csv): what explains how many candidates.
+            sb.Append("<h2 id=\"funnel\">Vetting funnel</h2>\n<p>Each stage counts the candidates no earlier stage removed; <i>not checked</i>: the stage could not look ")
+              .Append("(offline, a service down), and those stay in. Right: Solano et al. (2022, MNRAS 515, 1380).</p>\n<table><tr><th>stage</th><th>in</th><th>removed</th><th>out</th>")
+              .Append("<th>by reason</th><th>not checked</th><th>paper: in</th><th>paper: removed</th><th>paper: out</th></tr>\n");
+            foreach (var r in funnel)
+            {
+                sb.Append("<tr><th>").Append(E(r["stage"])).Append("</th>");
+                foreach (var k in new[] { "in", "removed", "out", "removed_by_reason", "not_checked", "paper_in", "paper_removed", "paper_out" })
+                    sb.Append("<td>").Append(E(r[k].Replace(";", ", "))).Append("</td>");
+                sb.Append("</tr>\n");
+            }
+            sb.Append("</table>\n");
         }
         sb.Append("<h2>Candidates</h2>\n");
         foreach (var c in candidates)
