@@ -1,5 +1,6 @@
 using System.Globalization;
 using NUnit.Framework;
+using Vasco.IO;
 using Vasco.Pipeline;
 using Vasco.Summaries;
 using Vasco.Tests.Support;
@@ -36,6 +37,20 @@ public class SummaryTests
         Assert.That(csv.Single(l => l.StartsWith("tile,M67,ok,1353,1353,", StringComparison.Ordinal)), Is.Not.Null);
         Assert.That(File.ReadAllText(Path.Combine(dir, "summary.md")), Does.Contain("**1 candidate(s)**"));
 
+        // Offline (as the tests are), the vetting says what it checked: the candidate's motion and shadow, and not_checked
+        // for the four stages that need a service; the funnel sits beside the paper's, in the summary and the report.
+        var candidate = PlainCsv.Read(run.Path("data", "filter", run.RunId, "candidates.csv")).Records().Single();
+        Assert.That(candidate["vet_motion"], Is.EqualTo("passed"));
+        Assert.That(candidate["earth_shadow"], Is.EqualTo("sunlit"));
+        foreach (var stage in new[] { "vet_archives", "vet_asteroids", "vet_variables", "vet_second_scan" })
+            Assert.That(candidate[stage], Does.StartWith("not_checked:").And.Contain("offline"), stage);
+        Assert.That(candidate["vetting"], Is.EqualTo("not_checked"));
+        Assert.That(build.Output, Does.Contain("warning VASCO8504"));
+        var funnel = PlainCsv.Read(run.Path("data", "vetting", run.RunId, "funnel.csv")).Records().ToDictionary(r => r["stage"]);
+        Assert.That(funnel["remaining"]["out"], Is.EqualTo("1"));
+        Assert.That(funnel["motion"]["paper_out"], Is.EqualTo("5399"));
+        Assert.That(File.ReadAllText(Path.Combine(dir, "summary.md")), Does.Contain("## Vetting funnel").And.Contain("| archives | 1 | 0 | 1 |  | 1 | 298165 | 288770 | 9395 |"));
+
         // The report, in a real headless Chromium: it loads, and every image (a stamp per candidate, three plots) decodes.
         var report = Path.Combine(dir, "report.html");
         Assert.That(build.Output, Does.Contain("the report of run " + run.RunId + " is " + new Uri(report).AbsoluteUri));
@@ -45,6 +60,7 @@ public class SummaryTests
         Assert.That(dom, Does.Contain("data-errors=\"0\""), "no script or resource error while loading");
         Assert.That(dom, Does.Contain("data-images=\"4\""), "one stamp and three plots");
         Assert.That(dom, Does.Contain("class=\"stamp\"").And.Contain("M67 #344"));
+        Assert.That(dom, Does.Contain("id=\"funnel\"").And.Contain("<th>vet_asteroids</th>"));
         // Step 8 made the stamp (a tile's stamps are made with its selection, in parallel and only for changed tiles); the report embeds that file.
         var stamp = Report.StampPath(run.Path("data", "filter", run.RunId), "M67", "344");
         Assert.That(File.ReadAllBytes(stamp)[1..4], Is.EqualTo("PNG"u8.ToArray()));
