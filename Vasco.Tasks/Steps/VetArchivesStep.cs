@@ -1,3 +1,4 @@
+using Vasco.Catalogs;
 using Vasco.Pipeline;
 using Vasco.Vetting;
 
@@ -22,18 +23,21 @@ public sealed class VetArchivesStep : MatchStage
     public static readonly ParameterDefinition TapUrl = new("TapUrl", ParameterType.Text, "https://dc.g-vo.org/tap", "the TAP service of the SuperCOSMOS scans (GAVO's supercosmos.sources)");
     public static readonly ParameterDefinition PtfTapUrl = new("PtfTapUrl", ParameterType.Text, "https://irsa.ipac.caltech.edu/TAP", "IRSA's TAP service (PTF objects, for known variables)");
 
-    /// <summary>An archive of stage 1: its name, VizieR table and band.</summary>
-    public sealed record Archive(string Name, string Table, string Band, CatalogItem? Item);
+    /// <summary>An archive of stage 1: its name, VizieR table and band, and its columns for VizieR's cones (when CDS XMatch fails).</summary>
+    public sealed record Archive(string Name, string Table, string Band, CatalogItem? Item, CatalogColumns Columns);
+
+    /// <summary>A table's id and J2000 position columns as VizieR's cone search serves them (no magnitude, no motion).</summary>
+    static CatalogColumns Columns(string id, string ra = "RAJ2000", string dec = "DEJ2000") => new([id], ra, dec, [], null, null, 2000.0);
 
     /// <summary>The default archives: those of the open reconstruction of the paper's list (docs/vetting.md), and SDSS.</summary>
     public static readonly IReadOnlyList<Archive> DefaultArchives =
     [
-        new("2mass", "II/246/out", "infrared", null),
-        new("allwise", "II/328/allwise", "infrared", null),
-        new("catwise", "II/365/catwise", "infrared", null),
-        new("unwise", "II/363/unwise", "infrared", null),
-        new("galex", "II/335/galex_ais", "ultraviolet", null),
-        new("sdss", "V/154/sdss16", "optical", null),
+        new("2mass", "II/246/out", "infrared", null, Columns("2MASS")),
+        new("allwise", "II/328/allwise", "infrared", null, Columns("AllWISE")),
+        new("catwise", "II/365/catwise", "infrared", null, Columns("Name", "RA_ICRS", "DE_ICRS")),
+        new("unwise", "II/363/unwise", "infrared", null, Columns("objID")),
+        new("galex", "II/335/galex_ais", "ultraviolet", null, Columns("objid")),
+        new("sdss", "V/154/sdss16", "optical", null, Columns("objID", "RA_ICRS", "DE_ICRS")),
     ];
 
     static readonly string[] Bands = ["infrared", "optical", "ultraviolet"];
@@ -49,7 +53,7 @@ public sealed class VetArchivesStep : MatchStage
     {
         _archives = ArchivesOf(env);
         _sources = _archives.Select(a => a.Item is { } item && FileSource.Of(item, env.RunDir, []) is { } file ? file
-            : Services.Vizier(a.Name, a.Table)).ToList();
+            : Services.Vizier(a.Name, a.Table, a.Columns)).ToList();
         StepFields["archives"] = _archives.Select(a => $"{a.Name} ({a.Table}, {a.Band})").ToList();
         DescribeSources();
     }
@@ -65,7 +69,9 @@ public sealed class VetArchivesStep : MatchStage
         if (table is null && item.Meta("File") is null)
             throw new VascoException(ErrorCodes.VettingSourceInvalid, $"VascoArchive '{item.Name}' names neither a VizieR Table nor a File.",
                 "give it Table=\"II/246/out\" (asked of CDS XMatch) or File=\"path.csv\" (read from disk).");
-        return new Archive(item.Name, table ?? "", band, item);
+        var (ra, dec) = (item.Meta("RaColumn") ?? "RAJ2000", item.Meta("DecColumn") ?? "DEJ2000");
+        // Without an id column, a source is named by its position (VizieR's split cones are joined by id).
+        return new Archive(item.Name, table ?? "", band, item, new CatalogColumns(item.Meta("IdColumn") is { } id ? [id] : [ra, dec], ra, dec, [], null, null, 2000.0));
     }).ToList();
 
     protected override TileDataset Verdicts => Results;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Vasco.Catalogs;
 using Vasco.Pipeline;
 using Vasco.Vetting;
 
@@ -21,7 +22,7 @@ public sealed class VetVariablesStep : MatchStage
     {
         _sources =
         [
-            Services.FileOr("vsx", ["name", "type"], () => Services.Vizier("vsx", "B/vsx/vsx")),
+            Services.FileOr("vsx", ["name", "type"], () => Services.Vizier("vsx", "B/vsx/vsx", new([ "OID" ], "RAJ2000", "DEJ2000", [], null, null, 2000.0))),
             Services.FileOr("ptf", ["ngoodobs"], Services.Ptf),
         ];
         DescribeSources();

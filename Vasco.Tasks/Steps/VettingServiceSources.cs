@@ -1,4 +1,6 @@
 using Vasco.Archives;
+using Vasco.Catalogs;
+using Vasco.Sky;
 using Vasco.Vetting;
 
 namespace Vasco.Steps;
@@ -11,6 +13,9 @@ public sealed class VettingServiceSources(StepEnvironment env, VettingSettings s
 {
     XmatchClient? _xmatch;
     TapClient? _tap;
+    VizierClient? _vizier;
+
+    VizierClient Vizier() => _vizier ??= ExternalStep.NewVizierClient(settings.Vizier, env);
 
     XmatchClient Xmatch() => _xmatch ??= new XmatchClient(new XmatchClientOptions
     {
@@ -38,9 +43,9 @@ public sealed class VettingServiceSources(StepEnvironment env, VettingSettings s
             ?? throw new VascoException(ErrorCodes.VettingSourceInvalid, $"VascoVettingFile '{name}' has no File=.", "give it File=\"path\" ({tile} stands for the tile id), or remove it to ask the service.")
             : service();
 
-    /// <summary>A VizieR table through CDS XMatch.</summary>
-    public VettingSource Vizier(string name, string table) =>
-        settings.Online ? new XmatchSource(name, table, Xmatch()) : new OfflineSource(name, $"CDS XMatch vizier:{table}");
+    /// <summary>A VizieR table through CDS XMatch, and VizieR's cone searches (<paramref name="columns"/>) when XMatch fails.</summary>
+    public VettingSource Vizier(string name, string table, CatalogColumns columns) =>
+        settings.Online ? new XmatchSource(name, table, Xmatch(), new CatalogSource(name, table, columns), Vizier) : new OfflineSource(name, $"CDS XMatch vizier:{table}");
 
     /// <summary>PTF objects with a good observation, on IRSA's TAP.</summary>
     public VettingSource Ptf() => settings.Online
@@ -56,13 +61,17 @@ public sealed class VettingServiceSources(StepEnvironment env, VettingSettings s
     {
         _xmatch?.Dispose();
         _tap?.Dispose();
+        _vizier?.Dispose();
     }
 }
 
-/// <summary>A VizieR table asked of CDS XMatch: the candidates of the whole batch uploaded at once (selection=best).</summary>
-public sealed class XmatchSource(string name, string table, XmatchClient client) : VettingSource(name)
+/// <summary>
+/// A VizieR table asked of CDS XMatch: the candidates of the whole batch uploaded at once (selection=best). When XMatch
+/// fails, the table is asked of VizieR instead, one cone search around each tile's candidates, and matched here.
+/// </summary>
+public sealed class XmatchSource(string name, string table, XmatchClient client, CatalogSource cones, Func<VizierClient> vizier) : VettingSource(name)
 {
-    public override string Description => $"{Name}: CDS XMatch vizier:{table}";
+    public override string Description => $"{Name}: CDS XMatch vizier:{table} (VizieR cones if it fails)";
     public override bool IsService => true;
 
     public override SourceAnswer LookUp(IReadOnlyList<IReadOnlyList<VettingCandidate>> tiles, double radiusArcsec, CancellationToken cancellation)
@@ -70,7 +79,31 @@ public sealed class XmatchSource(string name, string table, XmatchClient client)
         var all = tiles.SelectMany(t => t).ToList();
         if (all.Count == 0) return new SourceAnswer(new Dictionary<string, ArchiveMatch>(), new Dictionary<string, string>());
         var r = client.MatchAsync(new XmatchQuery(table, radiusArcsec, Points(all)), cancellation).GetAwaiter().GetResult();
-        return r.Ok ? new SourceAnswer(r.Best, new Dictionary<string, string>()) : NoneChecked(all, $"CDS XMatch: {r.FailureReason}");
+        if (r.Ok) return new SourceAnswer(r.Best, new Dictionary<string, string>());
+        var matches = new Dictionary<string, ArchiveMatch>(StringComparer.Ordinal);
+        var notChecked = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var tile in tiles.Where(t => t.Count > 0))
+        {
+            var cone = AroundAll(tile, radiusArcsec);
+            var answer = vizier().ConeSearchAsync(cones, cone, cancellation).GetAwaiter().GetResult();
+            if (!answer.Ok)
+            {
+                foreach (var c in tile) notChecked[c.Key] = $"CDS XMatch: {r.FailureReason}; VizieR: {answer.FailureReason}";
+                continue;
+            }
+            foreach (var (key, m) in LocalTable.Of(answer.Stars.Select(s => (s.Id, s.Ra, s.Dec))).Match(Points(tile), radiusArcsec)) matches[key] = m;
+        }
+        return new SourceAnswer(matches, notChecked);
+    }
+
+    /// <summary>The smallest cone about the candidates' mean direction that holds each of them with the match radius around it.</summary>
+    static Cone AroundAll(IReadOnlyList<VettingCandidate> candidates, double radiusArcsec)
+    {
+        var sum = candidates.Aggregate(new Vector(0, 0, 0), (v, c) => v + Vector.Direction(c.Ra, c.Dec));
+        var (ra, dec) = (Math.Atan2(sum.Y, sum.X) * 180 / Math.PI, Math.Atan2(sum.Z, Math.Sqrt(sum.X * sum.X + sum.Y * sum.Y)) * 180 / Math.PI);
+        ra = (ra + 360) % 360;
+        var reach = candidates.Max(c => Angles.SeparationDeg(ra, dec, c.Ra, c.Dec)) * 60;
+        return new Cone(ra, dec, reach + radiusArcsec / 60 + 0.01);
     }
 }
 

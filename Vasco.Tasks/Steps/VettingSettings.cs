@@ -8,7 +8,7 @@ namespace Vasco.Steps;
 /// client settings is stamped: a mirror gives the same answer; VettingServices is, since offline answers "not checked".
 /// </summary>
 public sealed record VettingSettings(bool Online, double RadiusArcsec, int Retries, double TimeoutSeconds, double MinIntervalSeconds,
-    string XmatchUrl, string SkybotUrl, string TapUrl, string PtfTapUrl)
+    string XmatchUrl, string SkybotUrl, string TapUrl, string PtfTapUrl, ExternalStep.VizierSettings Vizier)
 {
     public static VettingSettings Bind(ParameterReader p) => new(
         p.Text(VetArchivesStep.VettingServices) == "online",
@@ -19,7 +19,9 @@ public sealed record VettingSettings(bool Online, double RadiusArcsec, int Retri
         p.Unstamped.Text(VetArchivesStep.XmatchUrl),
         p.Unstamped.Text(VetArchivesStep.SkybotUrl),
         p.Unstamped.Text(VetArchivesStep.TapUrl),
-        p.Unstamped.Text(VetArchivesStep.PtfTapUrl));
+        p.Unstamped.Text(VetArchivesStep.PtfTapUrl),
+        // VizieR's cones stand in for CDS XMatch when it fails: step 6's client settings, none of them changing an answer.
+        ExternalStep.BindVizier(p.Unstamped, p.Unstamped));
 
     /// <summary>Why a service was not asked: the run is offline.</summary>
     public const string OfflineWhy = "offline (VettingServices=offline)";

@@ -37,6 +37,10 @@ public sealed class LocalTable
 
     public int Count => _rows.Count;
 
+    /// <summary>A table of sources fetched otherwise (VizieR cones): their ids and J2000 positions.</summary>
+    public static LocalTable Of(IEnumerable<(string Id, double Ra, double Dec)> sources) =>
+        new(sources.Select(s => new ArchiveRow(s.Id, s.Ra, s.Dec, new Dictionary<string, string>())).ToList());
+
     /// <summary>Reads <paramref name="path"/>; <paramref name="keep"/> names further columns to report (absent ones are empty).</summary>
     public static LocalTable Read(string path, TableColumns columns, IReadOnlyList<string> keep)
     {

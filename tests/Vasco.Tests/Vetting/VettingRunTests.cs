@@ -3,6 +3,7 @@ using Vasco.Fits;
 using Vasco.IO;
 using Vasco.Preprocess;
 using Vasco.SolarSystem;
+using Vasco.Tests.Download;
 using Vasco.Tests.Support;
 
 namespace Vasco.Tests.Vetting;
@@ -94,6 +95,27 @@ public class VettingRunTests
         Assert.That(after["asteroids"]["removed"], Is.EqualTo("0"));
         Assert.That(after["asteroids"]["not_checked"], Is.EqualTo(after["asteroids"]["in"]));
         Assert.That(xmatch.RequestCount, Is.EqualTo(3), "the other stages did not rerun");
+        // CDS XMatch down for good: the same tables are asked of VizieR, one cone around the tile's candidates each, and
+        // the verdicts do not change.
+        using var xmatchDown = new XmatchServer(new Dictionary<string, ArchiveTable>());
+        xmatchDown.Inject(ServerFault.Status(503), 1000);
+        var tables = new Dictionary<string, ArchiveTable>
+        {
+            ["II/246/out"] = ArchiveTable.File(Synthetic(files, tile, ".infrared.csv")),
+            ["B/vsx/vsx"] = ArchiveTable.File(Synthetic(files, tile, ".vsx.csv")),
+        };
+        using var vizier = new ScriptedHttpServer(line => VizierCone(line, tables));
+        using var cones = new RunFolder("vet-cones").WriteRunFile(Sky + $"""
+            <RunId>vet</RunId><VettingServices>online</VettingServices><VettingRetries>0</VettingRetries>
+            <VizierRetries>0</VizierRetries><VizierMinIntervalSeconds>0</VizierMinIntervalSeconds><VascoVizierMirrors>{vizier.BaseUri}</VascoVizierMirrors>
+            <SkybotUrl>{skybot.Endpoint}</SkybotUrl><XmatchUrl>{xmatchDown.Url}</XmatchUrl><TapUrl>{tap.ServiceUrl}</TapUrl><PtfTapUrl>{tap.ServiceUrl}</PtfTapUrl>
+            """, Target + """<VascoArchive Include="synthetic-ir" Table="II/246/out" Band="infrared" IdColumn="id" RaColumn="ra" DecColumn="dec" />""", testSteps: false);
+        var coned = cones.Build();
+        Assert.That(coned.ExitCode, Is.EqualTo(0), coned.Output);
+        Assert.That(xmatchDown.RequestCount, Is.EqualTo(2), "each table tried once (no retries asked)");
+        Assert.That(vizier.Requests, Is.EqualTo(2), "then one VizieR cone per table for the tile");
+        Assert.That(File.ReadAllText(cones.Path("data", "vetting", "vet", "funnel.csv")), Is.EqualTo(funnel));
+        Assert.That(Verdicts(cones), Is.EqualTo(Verdicts(files)));
         var asked = skybot.RequestCount;
 
         // What a service left unchecked is asked again by the next build, without FromStep; nothing else reruns.
@@ -101,6 +123,29 @@ public class VettingRunTests
         Assert.That(again.ExitCode, Is.EqualTo(0), again.Output);
         Assert.That(skybot.RequestCount, Is.EqualTo(asked + 1));
         Assert.That(again.Output, Does.Contain("VetAsteroids: 1 tile(s) done").And.Not.Contain("VetArchives: 1 tile(s) done"));
+    }
+
+    /// <summary>
+    /// A VizieR asu-tsv cone search on a table of <paramref name="tables"/>: the rows within -c.rm arcmin of -c, with the
+    /// -out columns (VSX's OID, RAJ2000 and DEJ2000 are the file's id, ra and dec), in VizieR's layout.
+    /// </summary>
+    static Func<Stream, Task> VizierCone(string requestLine, IReadOnlyDictionary<string, ArchiveTable> tables)
+    {
+        var q = Catalogs.VizierStandIn.Query(requestLine);
+        var table = tables[q["-source"]];
+        var centre = q["-c"].Split(' ');
+        var (ra, dec) = (ArchiveTable.Number(centre[0]), ArchiveTable.Number(centre[1]));
+        var radiusArcmin = ArchiveTable.Number(q["-c.rm"]);
+        var columns = q["-out"].Split(',');
+        var alias = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["OID"] = "id", ["RAJ2000"] = "ra", ["DEJ2000"] = "dec" };
+        var at = columns.Select(c => table.IndexOf(alias.GetValueOrDefault(c, c))).ToArray();
+        var (raAt, decAt) = (table.IndexOf("ra"), table.IndexOf("dec"));
+        var text = new System.Text.StringBuilder($"#\n#   VizieR Astronomical Server 127.0.0.1\n#\n#Name: {q["-source"]}\n")
+            .Append(string.Join('\t', columns)).Append('\n').Append(string.Join('\t', columns.Select(_ => ""))).Append('\n')
+            .Append(string.Join('\t', columns.Select(_ => "-----"))).Append('\n');
+        foreach (var row in table.Rows.Where(r => ArchiveTable.DistanceArcsec(ra, dec, ArchiveTable.Number(r[raAt]), ArchiveTable.Number(r[decAt])) <= radiusArcmin * 60))
+            text.Append(string.Join('\t', at.Select(i => row[i]))).Append('\n');
+        return Catalogs.VizierStandIn.Tsv(text.Append('\n').ToString());
     }
 
     /// <summary>Each candidate's id and every vetting status, from the run's candidates.csv.</summary>
