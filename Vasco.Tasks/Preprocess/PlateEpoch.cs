@@ -40,6 +40,11 @@ public sealed partial record PlateEpoch(double Year, string Keyword)
     /// <summary>When the exposure started: DATE-OBS, with the time of day from it, UT or TIME-OBS (midnight when none gives one).</summary>
     internal static DateTime StartOf(FitsHeader header, string? file) => ReadDateObs(header, file);
 
+    /// <summary>Whether the header gives the time of day of the start (DATE-OBS with a time, UT or TIME-OBS), not only its date.</summary>
+    internal static bool GivesTimeOfDay(FitsHeader header) =>
+        header.TryGetString("DATE-OBS", out var d) && IsoDate().Match(d) is { Success: true } m && m.Groups["t"].Success
+        || header.Contains("UT") || header.Contains("TIME-OBS");
+
     private static DateTime ReadDateObs(FitsHeader header, string? file)
     {
         var text = ReadString(header, "DATE-OBS", file);

@@ -12,6 +12,9 @@ namespace Vasco.Preprocess;
 /// </summary>
 public sealed record PlateExposure(DateTime StartUtc, TimeSpan? Duration, ObservingSite? Site)
 {
+    /// <summary>Why the start is not known to the minute (no DATE-OBS, or a date without a time of day), or null when it is.</summary>
+    public string? StartUnknown { get; init; }
+
     /// <summary>The middle of the exposure, where a moving object's predicted position belongs; the start when the length is unknown.</summary>
     public DateTime MidUtc => Duration is { } d ? StartUtc + d / 2 : StartUtc;
 
@@ -20,12 +23,22 @@ public sealed record PlateExposure(DateTime StartUtc, TimeSpan? Duration, Observ
 
     public static PlateExposure FromHeader(FitsHeader header, string? file = null)
     {
-        var start = PlateEpoch.StartOf(header, file);
+        DateTime start;
+        string? unknown = null;
+        try
+        {
+            start = PlateEpoch.StartOf(header, file);
+            if (!PlateEpoch.GivesTimeOfDay(header)) unknown = "the plate header gives the date of the exposure but not its time (UT or TIME-OBS)";
+        }
+        catch (VascoException e)
+        {
+            (start, unknown) = (DateTime.MinValue, $"the plate header gives no usable start of the exposure ({e.UserMessage})");
+        }
         TimeSpan? duration = header.TryGetDouble("EXPOSURE", out var minutes) && minutes > 0 && double.IsFinite(minutes) ? TimeSpan.FromMinutes(minutes) : null;
         ObservingSite? site = null;
         if (header.TryGetString("SITELAT", out var lat) && header.TryGetString("SITELONG", out var lon)
             && Angles.TryParseDegrees(lat, 90, out var latDeg) && Angles.TryParseDegrees(lon, 180, out var lonDeg))
             site = new ObservingSite(string.Create(CultureInfo.InvariantCulture, $"SITELAT {lat.Trim()}, SITELONG {lon.Trim()}"), latDeg, lonDeg, DefaultHeightM);
-        return new PlateExposure(start, duration, site);
+        return new PlateExposure(start, duration, site) { StartUnknown = unknown };
     }
 }

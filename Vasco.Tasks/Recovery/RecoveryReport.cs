@@ -107,7 +107,7 @@ public sealed class RecoveryReport(IReadOnlyList<TileRecovery> tiles, RecoveryGo
     static double? Finite(double v) => double.IsFinite(v) ? v : null;
 
     /// <summary>One stage's tally over the tiles of one kind that have its file.</summary>
-    public sealed record StageTally(string Stage, string Kind, string? Class, int TilesChecked, int TilesWithoutFile, int Planted, int Selected, int Removed,
+    public sealed record StageTally(string Stage, string Kind, string? Class, int TilesChecked, int TilesWithoutFile, int Planted, int Selected, int SelectedNotChecked, int Removed,
         double Completeness, IReadOnlyDictionary<string, int> RemovedReasons, int WronglyRemovedVanished, int Candidates, int NotChecked, int NotListed,
         int UnknownNumbers, IReadOnlyDictionary<string, int> RemovedByClass);
 
@@ -124,7 +124,7 @@ public sealed class RecoveryReport(IReadOnlyList<TileRecovery> tiles, RecoveryGo
         var tiles = Tiles.Where(t => t.Kind == kind).ToList();
         var withFile = tiles.Select(t => (Tile: t, Statuses: t.Vetting.Stages.FirstOrDefault(s => s.Stage == stage.Folder))).Where(x => x.Statuses is not null).ToList();
         if (withFile.Count == 0) return null;
-        int planted = 0, selected = 0, removed = 0, wrongly = 0, candidates = 0, notChecked = 0, notListed = 0, unknown = 0;
+        int planted = 0, selected = 0, selectedNotChecked = 0, removed = 0, wrongly = 0, candidates = 0, notChecked = 0, notListed = 0, unknown = 0;
         var reasons = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var byClass = new SortedDictionary<string, int>(StringComparer.Ordinal);
         foreach (var (tile, statuses) in withFile)
@@ -137,6 +137,7 @@ public sealed class RecoveryReport(IReadOnlyList<TileRecovery> tiles, RecoveryGo
                 foreach (var source in v.Selected.Where(s => s.Class == c))
                 {
                     selected++;
+                    if (StatusOf(source.Number) is { } nc && StageStatuses.IsNotChecked(nc)) selectedNotChecked++;
                     if (StatusOf(source.Number) is { } s && StageStatuses.IsRemoved(s))
                     {
                         removed++;
@@ -155,8 +156,10 @@ public sealed class RecoveryReport(IReadOnlyList<TileRecovery> tiles, RecoveryGo
             }
             unknown += statuses!.ByNumber.Keys.Count(n => !v.CandidateClass.ContainsKey(n));
         }
-        return new StageTally(stage.Folder, kind, stage.Class, withFile.Count, tiles.Count - withFile.Count, planted, selected, removed,
-            selected == 0 ? double.NaN : Math.Round((double)removed / selected, 4), reasons, wrongly, candidates, notChecked, notListed, unknown, byClass);
+        // Completeness over what the stage could look at: a source it did not check is neither found nor missed.
+        var looked = selected - selectedNotChecked;
+        return new StageTally(stage.Folder, kind, stage.Class, withFile.Count, tiles.Count - withFile.Count, planted, selected, selectedNotChecked, removed,
+            looked == 0 ? double.NaN : Math.Round((double)removed / looked, 4), reasons, wrongly, candidates, notChecked, notListed, unknown, byClass);
     }
 
     /// <summary>The vanished sources step 8 kept that some stage removed, per kind: each one a stage got wrong.</summary>
@@ -196,6 +199,7 @@ public sealed class RecoveryReport(IReadOnlyList<TileRecovery> tiles, RecoveryGo
                     ["planted"] = t.Class is null ? null : t.Planted,
                     ["selected"] = t.Class is null ? null : t.Selected,
                     ["removed"] = t.Class is null ? null : t.Removed,
+                    ["selected_not_checked"] = t.SelectedNotChecked,
                     ["completeness"] = Finite(t.Completeness),
                     ["removed_reasons"] = t.RemovedReasons,
                     ["wrongly_removed_vanished"] = t.WronglyRemovedVanished,

@@ -83,8 +83,10 @@ public sealed class VetArchivesStep : MatchStage
         var matched = answers.Select((a, i) => (Archive: _archives[i], Match: a.Answer.Matches.GetValueOrDefault(c.Key))).Where(m => m.Match is not null).ToList();
         var notChecked = NotCheckedBy(c, answers);
         var details = new[] { string.Join(';', matched.Select(m => $"{m.Archive.Name}:{Arcsec(m.Match!.SeparationArcsec)}")), notChecked };
+        // Infrared-only needs every optical and ultraviolet archive to have looked; else it is a counterpart, band unsure.
+        var otherBandsLooked = _archives.Select((a, i) => (a, i)).Where(x => x.a.Band != "infrared").All(x => !answers[x.i].Answer.NotChecked.ContainsKey(c.Key));
         if (matched.Count > 0)
-            return new(VettingStatus.Removed(matched.All(m => m.Archive.Band == "infrared") ? "ir_only" : "counterpart"), details);
+            return new(VettingStatus.Removed(matched.All(m => m.Archive.Band == "infrared") && otherBandsLooked ? "ir_only" : "counterpart"), details);
         return notChecked.Length > 0 ? new(VettingStatus.NotChecked(notChecked), details) : new(VettingStatus.Passed, details);
     }
 }

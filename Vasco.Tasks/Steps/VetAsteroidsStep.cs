@@ -27,7 +27,7 @@ public sealed class VetAsteroidsStep : VettingStage
 
     public static readonly StepContract Contract = StepContract.PerTile("VetAsteroids", 8, typeof(VetAsteroidsStep), Bind, (env, c) => new VetAsteroidsStep(env, c));
 
-    public static Config Bind(ParameterReader p) => new(VettingSettings.Bind(p), p.Text(SkybotObserver).Trim(), p.Number(AsteroidRadiusArcsec), p.Number(AsteroidErrorSigmas));
+    public static Config Bind(ParameterReader p) => new(VettingSettings.BindServices(p), p.Text(SkybotObserver).Trim(), p.Number(AsteroidRadiusArcsec), p.Number(AsteroidErrorSigmas));
 
     readonly Config _config;
     readonly CatalogItem? _file;
@@ -72,6 +72,11 @@ public sealed class VetAsteroidsStep : VettingStage
         var clean = t.Input(PreprocessStep.Clean);
         var exposure = PlateExposure.FromHeader(FitsFile.ReadPrimaryHeader(clean), clean);
         t.AddInput(clean);
+        if (exposure.StartUnknown is { } unknown)
+        {
+            Write(t, candidates, NoneChecked(candidates.Count, unknown));
+            return;
+        }
         t.Fields["exposure_start_utc"] = exposure.StartUtc.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
         if (exposure.Duration is not { } duration)
         {

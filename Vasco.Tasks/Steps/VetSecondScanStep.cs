@@ -26,9 +26,15 @@ public sealed class VetSecondScanStep : MatchStage
     protected override IReadOnlyList<string> DetailColumns { get; } = ["second_scan_sep_arcsec"];
     protected override IReadOnlyList<VettingSource> Sources => _sources;
 
+    /// <summary>South of this, SuperCOSMOS's R1 scans are of ESO-R plates (1978-90), not POSS-I E: no second scan of the same plate.</summary>
+    public const double SuperCosmosPossIDecMin = -17.5;
+
     protected override StageVerdict Judge(VettingCandidate c, IReadOnlyList<(VettingSource Source, SourceAnswer Answer)> answers)
     {
-        var (_, answer) = answers[0];
+        var (source, answer) = answers[0];
+        // A later plate's scan would "miss" every real transient: a service answer there says nothing of this plate.
+        if (source.IsService && c.Dec < SuperCosmosPossIDecMin)
+            return new(VettingStatus.NotChecked($"SuperCOSMOS scanned ESO-R plates, not POSS-I E, south of Dec {SuperCosmosPossIDecMin}"), [""]);
         if (NotCheckedBy(c, answers) is { Length: > 0 } why) return new(VettingStatus.NotChecked(why), [""]);
         return answer.Matches.TryGetValue(c.Key, out var m) ? new(VettingStatus.Passed, [Arcsec(m.SeparationArcsec)]) : new(VettingStatus.Removed("scan_artefact"), [""]);
     }

@@ -54,6 +54,11 @@ public sealed class VetShadowStep : VettingStage
         var clean = t.Input(PreprocessStep.Clean);
         var exposure = PlateExposure.FromHeader(FitsFile.ReadPrimaryHeader(clean), clean);
         t.AddInput(clean);
+        if (exposure.StartUnknown is { } unknown)
+        {
+            Write(t, candidates, NoneChecked(candidates.Count, unknown));
+            return;
+        }
         if (exposure.Duration is null)
         {
             Write(t, candidates, NoneChecked(candidates.Count, "the plate header gives no EXPOSURE: the middle of the exposure is unknown"));

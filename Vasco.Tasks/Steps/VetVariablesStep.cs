@@ -23,7 +23,8 @@ public sealed class VetVariablesStep : MatchStage
         _sources =
         [
             Services.FileOr("vsx", ["name", "type"], () => Services.Vizier("vsx", "B/vsx/vsx", new([ "OID" ], "RAJ2000", "DEJ2000", [], null, null, 2000.0))),
-            Services.FileOr("ptf", ["ngoodobs"], Services.Ptf),
+            // A local PTF table counts only objects with a good observation, as the TAP query does.
+            Services.FileOr("ptf", ["ngoodobs"], Services.Ptf, row => GoodEnough("ptf", row)),
         ];
         DescribeSources();
     }

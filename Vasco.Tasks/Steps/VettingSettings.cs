@@ -10,9 +10,14 @@ namespace Vasco.Steps;
 public sealed record VettingSettings(bool Online, double RadiusArcsec, int Retries, double TimeoutSeconds, double MinIntervalSeconds,
     string XmatchUrl, string SkybotUrl, string TapUrl, string PtfTapUrl, ExternalStep.VizierSettings Vizier)
 {
-    public static VettingSettings Bind(ParameterReader p) => new(
+    public static VettingSettings Bind(ParameterReader p) => Bind(p, p.Number(VetArchivesStep.VettingRadiusArcsec));
+
+    /// <summary>For a stage that matches by a radius of its own (the asteroids'): VettingRadiusArcsec is not read, so not stamped.</summary>
+    public static VettingSettings BindServices(ParameterReader p) => Bind(p, double.NaN);
+
+    static VettingSettings Bind(ParameterReader p, double radiusArcsec) => new(
         p.Text(VetArchivesStep.VettingServices) == "online",
-        p.Number(VetArchivesStep.VettingRadiusArcsec),
+        radiusArcsec,
         p.Unstamped.Integer(VetArchivesStep.VettingRetries),
         p.Unstamped.Number(VetArchivesStep.VettingTimeoutSeconds),
         p.Unstamped.Number(VetArchivesStep.VettingMinIntervalSeconds),

@@ -4,7 +4,11 @@ using Vasco.Vetting;
 namespace Vasco.Steps;
 
 /// <summary>What a source said of a batch of candidates: the matches (by <see cref="VettingCandidate.Key"/>), and those it could not check, with why.</summary>
-public sealed record SourceAnswer(IReadOnlyDictionary<string, ArchiveMatch> Matches, IReadOnlyDictionary<string, string> NotChecked);
+public sealed record SourceAnswer(IReadOnlyDictionary<string, ArchiveMatch> Matches, IReadOnlyDictionary<string, string> NotChecked)
+{
+    /// <summary>Tiles whose own input was wrong (a bad local file): each fails, and the batch's other tiles go on.</summary>
+    public IReadOnlyDictionary<string, VascoException> TileErrors { get; init; } = new Dictionary<string, VascoException>();
+}
 
 /// <summary>
 /// Where a vetting stage looks its candidates up: a service (CDS XMatch, a TAP service), a local file (one for the
@@ -43,7 +47,8 @@ public sealed class OfflineSource(string name, string service) : VettingSource(n
 /// A source kept in local CSV files (File= of its item, relative to the run folder, {tile} standing for the tile id):
 /// the same rows a service would match, read from disk. A tile whose file is missing is not checked.
 /// </summary>
-public sealed class FileSource(string name, string runDir, string pattern, TableColumns columns, IReadOnlyList<string> keep) : VettingSource(name)
+public sealed class FileSource(string name, string runDir, string pattern, TableColumns columns, IReadOnlyList<string> keep,
+    Func<IReadOnlyDictionary<string, string>, bool>? rows = null) : VettingSource(name)
 {
     public override string Description => $"{Name}: file {pattern}";
 
@@ -54,11 +59,19 @@ public sealed class FileSource(string name, string runDir, string pattern, Table
         var matches = new Dictionary<string, ArchiveMatch>(StringComparer.Ordinal);
         var notChecked = new Dictionary<string, string>(StringComparer.Ordinal);
         var tables = new Dictionary<string, LocalTable?>(StringComparer.Ordinal);
+        var errors = new Dictionary<string, VascoException>(StringComparer.Ordinal);
         foreach (var tile in tiles.Where(t => t.Count > 0))
         {
             var path = PathFor(tile[0].TileId);
             if (!tables.TryGetValue(path, out var table))
-                tables[path] = table = File.Exists(path) ? LocalTable.Read(path, columns, keep) : null;
+            {
+                try { tables[path] = table = File.Exists(path) ? LocalTable.Read(path, columns, keep, rows) : null; }
+                catch (VascoException e)
+                {
+                    errors[tile[0].TileId] = e;
+                    continue;
+                }
+            }
             if (table is null)
             {
                 foreach (var c in tile) notChecked[c.Key] = $"no file {Path.GetFileName(path)} for the tile";
@@ -66,12 +79,12 @@ public sealed class FileSource(string name, string runDir, string pattern, Table
             }
             foreach (var (key, m) in table.Match(Points(tile), radiusArcsec)) matches[key] = m;
         }
-        return new SourceAnswer(matches, notChecked);
+        return new SourceAnswer(matches, notChecked) { TileErrors = errors };
     }
 
-    /// <summary>The file source a VascoArchive or VascoVettingFile item names with File=, or null.</summary>
-    public static FileSource? Of(CatalogItem item, string runDir, IReadOnlyList<string> keep) =>
+    /// <summary>The file source a VascoArchive or VascoVettingFile item names with File=, or null; <paramref name="rows"/> keeps the rows that count.</summary>
+    public static FileSource? Of(CatalogItem item, string runDir, IReadOnlyList<string> keep, Func<IReadOnlyDictionary<string, string>, bool>? rows = null) =>
         item.Meta("File") is { } file
-            ? new FileSource(item.Name, runDir, file, new TableColumns(item.Meta("RaColumn") ?? "ra", item.Meta("DecColumn") ?? "dec", item.Meta("IdColumn") ?? "id"), keep)
+            ? new FileSource(item.Name, runDir, file, new TableColumns(item.Meta("RaColumn") ?? "ra", item.Meta("DecColumn") ?? "dec", item.Meta("IdColumn") ?? "id"), keep, rows)
             : null;
 }

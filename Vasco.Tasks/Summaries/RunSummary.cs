@@ -258,9 +258,16 @@ public static class RunPublication
     /// until this build's steps 8 and 9 write them again; a build that stops before then leaves none standing. A run without
     /// steps 8 and 9 (extension steps only) has published nothing.
     /// </summary>
-    public static string? WithdrawBeforeRerun(IReadOnlyDictionary<string, StepDeclaration> steps, string dashboardFile, string runId) =>
-        steps.TryGetValue("Filter", out var filter) && steps.TryGetValue("Summarize", out var summarize)
-            ? WithdrawAll(filter.ManifestDir, summarize.OutputDir, dashboardFile, runId) : null;
+    public static string? WithdrawBeforeRerun(IReadOnlyDictionary<string, StepDeclaration> steps, string dashboardFile, string runId)
+    {
+        if (!steps.TryGetValue("Filter", out var filter) || !steps.TryGetValue("Summarize", out var summarize)) return null;
+        // The vetting's run-level files (funnel.csv, ir_only.csv) sit beside the stages' folders: they go with candidates.csv.
+        // In a shard build both are in the shard's folder, as candidates.csv is in step 8's.
+        if (steps.TryGetValue("VetArchives", out var archives) && Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(archives.OutputDir)) is { } vetting
+            && Path.Combine(vetting, Path.GetRelativePath(filter.OutputDir, filter.ManifestDir)) is var runLevel && Directory.Exists(runLevel))
+            foreach (var f in new[] { "funnel.csv", "ir_only.csv" }) File.Delete(Path.Combine(runLevel, f));
+        return WithdrawAll(filter.ManifestDir, summarize.OutputDir, dashboardFile, runId);
+    }
 
     /// <summary>
     /// Step 8's candidates.csv and its manifest too: before any tile reruns, so that a build stopped half way (a full

@@ -61,7 +61,8 @@ public static class Funnel
         {
             var statuses = alive.Select(c => c[stage.Folder]).ToList();
             var reasons = statuses.Where(s => !VettingStatus.IsNotChecked(s) && s != VettingStatus.Passed)
-                .GroupBy(s => VettingStatus.ReasonOf(s) ?? s).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count());
+                // A flag counts by its kind (in_umbra, whatever the distances).
+                .GroupBy(s => VettingStatus.ReasonOf(s) ?? s.Split(':')[0]).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count());
             var notChecked = statuses.Count(VettingStatus.IsNotChecked);
             var kept = stage.Cut ? alive.Where(c => !VettingStatus.IsRemoved(c[stage.Folder])).ToList() : alive;
             long? paperOut = stage.Cut ? paperIn - stage.PaperRemoved : null;

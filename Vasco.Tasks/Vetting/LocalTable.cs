@@ -41,18 +41,22 @@ public sealed class LocalTable
     public static LocalTable Of(IEnumerable<(string Id, double Ra, double Dec)> sources) =>
         new(sources.Select(s => new ArchiveRow(s.Id, s.Ra, s.Dec, new Dictionary<string, string>())).ToList());
 
-    /// <summary>Reads <paramref name="path"/>; <paramref name="keep"/> names further columns to report (absent ones are empty).</summary>
-    public static LocalTable Read(string path, TableColumns columns, IReadOnlyList<string> keep)
+    /// <summary>
+    /// Reads <paramref name="path"/>; <paramref name="keep"/> names further columns to report (absent ones are empty), and
+    /// <paramref name="rows"/> keeps the rows that count (as a service's query would: PTF objects with a good observation).
+    /// </summary>
+    public static LocalTable Read(string path, TableColumns columns, IReadOnlyList<string> keep, Func<IReadOnlyDictionary<string, string>, bool>? rows = null)
     {
-        var rows = new List<ArchiveRow>();
+        var read = new List<ArchiveRow>();
         LocalCatalog.ReadRows(path, Kind, [columns.Ra, columns.Dec], (cell, line) =>
         {
             var ra = Degrees(cell(columns.Ra), columns.Ra, 0, 360);
             var dec = Degrees(cell(columns.Dec), columns.Dec, -90, 90);
             var id = cell(columns.Id) is { Length: > 0 } given ? given : "line " + line;
-            rows.Add(new ArchiveRow(id, ra, dec, keep.ToDictionary(k => k, k => cell(k) ?? "", StringComparer.Ordinal)));
+            var cells = keep.ToDictionary(k => k, k => cell(k) ?? "", StringComparer.Ordinal);
+            if (rows is null || rows(cells)) read.Add(new ArchiveRow(id, ra, dec, cells));
         });
-        return new LocalTable(rows);
+        return new LocalTable(read);
     }
 
     static double Degrees(string? text, string column, double min, double max) =>

@@ -50,14 +50,20 @@ public sealed class MoverCheck
         return best;
     }
 
-    /// <summary>The motion of the same star in another catalog, or (0, 0, null).</summary>
+    /// <summary>
+    /// The motion of the same star in another catalog, or (0, 0, null): a row of another catalog with a motion that, moved
+    /// to this star's epoch, lies within <see cref="SameStarArcsec"/> of it (Gaia's 2016 and USNO-B's 2000 positions of a
+    /// fast star are far apart). Rows are looked for as far as the fastest motion could carry them.
+    /// </summary>
     (double PmRa, double PmDec, string? From) Borrowed(int i)
     {
         var (catalog, star) = _stars[i];
-        foreach (var j in _index.Within(star.Ra, star.Dec, SameStarArcsec))
+        foreach (var j in _index.Within(star.Ra, star.Dec, _searchArcsec))
         {
             var (other, twin) = _stars[j];
-            if (other != catalog && HasMotion(twin)) return (twin.PmRa, twin.PmDec, other);
+            if (other == catalog || !HasMotion(twin)) continue;
+            var (ra, dec) = ProperMotion.Propagate(twin.Ra, twin.Dec, twin.PmRa, twin.PmDec, twin.Epoch, star.Epoch);
+            if (Angles.SeparationDeg(ra, dec, star.Ra, star.Dec) * 3600 <= SameStarArcsec) return (twin.PmRa, twin.PmDec, other);
         }
         return (0, 0, null);
     }

@@ -157,7 +157,9 @@ public class VettingStageTests
         var modern = Offset(ra, dec, 0, 0.8 * (2016 - 1951.911));
         var slow = Offset(ra, dec, 200, 0);
         h.ModernCatalog("gaia", new ReferenceStar("g1", modern.Ra, modern.Dec, 15, 0, 0, 2016), new ReferenceStar("g2", slow.Ra, slow.Dec, 15, 5, 5, 2016));
-        h.ModernCatalog("usnob", new ReferenceStar("u1", modern.Ra, modern.Dec, 15, 0, 800, 2016));
+        // USNO-B gives the star at epoch 2000, 12.8" south of Gaia's 2016 position: still the same star.
+        var at2000 = Offset(ra, dec, 0, 0.8 * (2000 - 1951.911));
+        h.ModernCatalog("usnob", new ReferenceStar("u1", at2000.Ra, at2000.Dec, 15, 0, 800, 2000));
         var off = Offset(ra, dec, 200, 30);
         h.Candidates((1, ra, dec), (2, off.Ra, off.Dec));
 
@@ -168,6 +170,79 @@ public class VettingStageTests
         Assert.That(row["mover_pm_mas_yr"], Is.EqualTo("800"));
         Assert.That(double.Parse(row["mover_offset_arcsec"], System.Globalization.CultureInfo.InvariantCulture), Is.LessThan(0.1));
         Assert.That(verdicts["2"].Status, Is.EqualTo("passed"), "a slow star 30\" away does not explain it");
+    }
+
+    [Test]
+    public void WithoutTheTimeOfDayTheAsteroidsAreNotCheckedRatherThanAskedAtMidnight()
+    {
+        var h = new VettingHarness();
+        h.Plate();
+        // The same plate, its UT card gone: DATE-OBS alone gives a date, not the hour.
+        var clean = Vasco.Steps.PreprocessStep.Clean.PathOf(h.Steps, h.Tile.TileId);
+        var header = Vasco.Fits.FitsFile.ReadPrimaryHeader(clean);
+        header.Remove("UT");
+        var writer = new Vasco.Fits.FitsWriter();
+        writer.AddImage(new float[4], [2, 2], header);
+        writer.WriteTo(clean);
+        h.Candidates((1, h.Tile.RaDeg, h.Tile.DecDeg));
+        h.VettingFiles.Add(VettingHarness.Item("skybot", ("File", h.File("skybot.txt", SkybotAnswer(h.Tile.RaDeg, h.Tile.DecDeg, 1, 0, 0)))));
+        var (_, verdicts, _) = h.RunOk(VetAsteroidsStep.Contract);
+        Assert.That(verdicts["1"].Status, Does.StartWith("not_checked:").And.Contain("not its time"));
+        var (_, shadow, _) = h.RunOk(VetShadowStep.Contract);
+        Assert.That(shadow["1"].Status, Does.StartWith("not_checked:"));
+    }
+
+    [Test]
+    public void AnInfraredMatchIsInfraredOnlyOnlyWhenTheOpticalArchivesLooked()
+    {
+        var h = new VettingHarness();
+        h.Candidates((1, h.Tile.RaDeg, h.Tile.DecDeg));
+        h.Archives.Add(VettingHarness.Item("wise", ("Band", "infrared"), ("File", h.File("wise.csv", $"id,ra,dec\nw1,{h.Tile.RaDeg:R},{h.Tile.DecDeg:R}\n"))));
+        h.Archives.Add(VettingHarness.Item("sdss", ("Band", "optical"), ("File", "missing-{tile}.csv")));
+        var (_, verdicts, _) = h.RunOk(VetArchivesStep.Contract);
+        Assert.That(verdicts["1"].Status, Is.EqualTo("removed:counterpart"), "SDSS could not look: not known to be infrared-only");
+        Assert.That(verdicts["1"].Details[1], Does.Contain("sdss"));
+    }
+
+    [Test]
+    public void ALocalPtfTableCountsOnlyObjectsWithAGoodObservationBeforeTheNearestIsTaken()
+    {
+        var h = new VettingHarness();
+        h.Candidates((1, h.Tile.RaDeg, h.Tile.DecDeg));
+        var bad = Offset(h.Tile.RaDeg, h.Tile.DecDeg, 1, 0);
+        var good = Offset(h.Tile.RaDeg, h.Tile.DecDeg, 3, 0);
+        h.VettingFiles.Add(VettingHarness.Item("vsx", ("File", h.File("vsx.csv", "id,ra,dec,name,type\n"))));
+        h.VettingFiles.Add(VettingHarness.Item("ptf", ("File", h.File("ptf.csv", $"id,ra,dec,ngoodobs\nbad,{bad.Ra:R},{bad.Dec:R},0\ngood,{good.Ra:R},{good.Dec:R},5\n"))));
+        var (_, verdicts, _) = h.RunOk(VetVariablesStep.Contract);
+        Assert.That(verdicts["1"].Status, Is.EqualTo("removed:variable"), "as the TAP query, which keeps ngoodobs > 0 before matching");
+        Assert.That(verdicts["1"].Details[0], Is.EqualTo("ptf:good"));
+    }
+
+    [Test]
+    public void SouthOfSuperCosmossPossIScansTheServiceSaysNothingOfThePlate()
+    {
+        var h = new VettingHarness(60, -25);
+        h.Candidates((1, 60, -25));
+        using var tap = new Support.TapServer(new Dictionary<string, Support.ArchiveTable>
+        {
+            ["supercosmos.sources"] = new(["raj2000", "dej2000", "objidr1"], []),
+        });
+        var (_, verdicts, _) = h.RunOk(VetSecondScanStep.Contract, ("VettingServices", "online"), ("TapUrl", tap.ServiceUrl.ToString()), ("VettingMinIntervalSeconds", "0"));
+        Assert.That(verdicts["1"].Status, Does.StartWith("not_checked:").And.Contain("ESO-R"), "no R1 detection there is no artefact: R1 is a later plate");
+    }
+
+    [Test]
+    public void OneTilesBadFileFailsThatTileAloneNotTheWholeBatch()
+    {
+        var dir = Support.TestTemp.NewPath("files-");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "a.csv"), "id,ra,dec\ns1,10,10\n");
+        File.WriteAllText(Path.Combine(dir, "b.csv"), "id,ra,dec\ns2,abc,10\n");
+        var source = new FileSource("vsx", dir, "{tile}.csv", new TableColumns(), []);
+        var answer = source.LookUp([[new VettingCandidate("a", "1", 10, 10)], [new VettingCandidate("b", "1", 20, 10)]], 5, default);
+        Assert.That(answer.Matches.Keys, Is.EqualTo(new[] { "a:1" }));
+        Assert.That(answer.TileErrors.Keys, Is.EqualTo(new[] { "b" }));
+        Assert.That(answer.TileErrors["b"].Code, Is.EqualTo(ErrorCodes.VettingFileUnreadable));
     }
 
     [Test]
