@@ -49,4 +49,8 @@ public sealed record ArchiveMatch(string Id, double SeparationArcsec, double Ra,
 /// partial answer passed as "no match").
 /// </summary>
 public sealed record ArchiveResult(bool Ok, IReadOnlyDictionary<string, ArchiveMatch> Best, string Url, bool CacheHit, int Attempts, int Retries,
-    string? FailureReason, IReadOnlyList<string> Log);
+    string? FailureReason, IReadOnlyList<string> Log)
+{
+    /// <summary>Not Ok because the archive refused the query for good, not because it was unreachable.</summary>
+    public bool Refused { get; init; }
+}

@@ -29,6 +29,9 @@ public sealed record TapQuery(Uri ServiceUrl, string Adql, IReadOnlyList<SkyPoin
 public sealed record TapResult(bool Ok, IReadOnlyList<string> Columns, IReadOnlyList<IReadOnlyList<string>> Rows, string Url, bool CacheHit,
     int Attempts, int Retries, string? FailureReason, IReadOnlyList<string> Log)
 {
+    /// <summary>Not Ok because the service refused the query for good (QUERY_STATUS=ERROR, an unreadable format), not because it was unreachable.</summary>
+    public bool Refused { get; init; }
+
     /// <summary>
     /// The nearest row to each point, for a query whose rows name the point they match (<paramref name="idColumn"/>)
     /// and the archive source's position (<paramref name="raColumn"/>, <paramref name="decColumn"/>, J2000 degrees);
@@ -107,7 +110,7 @@ public sealed class TapClient : IDisposable
         var failure = await QueryPartAsync(query, query.Upload, 0, session, cancellationToken).ConfigureAwait(false);
         return failure is null
             ? new TapResult(true, session.Columns ?? [], session.Rows, url, session.CacheHit, session.Attempts, session.Retries, null, session.Log)
-            : new TapResult(false, [], [], url, session.CacheHit, session.Attempts, session.Retries, failure, session.Log);
+            : new TapResult(false, [], [], url, session.CacheHit, session.Attempts, session.Retries, failure, session.Log) { Refused = session.Refused };
     }
 
     async Task<string?> QueryPartAsync(TapQuery query, IReadOnlyList<SkyPoint> points, int depth, Session session, CancellationToken cancellationToken)
@@ -120,7 +123,11 @@ public sealed class TapClient : IDisposable
         session.Attempts += call.Attempts;
         session.Retries += call.Retries;
         session.CacheHit &= call.CacheHit;
-        if (!call.Ok) return part + call.FailureReason;
+        if (!call.Ok)
+        {
+            session.Refused = call.Refused;
+            return part + call.FailureReason;
+        }
         var table = call.Value!;
         if (table.Overflow)
         {
@@ -168,7 +175,7 @@ public sealed class TapClient : IDisposable
     sealed class Session
     {
         public int Attempts, Retries;
-        public bool CacheHit = true;
+        public bool CacheHit = true, Refused;
         public IReadOnlyList<string>? Columns;
         public List<IReadOnlyList<string>> Rows { get; } = [];
         public List<string> Log { get; } = [];

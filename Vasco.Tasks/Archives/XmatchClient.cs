@@ -92,7 +92,7 @@ public sealed class XmatchClient : IDisposable
         var failed = calls.Select((c, i) => (Call: c, Index: i)).FirstOrDefault(x => !x.Call.Ok);
         if (failed.Call is { } call)
             return new ArchiveResult(false, new Dictionary<string, ArchiveMatch>(), url, cacheHit, attempts, retries,
-                (chunks.Count == 1 ? "" : $"chunk {failed.Index + 1} of {chunks.Count}: ") + call.FailureReason, log);
+                (chunks.Count == 1 ? "" : $"chunk {failed.Index + 1} of {chunks.Count}: ") + call.FailureReason, log) { Refused = call.Refused };
         return new ArchiveResult(true, ArchiveMatch.Nearest(calls.SelectMany(c => c.Value!.Matches)), url, cacheHit, attempts, retries, null, log);
     }
 

@@ -29,6 +29,9 @@ public sealed record ArchiveReply(int Status, string Said, string Body);
 /// </summary>
 public sealed record ArchiveCall<T>(bool Ok, T? Value, bool CacheHit, int Attempts, string? FailureReason, IReadOnlyList<string> Log)
 {
+    /// <summary>The archive refused the request for good (not an outage): asking again unchanged would be refused again.</summary>
+    public bool Refused { get; init; }
+
     public int Retries => Math.Max(0, Attempts - 1);
 }
 
@@ -128,7 +131,7 @@ public sealed class ArchiveCaller : IDisposable
                     AtomicFile.WriteAllText(cachePath, answer.Body!);
                     return new ArchiveCall<T>(true, (T?)answer.Value, false, attempts, null, log);
                 case AnswerKind.Final:
-                    return new ArchiveCall<T>(false, default, false, attempts, answer.Summary, log);
+                    return new ArchiveCall<T>(false, default, false, attempts, answer.Summary, log) { Refused = true };
                 default:
                     return new ArchiveCall<T>(false, default, false, attempts, $"{answer.Summary} (gave up after {attempts} attempt(s))", log);
             }

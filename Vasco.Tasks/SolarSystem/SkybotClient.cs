@@ -28,7 +28,11 @@ public sealed record SkybotQuery(DateTime EpochUtc, double RaDeg, double DecDeg,
 }
 
 /// <summary>A cone search's result: the objects (Ok), or why there are none to give (not Ok: the stage is then not checked).</summary>
-public sealed record SkybotResult(bool Ok, IReadOnlyList<SkybotObject> Objects, string Url, bool CacheHit, int Attempts, int Retries, string? FailureReason, IReadOnlyList<string> Log);
+public sealed record SkybotResult(bool Ok, IReadOnlyList<SkybotObject> Objects, string Url, bool CacheHit, int Attempts, int Retries, string? FailureReason, IReadOnlyList<string> Log)
+{
+    /// <summary>Not Ok because SkyBoT refused the request for good, not because it was unreachable.</summary>
+    public bool Refused { get; init; }
+}
 
 /// <summary>
 /// IMCCE's SkyBoT cone search (-mime=text, -output=all) at an epoch and for an observer, with -filter=0 so that no object
@@ -69,7 +73,7 @@ public sealed class SkybotClient : IDisposable
         var url = Url(query).AbsoluteUri;
         var call = await _caller.CallAsync(CachePath(query), () => new HttpRequestMessage(HttpMethod.Get, url), Read, cancellationToken: cancellationToken)
             .ConfigureAwait(false);
-        return new SkybotResult(call.Ok, call.Value?.Objects ?? [], url, call.CacheHit, call.Attempts, call.Retries, call.FailureReason, call.Log);
+        return new SkybotResult(call.Ok, call.Value?.Objects ?? [], url, call.CacheHit, call.Attempts, call.Retries, call.FailureReason, call.Log) { Refused = call.Refused };
     }
 
     static ReadAnswer<SkybotAnswer> Read(ArchiveReply reply)

@@ -47,7 +47,8 @@ public abstract class MatchStage(StepEnvironment env, VettingSettings settings) 
             {
                 if (answers.Select(a => a.Item2.TileErrors.GetValueOrDefault(t.Tile.TileId)).FirstOrDefault(e => e is not null) is { } error) throw error;
                 Write(t, candidates, candidates.Select(c => Judge(c, answers)).ToList());
-                var failed = answers.Where(a => a.Item1.IsService && candidates.Any(c => a.Item2.NotChecked.ContainsKey(c.Key))).Select(a => a.Item1.Name).ToList();
+                var failed = answers.Where(a => a.Item1.IsService && !a.Item2.Refused && candidates.Any(c => a.Item2.NotChecked.ContainsKey(c.Key)))
+                    .Select(a => a.Item1.Name).ToList();
                 if (failed.Count > 0) t.RetryNextBuild = $"{string.Join(", ", failed)} did not answer: the next build asks again";
             },
             onTile);

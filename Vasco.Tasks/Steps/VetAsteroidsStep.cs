@@ -130,7 +130,7 @@ public sealed class VetAsteroidsStep : VettingStage
         t.Fields["skybot_url"] = result.Url;
         t.Fields["skybot_cache_hit"] = result.CacheHit;
         if (result.Ok) return (result.Objects, null);
-        t.RetryNextBuild = "SkyBoT did not answer: the next build asks again";
+        if (!result.Refused) t.RetryNextBuild = "SkyBoT did not answer: the next build asks again";
         return (null, $"skybot: {result.FailureReason}");
     }
 }

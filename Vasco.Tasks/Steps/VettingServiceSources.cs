@@ -82,6 +82,7 @@ public sealed class XmatchSource(string name, string table, XmatchClient client,
         if (r.Ok) return new SourceAnswer(r.Best, new Dictionary<string, string>());
         var matches = new Dictionary<string, ArchiveMatch>(StringComparer.Ordinal);
         var notChecked = new Dictionary<string, string>(StringComparer.Ordinal);
+        var refused = r.Refused;
         foreach (var tile in tiles.Where(t => t.Count > 0))
         {
             var cone = AroundAll(tile, radiusArcsec);
@@ -89,11 +90,13 @@ public sealed class XmatchSource(string name, string table, XmatchClient client,
             if (!answer.Ok)
             {
                 foreach (var c in tile) notChecked[c.Key] = $"CDS XMatch: {r.FailureReason}; VizieR: {answer.FailureReason}";
+                // Both refused (a table neither knows): asking again will not help. An outage of either is worth another build.
+                refused &= answer.FailureCode is ErrorCodes.CatalogQueryRejected;
                 continue;
             }
             foreach (var (key, m) in LocalTable.Of(answer.Stars.Select(s => (s.Id, s.Ra, s.Dec))).Match(Points(tile), radiusArcsec)) matches[key] = m;
         }
-        return new SourceAnswer(matches, notChecked);
+        return new SourceAnswer(matches, notChecked) { Refused = refused && notChecked.Count > 0 };
     }
 
     /// <summary>The smallest cone about the candidates' mean direction that holds each of them with the match radius around it.</summary>
@@ -119,7 +122,7 @@ public sealed class TapSource(string name, Uri service, Func<double, string> adq
         if (all.Count == 0) return new SourceAnswer(new Dictionary<string, ArchiveMatch>(), new Dictionary<string, string>());
         var points = Points(all);
         var r = client.QueryAsync(new TapQuery(service, adql(radiusArcsec), points), cancellation).GetAwaiter().GetResult();
-        if (!r.Ok) return NoneChecked(all, $"TAP {service.Host}: {r.FailureReason}");
+        if (!r.Ok) return NoneChecked(all, $"TAP {service.Host}: {r.FailureReason}") with { Refused = r.Refused };
         try
         {
             return new SourceAnswer(r.Nearest(raColumn, decColumn, points), new Dictionary<string, string>());

@@ -6,6 +6,9 @@ namespace Vasco.Steps;
 /// <summary>What a source said of a batch of candidates: the matches (by <see cref="VettingCandidate.Key"/>), and those it could not check, with why.</summary>
 public sealed record SourceAnswer(IReadOnlyDictionary<string, ArchiveMatch> Matches, IReadOnlyDictionary<string, string> NotChecked)
 {
+    /// <summary>What was not checked was refused for good (not an outage): the next build need not ask again.</summary>
+    public bool Refused { get; init; }
+
     /// <summary>Tiles whose own input was wrong (a bad local file): each fails, and the batch's other tiles go on.</summary>
     public IReadOnlyDictionary<string, VascoException> TileErrors { get; init; } = new Dictionary<string, VascoException>();
 }

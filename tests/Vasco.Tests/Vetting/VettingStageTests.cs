@@ -232,6 +232,29 @@ public class VettingStageTests
     }
 
     [Test]
+    public void AServiceThatWasDownIsAskedAgainNextBuildOneThatRefusedIsNot()
+    {
+        var h = new VettingHarness();
+        h.Candidates((1, h.Tile.RaDeg, h.Tile.DecDeg));
+        var record = Vasco.Pipeline.TileRecords.ManifestPath(h.Steps["VetSecondScan"].OutputDir, h.Tile.TileId);
+        (string, string)[] Online(Uri tap) => [("VettingServices", "online"), ("TapUrl", tap.ToString()), ("VettingMinIntervalSeconds", "0"), ("VettingRetries", "0")];
+
+        using (var down = new Support.TapServer(new Dictionary<string, Support.ArchiveTable> { ["supercosmos.sources"] = new(["raj2000", "dej2000", "objidr1"], []) }))
+        {
+            down.Inject(Support.ServerFault.Status(503), 10);
+            var (_, verdicts, _) = h.RunOk(VetSecondScanStep.Contract, Online(down.ServiceUrl));
+            Assert.That(verdicts["1"].Status, Does.StartWith("not_checked:supercosmos: TAP"));
+            Assert.That(File.GetLastWriteTimeUtc(record), Is.EqualTo(DateTime.UnixEpoch), "dated before any stamp: the next build runs the tile again");
+            Assert.That(Vasco.Pipeline.Manifest.Read(record).Fields, Does.ContainKey("retry_next_build"));
+        }
+        // A service that has no such table refuses the query: it would refuse it again.
+        using var refusing = new Support.TapServer(new Dictionary<string, Support.ArchiveTable>());
+        var (_, again, _) = h.RunOk(VetSecondScanStep.Contract, Online(refusing.ServiceUrl));
+        Assert.That(again["1"].Status, Does.StartWith("not_checked:"));
+        Assert.That(File.GetLastWriteTimeUtc(record), Is.GreaterThan(DateTime.UtcNow.AddMinutes(-5)), "a refusal waits for a change of the run");
+    }
+
+    [Test]
     public void OneTilesBadFileFailsThatTileAloneNotTheWholeBatch()
     {
         var dir = Support.TestTemp.NewPath("files-");
