@@ -196,7 +196,8 @@ public sealed class FilterStep : TileStep
         AtomicFile.DeleteTempFiles(outputDir);
         // Withdrawn first: a run-level output that cannot be rewritten (a full disk) must not stand for the run.
         File.Delete(manifestPath);
-        foreach (var stale in new[] { funnelPath, Path.Combine(vettingDir, "ir_only.csv") }) File.Delete(stale);
+        if (Directory.Exists(vettingDir))
+            foreach (var stale in new[] { funnelPath, Path.Combine(vettingDir, "ir_only.csv") }) File.Delete(stale);
         var problems = new FailedTile?[tiles.Count];
         InParallel.For(tiles.Count, maxParallel, i => problems[i] = CurrentTiles.Problem(filter, env.Steps, stampDir, tiles[i])
             ?? stages.Select(s => CurrentTiles.Problem(s.Step, env.Steps, stampDir, tiles[i])).FirstOrDefault(p => p is not null));

@@ -86,7 +86,7 @@ public class BadInputBuildTests
     /// </summary>
     static Func<string, bool> FailedFrom(params string[] stepFolders) => path =>
         StepFailureRecords(path) || path.StartsWith("dashboard/", StringComparison.Ordinal)
-        || stepFolders.Concat(["data/filter/", "data/summaries/"]).Any(f => path.StartsWith(f, StringComparison.Ordinal));
+        || stepFolders.Concat(["data/filter/", "data/vetting/", "data/summaries/"]).Any(f => path.StartsWith(f, StringComparison.Ordinal));
 
     // A step that stops the build leaves the run's results withdrawn (no candidates.csv); one that fails a tile, rebuilt without it.
     int PublishedCandidates() => _run.Path("data", "filter", _run.RunId, "candidates.csv") is var path && File.Exists(path)
