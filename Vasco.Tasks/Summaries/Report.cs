@@ -152,25 +152,7 @@ public static class Report
         return sb.ToString();
     }
 
-    static (string Type, string? Unit) Meta(string c) => c switch
-        {
-            "tile_id" or "plate_id" => ("string", null),
-            "number" or "flags" or "imaflags_iso" => ("int64", null),
-            "ra" or "dec" => ("float64", "deg"),
-            "nearest_modern_arcsec" or "nearest_bright_arcsec" => ("float64", "arcsec"),
-            "fwhm_image" or "x_image" or "y_image" => ("float64", "pix"),
-            "plate_epoch" => ("float64", "yr"),
-            // The vetting's verdicts and what explains them (docs/vetting.md).
-            "vetting" or "earth_shadow" or "archive_matches" or "archive_not_checked" or "asteroid" or "asteroid_class"
-                or "variable" or "variable_not_checked" or "mover" or "mover_pm_from" => ("string", null),
-            _ when c.StartsWith("vet_", StringComparison.Ordinal) => ("string", null),
-            "asteroid_ra" or "asteroid_dec" => ("float64", "deg"),
-            "asteroid_rate_arcsec_h" => ("float64", "arcsec/h"),
-            "asteroid_mv" => ("float64", "mag"),
-            "mover_pm_mas_yr" => ("float64", "mas/yr"),
-            _ when c.EndsWith("_arcsec", StringComparison.Ordinal) => ("float64", "arcsec"),
-            _ => ("float64", null),
-        };
+    static (string Type, string? Unit) Meta(string c) => CandidateColumns.Of(c) is var m ? (m.Type, m.Unit) : default;
 
     /// <summary>The candidates as ECSV 1.0 (astropy reads it with types and units).</summary>
     public static string Ecsv(IReadOnlyList<string> columns, IEnumerable<IReadOnlyDictionary<string, string>> candidates)
@@ -192,17 +174,22 @@ public static class Report
     {
         static string X(string s) => System.Security.SecurityElement.Escape(s);
         var sb = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<VOTABLE version=\"1.4\" xmlns=\"http://www.ivoa.net/xml/VOTable/v1.3\">\n");
-        sb.Append($" <RESOURCE name=\"vasco\">\n  <TABLE name=\"candidates_{X(runId)}\">\n");
+        var rows = candidates.ToList();
+        var epochs = rows.Select(r => r.TryGetValue("plate_epoch", out var e) ? e : "").Distinct().ToList();
+        var epoch = epochs.Count == 1 && double.TryParse(epochs[0], System.Globalization.NumberStyles.Float, CultureInfo.InvariantCulture, out var year)
+            ? $" epoch=\"J{year.ToString("0.000", CultureInfo.InvariantCulture)}\"" : "";
+        sb.Append($" <RESOURCE name=\"vasco\">\n  <COOSYS ID=\"plate\" system=\"ICRS\"{epoch}/>\n  <TABLE name=\"candidates_{X(runId)}\">\n");
         sb.Append("   <DESCRIPTION>Vasco vanishing-source candidates: positions at the plate epoch (J2000)</DESCRIPTION>\n");
         foreach (var c in columns)
         {
-            var (type, unit) = Meta(c);
-            var votype = type switch { "string" => "char\" arraysize=\"*", "int64" => "long", _ => "double" };
-            var ucd = c switch { "ra" => " ucd=\"pos.eq.ra;meta.main\"", "dec" => " ucd=\"pos.eq.dec;meta.main\"", _ => "" };
-            sb.Append($"   <FIELD name=\"{X(c)}\" datatype=\"{votype}\"{(unit is null ? "" : $" unit=\"{unit}\"")}{ucd}/>\n");
+            var m = CandidateColumns.Of(c);
+            var votype = m.Type switch { "string" => "char\" arraysize=\"*", "int64" => "long", _ => "double" };
+            // J2000 positions (the DSS plate solutions; ICRS and FK5 J2000 differ by tens of mas) at the plate epoch, which the COOSYS gives when the rows share one plate.
+            var reference = c is "ra" or "dec" or "asteroid_ra" or "asteroid_dec" ? " ref=\"plate\"" : "";
+            sb.Append($"   <FIELD name=\"{X(c)}\" datatype=\"{votype}\"{(m.Unit is null ? "" : $" unit=\"{m.Unit}\"")} ucd=\"{m.Ucd}\"{reference}/>\n");
         }
         sb.Append("   <DATA><TABLEDATA>\n");
-        foreach (var row in candidates)
+        foreach (var row in rows)
             sb.Append("    <TR>").Append(string.Concat(columns.Select(c => $"<TD>{X(row[c])}</TD>"))).Append("</TR>\n");
         sb.Append("   </TABLEDATA></DATA>\n  </TABLE>\n </RESOURCE>\n</VOTABLE>\n");
         return sb.ToString();

@@ -80,6 +80,14 @@ public class SummaryTests
         Assert.That(stilts.StdOut, Does.Match(@"Rows:\s+1\b"));
         var ra = Vasco.Tools.ProcessRunner.Run("stilts", ["tpipe", $"in={Path.Combine(dir, "candidates.vot")}", "ifmt=votable", "cmd=keepcols 'tile_id number ra'", "ofmt=csv"], dir, TimeSpan.FromMinutes(2));
         Assert.That(ra.StdOut, Does.Contain("M67,344,132.8204312564246"));
+        // Every column has a UCD, the units are VOUnit, and the positions name their frame and the plate's epoch: votlint is silent.
+        var lint = Vasco.Tools.ProcessRunner.Run("stilts", ["votlint", $"votable={Path.Combine(dir, "candidates.vot")}", "ucd=true", "unit=true"], dir, TimeSpan.FromMinutes(2));
+        Assert.That((lint.ExitCode, lint.StdOut + lint.StdErr), Is.EqualTo((0, "")));
+        var vot = File.ReadAllText(Path.Combine(dir, "candidates.vot"));
+        var fields = System.Text.RegularExpressions.Regex.Matches(vot, "<FIELD [^>]*>").Select(m => m.Value).ToList();
+        Assert.That(fields, Has.Count.GreaterThan(30), "step 8's and the vetting's columns");
+        Assert.That(fields, Has.All.Contain(" ucd=\""));
+        Assert.That(vot, Does.Contain("<COOSYS ID=\"plate\" system=\"ICRS\" epoch=\"J1951.911\"/>").And.Not.Contain("unit=\"pix\""));
 
         // The dashboard's schema is stable, and runs accumulate without duplicates.
         var dashboard = run.Path("dashboard", "anomalies_minimal.csv");
