@@ -65,6 +65,7 @@ public static class Items
         item.SetMetadata("Step", step);
         item.SetMetadata("TileId", o.TileId);
         item.SetMetadata("Code", o.Code ?? "");
+        item.SetMetadata("Status", o.Status.ToString());
         return (ITaskItem)item;
     }).ToArray();
 

@@ -129,6 +129,11 @@ public sealed class ExternalStep : TileStep
 
     public override void RunTile(TileContext t)
     {
+        // Step 6 needs no plate, but a tile whose plate step 1 could not get has no use for catalogs: it is skipped at once,
+        // not fetched from VizieR for minutes (the next build retries both).
+        if (Env.Steps.TryGetValue("Download", out var download) && File.Exists(TileRecords.FailedPath(download.OutputDir, t.Tile.TileId)))
+            throw new UpstreamMissingException(ErrorCodes.TileFailed, $"step External skipped tile {t.Tile.TileId}: step Download got no plate for it.",
+                "fix the error reported for Download on this tile; the next build retries both.");
         var cone = Cone.ForTile(t.Tile, _config.MarginArcmin);
         foreach (var (name, remote, local, file, expectEmpty) in _catalogs)
         {

@@ -60,6 +60,22 @@ public class DownloadStepTests
     }
 
     [Test]
+    public void ATileWithoutAPlateSkipsItsLaterStepsAtOnceAndTheErrorCountsThemApart()
+    {
+        using var server = new ScriptedHttpServer(_ => ScriptedHttpServer.Html("<html><title>DSS: no plate for this position</title></html>"));
+        using var vizier = new ScriptedHttpServer(_ => ScriptedHttpServer.Status(503));
+        using var run = new RunFolder("noplate").WriteRunFile($"""
+            <TilingMode>single</TilingMode><TileSizeArcmin>30</TileSizeArcmin>
+            <VascoVizierMirrors>{vizier.BaseUri}</VascoVizierMirrors>
+            """, """<VascoTarget Include="south" Ra="10" Dec="-50" />""", testSteps: false);
+        var build = run.Build($"-p:VascoStsciEndpoint={server.Endpoint}");
+        Assert.That(build.ExitCode, Is.Not.EqualTo(0));
+        Assert.That(vizier.Requests, Is.Zero, "no catalog is fetched for a tile without a plate");
+        Assert.That(build.Output, Does.Contain("External: 0 tile(s) done, 0 failed, 1 skipped"));
+        Assert.That(build.Output, Does.Match(@"1 tile step\(s\) failed \(Download:south\) and \d+ were skipped because an earlier step failed"));
+    }
+
+    [Test]
     public void ANonPossPlateIsRejected()
     {
         using var server = new ScriptedHttpServer(_ => ScriptedHttpServer.FitsAnswer(M67Plate.AsSercPlate()));
