@@ -88,8 +88,10 @@ public abstract class TileStepTask : VascoTask, ICancelableTask
             FailFast = ParameterValues.Has("FailFast") && ParameterValues.Boolean("FailFast"),
         };
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        var progress = new StepProgress(StepName, stale.Count);
         var outcomes = RunTiles(runner, stale, AllTiles.Select(t => t.ItemSpec).ToList(), o =>
         {
+            if (progress.Tile(o.Status != TileStatus.Ok) is { } line) LogHigh(line);
             // A warning kept only in a manifest is one nobody reads: each goes to the build output as well.
             foreach (var (code, text) in o.CodedWarnings) LogWarning(code, $"{StepName}: tile {o.TileId}: {text}");
             if (o.Status == TileStatus.Failed) LogTileError(o.Code!, $"{StepName}: tile {o.TileId}: {o.Message}", o.File);

@@ -119,8 +119,25 @@ public static class RunPlan
                 say(true, $"Plan: {plan.Step}: removed the outputs of {plan.Pruned.Count} tile(s) no longer in the run ({string.Join(", ", plan.Pruned.Take(5))}{(plan.Pruned.Count > 5 ? ", ..." : "")})");
         }
         Lap("stamps");
+        var stale = r.Steps.Where(s => s.PerTile).Select(s => (s.Name, Count: StaleTiles(s, r.StampDir, selected))).Where(s => s.Count > 0).ToList();
+        Lap("stale");
+        say(true, stale.Count == 0 ? $"Vasco: run {r.RunId}: {tiles.Count} tile(s), every step up to date for the {selected.Count} selected"
+            : $"Vasco: run {r.RunId}: {tiles.Count} tile(s); to do, in tiles per step: {string.Join(", ", stale.Select(s => $"{s.Name} {s.Count}"))} (a target runs those it needs)");
         say(false, $"Plan: {tiles.Count} tile(s), {selected.Count} selected; {string.Join(", ", timings)}");
         return new PlanResult(tiles, selected.Count == tiles.Count ? [] : selected, parameters);
+    }
+
+    /// <summary>
+    /// How many of the selected tiles the step's target will run: those without a record, or whose record is older than the
+    /// stamp (MSBuild's own test). One directory listing per folder, not a file query per tile.
+    /// </summary>
+    static int StaleTiles(StepDeclaration step, string stampDir, IReadOnlyList<Tile> selected)
+    {
+        static Dictionary<string, DateTime> Dated(string dir, string suffix) => !Directory.Exists(dir) ? new(StringComparer.Ordinal)
+            : new DirectoryInfo(dir).EnumerateFiles("*" + suffix).ToDictionary(f => f.Name[..^suffix.Length], f => f.LastWriteTimeUtc, StringComparer.Ordinal);
+        var records = Dated(step.OutputDir, ".tile.json");
+        var stamps = Dated(Path.Combine(stampDir, step.Name), ".stamp");
+        return selected.Count(t => !records.TryGetValue(t.TileId, out var made) || !stamps.TryGetValue(t.TileId, out var stamped) || made < stamped);
     }
 
     /// <summary>Each parameter's value: the command line, then the run file, then the config file, then the default.</summary>

@@ -22,6 +22,8 @@ public class TemplateTests
             var local = DotNet.Run(["new", "vasco-run", "--ra", "150", "--dec", "+20", "--vascoRepo", Repo.Root, "-n", "f150", "-o", Path.Combine(root, "f150"), "--debug:custom-hive", hive], root);
             Assert.That(local.ExitCode, Is.EqualTo(0), local.Output);
             var runFile = Path.Combine(root, "f150", "f150.vascoproj");
+            Assert.That(File.ReadAllText(Path.Combine(root, "f150", "Directory.Build.rsp")), Does.Contain("-tl:off"),
+                "the run's builds show Vasco's messages in a terminal too");
             var build = DotNet.Build(runFile, "-t:VascoTiling");
             Assert.That(build.ExitCode, Is.EqualTo(0), build.Output);
             var tile = TilesCsv.Read(Path.Combine(root, "f150", "data", "tiles", "f150", "tiles.csv")).Single();

@@ -17,6 +17,9 @@ public class SummaryTests
         using var run = M67Run.Create("summary");
         var build = run.Build();
         Assert.That(build.ExitCode, Is.EqualTo(0), build.Output);
+        // What the console shows: the plan's work, then each step's summary, then the report's path (docs/terminal.md).
+        Assert.That(build.Output, Does.Contain($"Vasco: run {run.RunId}: 1 tile(s); to do, in tiles per step: Download 1, Preprocess 1, Pass1 1"));
+        Assert.That(build.Output, Does.Contain("Pass2: 1 tile(s) done, 0 failed, 0 skipped, in "));
         var dir = run.Path("data", "summaries", run.RunId);
         foreach (var file in new[] { "summary.md", "summary.csv", "histograms.csv", "hist_fwhm_image.png", "hist_mag_auto.png", "hist_snr_win.png", "manifest.json" })
             Assert.That(new FileInfo(Path.Combine(dir, file)).Length, Is.GreaterThan(0), file);
