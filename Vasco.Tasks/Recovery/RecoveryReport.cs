@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Vasco.IO;
 using Vasco.Synthetic;
+using Vasco.Vetting;
 
 namespace Vasco.Recovery;
 
@@ -137,22 +138,22 @@ public sealed class RecoveryReport(IReadOnlyList<TileRecovery> tiles, RecoveryGo
                 foreach (var source in v.Selected.Where(s => s.Class == c))
                 {
                     selected++;
-                    if (StatusOf(source.Number) is { } nc && StageStatuses.IsNotChecked(nc)) selectedNotChecked++;
-                    if (StatusOf(source.Number) is { } s && StageStatuses.IsRemoved(s))
+                    if (StatusOf(source.Number) is { } nc && VettingStatus.IsNotChecked(nc)) selectedNotChecked++;
+                    if (StatusOf(source.Number) is { } s && VettingStatus.IsRemoved(s))
                     {
                         removed++;
-                        reasons[StageStatuses.Reason(s)] = reasons.GetValueOrDefault(StageStatuses.Reason(s)) + 1;
+                        reasons[VettingStatus.ReasonOf(s)!] = reasons.GetValueOrDefault(VettingStatus.ReasonOf(s)!) + 1;
                     }
                 }
             }
-            wrongly += v.Selected.Count(s => s.Class == SourceKind.Vanished && StatusOf(s.Number) is { } status && StageStatuses.IsRemoved(status));
+            wrongly += v.Selected.Count(s => s.Class == SourceKind.Vanished && StatusOf(s.Number) is { } status && VettingStatus.IsRemoved(status));
             candidates += v.CandidateClass.Count;
             foreach (var (number, what) in v.CandidateClass)
             {
                 var status = StatusOf(number);
                 if (status is null) notListed++;
-                else if (StageStatuses.IsNotChecked(status)) notChecked++;
-                else if (StageStatuses.IsRemoved(status)) byClass[what] = byClass.GetValueOrDefault(what) + 1;
+                else if (VettingStatus.IsNotChecked(status)) notChecked++;
+                else if (VettingStatus.IsRemoved(status)) byClass[what] = byClass.GetValueOrDefault(what) + 1;
             }
             unknown += statuses!.ByNumber.Keys.Count(n => !v.CandidateClass.ContainsKey(n));
         }
@@ -165,7 +166,7 @@ public sealed class RecoveryReport(IReadOnlyList<TileRecovery> tiles, RecoveryGo
     /// <summary>The vanished sources step 8 kept that some stage removed, per kind: each one a stage got wrong.</summary>
     public IReadOnlyList<(string TileId, string Id, IReadOnlyList<string> Stages)> VanishedRemoved(string kind) =>
         Tiles.Where(t => t.Kind == kind).SelectMany(t => t.Vetting.Selected.Where(s => s.Class == SourceKind.Vanished).Select(s =>
-            (t.TileId, s.Id, (IReadOnlyList<string>)t.Vetting.Stages.Where(st => st.ByNumber.TryGetValue(s.Number, out var status) && StageStatuses.IsRemoved(status)).Select(st => st.Stage).ToList())))
+            (t.TileId, s.Id, (IReadOnlyList<string>)t.Vetting.Stages.Where(st => st.ByNumber.TryGetValue(s.Number, out var status) && VettingStatus.IsRemoved(status)).Select(st => st.Stage).ToList())))
         .Where(x => x.Item3.Count > 0).ToList();
 
     object VettingJson()

@@ -9,12 +9,7 @@ namespace Vasco.Recovery;
 public sealed record VettingStage(string Folder, string? Class);
 
 /// <summary>What one vetting stage said of one tile's candidates: each candidate's status (<see cref="VettingStatus"/>), by its SExtractor NUMBER.</summary>
-public sealed record StageStatuses(string Stage, string File, IReadOnlyDictionary<int, string> ByNumber)
-{
-    public static bool IsRemoved(string status) => VettingStatus.IsRemoved(status);
-    public static bool IsNotChecked(string status) => VettingStatus.IsNotChecked(status);
-    public static string Reason(string status) => status[(status.IndexOf(':') + 1)..];
-}
+public sealed record StageStatuses(string Stage, string File, IReadOnlyDictionary<int, string> ByNumber);
 
 /// <summary>A planted source that step 8 kept: the candidate (by NUMBER) within <see cref="TileRecovery.MatchArcsec"/> of it.</summary>
 public sealed record SelectedSource(string Class, string Id, int Number);
@@ -40,18 +35,16 @@ public sealed record TileVetting(string Folder, IReadOnlyDictionary<string, int>
 /// </summary>
 public static class VettingFiles
 {
-    /// <summary>The stages of issue 17, each with the class it must remove.</summary>
-    public static readonly IReadOnlyList<VettingStage> Stages =
-    [
-        new("archives", SourceKind.Infrared),
-        new("asteroids", SourceKind.Asteroid),
-        new("variables", SourceKind.Variable),
-        new("second-scan", SourceKind.ScanArtefact),
-        new("motion", SourceKind.Mover),
-        new("shadow", null),
-    ];
-
-    public static readonly string[] Columns = ["tile_id", "number", "ra", "dec", "status"];
+    /// <summary>The funnel's stages, each with the planted class it must remove (the shadow flag removes none).</summary>
+    public static readonly IReadOnlyList<VettingStage> Stages = Funnel.Stages.Select(s => new VettingStage(s.Folder, s.Folder switch
+    {
+        "archives" => SourceKind.Infrared,
+        "asteroids" => SourceKind.Asteroid,
+        "variables" => SourceKind.Variable,
+        "second-scan" => SourceKind.ScanArtefact,
+        "motion" => SourceKind.Mover,
+        _ => null,
+    })).ToList();
 
     public static string PathOf(string folder, string stage, string tileId) => Path.Combine(folder, stage, tileId + ".csv");
 

@@ -1,8 +1,6 @@
 using System.Globalization;
 using Vasco.Catalogs;
-using Vasco.Fits;
 using Vasco.Pipeline;
-using Vasco.Preprocess;
 using Vasco.SolarSystem;
 using Vasco.Vetting;
 
@@ -37,8 +35,6 @@ public sealed class VetAsteroidsStep : VettingStage
     {
         _config = config;
         _file = VettingServiceSources.FileItem(env, "skybot");
-        if (_file is not null && _file.Meta("File") is null)
-            throw new VascoException(ErrorCodes.VettingSourceInvalid, "VascoVettingFile 'skybot' has no File=.", "give it File=\"path\" ({tile} stands for the tile id), or remove it to ask SkyBoT.");
         if (_file is null && config.Vetting.Online)
             _client = new SkybotClient(new SkybotClientOptions
             {
@@ -69,22 +65,7 @@ public sealed class VetAsteroidsStep : VettingStage
     public override void RunTile(TileContext t)
     {
         var candidates = CandidatesOf(t);
-        var clean = t.Input(PreprocessStep.Clean);
-        var exposure = PlateExposure.FromHeader(FitsFile.ReadPrimaryHeader(clean), clean);
-        t.AddInput(clean);
-        if (exposure.StartUnknown is { } unknown)
-        {
-            Write(t, candidates, NoneChecked(candidates.Count, unknown));
-            return;
-        }
-        t.Fields["exposure_start_utc"] = exposure.StartUtc.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
-        if (exposure.Duration is not { } duration)
-        {
-            Write(t, candidates, NoneChecked(candidates.Count, "the plate header gives no EXPOSURE: the middle of the exposure is unknown"));
-            return;
-        }
-        t.Fields["mid_exposure_utc"] = exposure.MidUtc.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
-        t.Fields["exposure_minutes"] = duration.TotalMinutes;
+        if (MidExposure(t, candidates) is not { Duration: { } duration } exposure) return;
         if (candidates.Count == 0)
         {
             Write(t, candidates, []);

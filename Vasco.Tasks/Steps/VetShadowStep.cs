@@ -1,7 +1,5 @@
 using System.Globalization;
-using Vasco.Fits;
 using Vasco.Pipeline;
-using Vasco.Preprocess;
 using Vasco.Sky;
 using Vasco.Vetting;
 
@@ -51,19 +49,7 @@ public sealed class VetShadowStep : VettingStage
     public override void RunTile(TileContext t)
     {
         var candidates = CandidatesOf(t);
-        var clean = t.Input(PreprocessStep.Clean);
-        var exposure = PlateExposure.FromHeader(FitsFile.ReadPrimaryHeader(clean), clean);
-        t.AddInput(clean);
-        if (exposure.StartUnknown is { } unknown)
-        {
-            Write(t, candidates, NoneChecked(candidates.Count, unknown));
-            return;
-        }
-        if (exposure.Duration is null)
-        {
-            Write(t, candidates, NoneChecked(candidates.Count, "the plate header gives no EXPOSURE: the middle of the exposure is unknown"));
-            return;
-        }
+        if (MidExposure(t, candidates) is not { } exposure) return;
         var site = exposure.Site;
         if (site is null)
         {
@@ -71,7 +57,6 @@ public sealed class VetShadowStep : VettingStage
             if (candidates.Count > 0) t.Warn(ErrorCodes.VettingAssumed, "the plate header gives no SITELAT/SITELONG: the Earth-shadow flag assumes Palomar, where POSS-I was exposed");
         }
         t.Fields["site"] = site.Name;
-        t.Fields["mid_exposure_utc"] = exposure.MidUtc.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
         Write(t, candidates, candidates.Select(c =>
         {
             var inside = _distances.Where(km => EarthShadow.InUmbra(site, exposure.MidUtc, c.Ra, c.Dec, km)).ToList();

@@ -34,14 +34,14 @@ public sealed class VettingServiceSources(StepEnvironment env, VettingSettings s
         CacheDir = Path.Combine(env.CacheDir, "tap"),
     });
 
-    /// <summary>The VascoVettingFile item named <paramref name="name"/> (skybot, vsx, ptf, supercosmos), or null.</summary>
+    /// <summary>The VascoVettingFile item named <paramref name="name"/> (skybot, vsx, ptf, supercosmos), or null; one without File= is an error.</summary>
     public static CatalogItem? FileItem(StepEnvironment env, string name) =>
-        env.VettingFiles.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase));
+        env.VettingFiles.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase)) is not { } item ? null
+            : item.Meta("File") is not null ? item
+            : throw new VascoException(ErrorCodes.VettingSourceInvalid, $"VascoVettingFile '{name}' has no File=.", "give it File=\"path\" ({tile} stands for the tile id), or remove it to ask the service.");
 
     public VettingSource FileOr(string name, IReadOnlyList<string> keep, Func<VettingSource> service, Func<IReadOnlyDictionary<string, string>, bool>? rows = null) =>
-        FileItem(env, name) is { } item ? FileSource.Of(item, env.RunDir, keep, rows)
-            ?? throw new VascoException(ErrorCodes.VettingSourceInvalid, $"VascoVettingFile '{name}' has no File=.", "give it File=\"path\" ({tile} stands for the tile id), or remove it to ask the service.")
-            : service();
+        FileItem(env, name) is { } item ? FileSource.Of(item, env.RunDir, keep, rows)! : service();
 
     /// <summary>A VizieR table through CDS XMatch, and VizieR's cone searches (<paramref name="columns"/>) when XMatch fails.</summary>
     public VettingSource Vizier(string name, string table, CatalogColumns columns) =>

@@ -1,5 +1,8 @@
+using System.Globalization;
+using Vasco.Fits;
 using Vasco.IO;
 using Vasco.Pipeline;
+using Vasco.Preprocess;
 using Vasco.Vetting;
 
 namespace Vasco.Steps;
@@ -40,6 +43,27 @@ public abstract class VettingStage(StepEnvironment env) : TileStep(env)
         // Said once per run by step 8 (VASCO8504), not per tile: an offline survey run would otherwise warn per tile and stage.
         var whys = verdicts.Where(v => VettingStatus.IsNotChecked(v.Status)).GroupBy(v => v.Status).ToDictionary(g => g.Key["not_checked:".Length..], g => g.Count());
         if (whys.Count > 0) t.Fields["not_checked"] = whys;
+    }
+
+    /// <summary>
+    /// When and where the tile's plate was exposed (the clean image's header), recorded in the tile's manifest; or null after
+    /// writing every candidate not_checked, when the header gives no start to the minute or no EXPOSURE (no mid-exposure).
+    /// </summary>
+    protected PlateExposure? MidExposure(TileContext t, IReadOnlyList<VettingCandidate> candidates)
+    {
+        var clean = t.Input(PreprocessStep.Clean);
+        var exposure = PlateExposure.FromHeader(FitsFile.ReadPrimaryHeader(clean), clean);
+        t.AddInput(clean);
+        var why = exposure.StartUnknown ?? (exposure.Duration is null ? "the plate header gives no EXPOSURE: the middle of the exposure is unknown" : null);
+        if (why is not null)
+        {
+            Write(t, candidates, NoneChecked(candidates.Count, why));
+            return null;
+        }
+        t.Fields["exposure_start_utc"] = exposure.StartUtc.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
+        t.Fields["exposure_minutes"] = exposure.Duration!.Value.TotalMinutes;
+        t.Fields["mid_exposure_utc"] = exposure.MidUtc.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
+        return exposure;
     }
 
     /// <summary>Every candidate not checked, for the same reason.</summary>

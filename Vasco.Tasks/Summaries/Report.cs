@@ -152,7 +152,6 @@ public static class Report
         return sb.ToString();
     }
 
-    static (string Type, string? Unit) Meta(string c) => CandidateColumns.Of(c) is var m ? (m.Type, m.Unit) : default;
 
     /// <summary>The candidates as ECSV 1.0 (astropy reads it with types and units).</summary>
     public static string Ecsv(IReadOnlyList<string> columns, IEnumerable<IReadOnlyDictionary<string, string>> candidates)
@@ -160,12 +159,12 @@ public static class Report
         var sb = new StringBuilder("# %ECSV 1.0\n# ---\n# datatype:\n");
         foreach (var c in columns)
         {
-            var (type, unit) = Meta(c);
-            sb.Append("# - {name: ").Append(c).Append(", datatype: ").Append(type).Append(unit is null ? "" : ", unit: " + unit).Append("}\n");
+            var m = CandidateColumns.Of(c);
+            sb.Append("# - {name: ").Append(c).Append(", datatype: ").Append(m.Type).Append(m.Unit is null ? "" : ", unit: " + m.Unit).Append("}\n");
         }
         sb.Append("# delimiter: ','\n").Append(string.Join(',', columns)).Append('\n');
         foreach (var c in candidates)
-            sb.Append(string.Join(',', columns.Select(k => Meta(k).Type == "string" ? c[k] : c[k].Length == 0 ? "nan" : c[k]))).Append('\n');
+            sb.Append(string.Join(',', columns.Select(k => CandidateColumns.Of(k).Type == "string" ? c[k] : c[k].Length == 0 ? "nan" : c[k]))).Append('\n');
         return sb.ToString();
     }
 
