@@ -78,7 +78,7 @@ public abstract class TileStepTask : VascoTask, ICancelableTask
     void RunStale(Dictionary<string, StepDeclaration> steps, StepDeclaration step, List<Tile> stale)
     {
         // Tiles are about to change: the run's published results go until this build's steps 8 and 9 write them again.
-        if (Vasco.Summaries.RunPublication.WithdrawBeforeRerun(steps, Steps.FirstOrDefault(s => s.ItemSpec == "Summarize")?.GetMetadata("Dashboard") ?? "", RunId) is { } left)
+        if (Vasco.Summaries.RunPublication.WithdrawBeforeRerun(steps, RunDir, Steps.FirstOrDefault(s => s.ItemSpec == "Summarize")?.GetMetadata("Dashboard") ?? "", RunId) is { } left)
             Log.LogWarning(left);
         Prepare(step);
         var runner = new StepRunner

@@ -258,25 +258,24 @@ public static class RunPublication
     /// until this build's steps 8 and 9 write them again; a build that stops before then leaves none standing. A run without
     /// steps 8 and 9 (extension steps only) has published nothing.
     /// </summary>
-    public static string? WithdrawBeforeRerun(IReadOnlyDictionary<string, StepDeclaration> steps, string dashboardFile, string runId)
-    {
-        if (!steps.TryGetValue("Filter", out var filter) || !steps.TryGetValue("Summarize", out var summarize)) return null;
-        // The vetting's run-level files (funnel.csv, ir_only.csv) sit beside the stages' folders: they go with candidates.csv.
-        // In a shard build both are in the shard's folder, as candidates.csv is in step 8's.
-        if (steps.TryGetValue("VetArchives", out var archives) && Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(archives.OutputDir)) is { } vetting
-            && Path.Combine(vetting, Path.GetRelativePath(filter.OutputDir, filter.ManifestDir)) is var runLevel && Directory.Exists(runLevel))
-            foreach (var f in new[] { "funnel.csv", "ir_only.csv" }) File.Delete(Path.Combine(runLevel, f));
-        return WithdrawAll(filter.ManifestDir, summarize.OutputDir, dashboardFile, runId);
-    }
+    public static string? WithdrawBeforeRerun(IReadOnlyDictionary<string, StepDeclaration> steps, string runDir, string dashboardFile, string runId) =>
+        steps.TryGetValue("Filter", out var filter) && steps.TryGetValue("Summarize", out var summarize)
+            ? WithdrawAll(runDir, filter.ManifestDir, summarize.OutputDir, dashboardFile, runId) : null;
 
     /// <summary>
-    /// Step 8's candidates.csv and its manifest too: before any tile reruns, so that a build stopped half way (a full
-    /// disk, a kill) leaves no result of the run as it was; the build's own steps 8 and 9 publish again at its end.
+    /// Step 8's run-level files too: candidates.csv, whatever else its manifest lists as written (the vetting's funnel.csv
+    /// and ir_only.csv), and the manifest itself; before any tile reruns, so that a build stopped half way (a full disk, a
+    /// kill) leaves no result of the run as it was; the build's own steps 8 and 9 publish again at its end.
     /// </summary>
-    public static string? WithdrawAll(string filterRunDir, string summariesDir, string dashboardFile, string runId)
+    public static string? WithdrawAll(string runDir, string filterRunDir, string summariesDir, string dashboardFile, string runId)
     {
-        foreach (var f in new[] { "filter.manifest.json", "candidates.csv" })
-            if (Directory.Exists(filterRunDir)) File.Delete(Path.Combine(filterRunDir, f));
+        if (Directory.Exists(filterRunDir))
+        {
+            var manifest = Path.Combine(filterRunDir, "filter.manifest.json");
+            foreach (var output in Manifest.TryRead(manifest)?.Outputs ?? [])
+                if (File.Exists(Path.Combine(runDir, output.Path))) File.Delete(Path.Combine(runDir, output.Path));
+            foreach (var f in new[] { manifest, Path.Combine(filterRunDir, "candidates.csv") }) File.Delete(f);
+        }
         return Withdraw(summariesDir, dashboardFile, runId);
     }
 
