@@ -22,6 +22,8 @@ public class VascoException : Exception
     /// <summary>Where in <see cref="File"/> (1-based; 0: not known), so MSBuild and editors show the error there.</summary>
     public int Line { get; init; }
     public int Column { get; init; }
+    /// <summary>The run file's property or item the error is about, when <see cref="File"/> is not set: the error points at its line.</summary>
+    public RunFileElement? InRunFile { get; init; }
 
     /// <summary>The text shown to the user: cause, then the fix.</summary>
     public string UserMessage => $"{Cause} Fix: {Fix}";

@@ -9,7 +9,6 @@ namespace Vasco.MSBuild;
 /// <summary>What VascoSubmitSlurm and VascoResubmitFailed share: the scripts, sbatch, jobs.json.</summary>
 public abstract class SlurmTask : VascoTask
 {
-    [Required] public string RunFile { get; set; } = "";
     [Required] public string RunDir { get; set; } = "";
     [Required] public string RunId { get; set; } = "";
     [Required] public string ShardsDir { get; set; } = "";

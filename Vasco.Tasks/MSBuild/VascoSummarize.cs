@@ -26,6 +26,5 @@ public sealed class VascoSummarize : VascoTask
         var parallel = Parameters.Length > 0 ? Items.ToParameters(Parameters).MaxParallel : 1;
         var r = SummarizeStep.Run(env, AllTiles.Select(t => t.ItemSpec).ToList(), new SummarizeStep.Files(SummariesDir, CandidatesFile, DashboardFile, CacheFile), parallel);
         LogHigh($"VascoSummarize: {RunPaths.Relative(RunDir, r.Summary)} ({r.Tiles} tile(s), {r.Candidates} candidate(s))");
-        LogHigh($"Vasco: the report of run {RunId} is {new Uri(r.Report).AbsoluteUri}");
     }
 }

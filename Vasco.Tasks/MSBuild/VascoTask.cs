@@ -23,6 +23,9 @@ public abstract class VascoTask : MSBuildTask
 
     static DateTime WriteTimeOf(string path) => path.Length > 0 && File.Exists(path) ? File.GetLastWriteTimeUtc(path) : default;
 
+    /// <summary>The run file ($(MSBuildProjectFullPath)): an error about one of its properties or items points at its line.</summary>
+    public string RunFile { get; set; } = "";
+
     public sealed override bool Execute()
     {
         try
@@ -36,7 +39,10 @@ public abstract class VascoTask : MSBuildTask
         catch (VascoException e)
         {
             _fatal = true;
-            lock (_logLock) Log.LogError(subcategory: null, e.Code, helpKeyword: null, e.File, e.Line, e.Column, 0, 0, e.UserMessage);
+            var (file, line, column) = (e.File, e.Line, e.Column);
+            if (file is null && e.InRunFile?.FindIn(RunFile) is { } at)
+                (file, line, column) = (RunFile, at.Line, at.Column);
+            lock (_logLock) Log.LogError(subcategory: null, e.Code, helpKeyword: null, file, line, column, 0, 0, e.UserMessage);
         }
         catch (Exception e) when (Vasco.IO.AtomicFile.IsDiskFull(e))
         {

@@ -133,7 +133,8 @@ public sealed class ParameterSet
         {
             if (!definitions.TryGetValue(name, out var def))
                 throw new VascoException(ErrorCodes.ParameterUnknown, $"'{name}' is not a Vasco parameter.",
-                    "remove the VascoParameter item, or give it Type and Default metadata to declare a new parameter.");
+                    "remove the VascoParameter item, or give it Type and Default metadata to declare a new parameter.")
+                { InRunFile = RunFileElement.Item("VascoParameter", name) };
             string raw; ParameterSource source;
             if (!string.IsNullOrWhiteSpace(value)) { raw = value; source = fromCommandLine ? ParameterSource.CommandLine : ParameterSource.RunFile; }
             else if (config.TryGetValue(def.Name, out var c)) { raw = c; source = ParameterSource.Config; }
@@ -141,7 +142,8 @@ public sealed class ParameterSet
             var normal = def.Normalize(raw) ?? throw new VascoException(ErrorCodes.ParameterInvalid,
                 $"{def.Name}='{raw}' (from {Describe(source, configFile)}) is not {def.Expectation}.",
                 $"set {def.Name} to {def.Expectation} ({def.Description}).",
-                source == ParameterSource.Config ? configFile : null);
+                source == ParameterSource.Config ? configFile : null)
+                { InRunFile = source == ParameterSource.RunFile ? RunFileElement.Property(def.Name) : null };
             result.Add(new ResolvedParameter(def.Name, normal, source));
         }
         return new ParameterSet(result);

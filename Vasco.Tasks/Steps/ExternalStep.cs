@@ -92,7 +92,8 @@ public sealed class ExternalStep : TileStep
             {
                 if (!isSynthetic)
                     throw new VascoException(ErrorCodes.ParameterInvalid, "VascoCatalog 'synthetic' needs ImageSource=synthetic: only a synthetic sky has a synthetic catalog.",
-                        "set ImageSource=synthetic, or name a real catalog (usnob, gaia, ps1) or a File.");
+                        "set ImageSource=synthetic, or name a real catalog (usnob, gaia, ps1) or a File.")
+                    { InRunFile = RunFileElement.Item("VascoCatalog", SyntheticCatalog) };
                 _catalogs.Add((SyntheticCatalog, null, null, null, item.ExpectEmpty));
             }
             else if (file is null)

@@ -148,7 +148,7 @@ public static class RunPlan
     static List<Target> Targets(PlanRequest r, ParameterSet parameters)
     {
         var size = TilingStep.Options(parameters).TileSizeArcmin;
-        var targets = r.Targets.Select(t => Vasco.Tiling.Targets.Parse(t.Name, t.Ra, t.Dec, t.Size, size, "run file")).ToList();
+        var targets = r.Targets.Select(t => Vasco.Tiling.Targets.Parse(t.Name, t.Ra, t.Dec, t.Size, size, Vasco.Tiling.Targets.RunFile)).ToList();
         foreach (var list in r.TargetLists) targets.AddRange(Vasco.Tiling.Targets.ReadCsv(list, size));
         return targets;
     }

@@ -61,6 +61,7 @@ public sealed record CatalogItem(string Name, string FullPath, IReadOnlyDictiona
         "" or "false" => false,
         "true" => true,
         var v => throw new VascoException(ErrorCodes.ParameterInvalid, $"VascoCatalog '{Name}' has ExpectEmpty=\"{v}\": it is true or false.",
-            "write ExpectEmpty=\"true\" (the catalog may have no source in a tile) or leave it out."),
+            "write ExpectEmpty=\"true\" (the catalog may have no source in a tile) or leave it out.")
+            { InRunFile = RunFileElement.Item("VascoCatalog", Name) },
     };
 }

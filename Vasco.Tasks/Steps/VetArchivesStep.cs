@@ -64,11 +64,13 @@ public sealed class VetArchivesStep : MatchStage
         var band = (item.Meta("Band") ?? "").Trim().ToLowerInvariant();
         if (!Bands.Contains(band))
             throw new VascoException(ErrorCodes.VettingSourceInvalid, $"VascoArchive '{item.Name}' has Band=\"{item.Meta("Band")}\".",
-                "give it Band=\"infrared\", \"optical\" or \"ultraviolet\": an infrared-only match keeps the candidate on the ir_only list.");
+                "give it Band=\"infrared\", \"optical\" or \"ultraviolet\": an infrared-only match keeps the candidate on the ir_only list.")
+            { InRunFile = RunFileElement.Item("VascoArchive", item.Name) };
         var table = item.Meta("Table");
         if (table is null && item.Meta("File") is null)
             throw new VascoException(ErrorCodes.VettingSourceInvalid, $"VascoArchive '{item.Name}' names neither a VizieR Table nor a File.",
-                "give it Table=\"II/246/out\" (asked of CDS XMatch) or File=\"path.csv\" (read from disk).");
+                "give it Table=\"II/246/out\" (asked of CDS XMatch) or File=\"path.csv\" (read from disk).")
+            { InRunFile = RunFileElement.Item("VascoArchive", item.Name) };
         var (ra, dec) = (item.Meta("RaColumn") ?? "RAJ2000", item.Meta("DecColumn") ?? "DEJ2000");
         // Without an id column, a source is named by its position (VizieR's split cones are joined by id).
         return new Archive(item.Name, table ?? "", band, item, new CatalogColumns(item.Meta("IdColumn") is { } id ? [id] : [ra, dec], ra, dec, [], null, null, 2000.0));

@@ -38,7 +38,8 @@ public sealed class VettingServiceSources(StepEnvironment env, VettingSettings s
     public static CatalogItem? FileItem(StepEnvironment env, string name) =>
         env.VettingFiles.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase)) is not { } item ? null
             : item.Meta("File") is not null ? item
-            : throw new VascoException(ErrorCodes.VettingSourceInvalid, $"VascoVettingFile '{name}' has no File=.", "give it File=\"path\" ({tile} stands for the tile id), or remove it to ask the service.");
+            : throw new VascoException(ErrorCodes.VettingSourceInvalid, $"VascoVettingFile '{name}' has no File=.", "give it File=\"path\" ({tile} stands for the tile id), or remove it to ask the service.")
+            { InRunFile = RunFileElement.Item("VascoVettingFile", name) };
 
     public VettingSource FileOr(string name, IReadOnlyList<string> keep, Func<VettingSource> service, Func<IReadOnlyDictionary<string, string>, bool>? rows = null) =>
         FileItem(env, name) is { } item ? FileSource.Of(item, env.RunDir, keep, rows)! : service();

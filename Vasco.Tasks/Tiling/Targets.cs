@@ -13,11 +13,11 @@ public static class Targets
         if (!Angles.TryParseRa(ra, out var raDeg))
             throw new VascoException(ErrorCodes.RaInvalid,
                 $"Target '{TileIds.Printable(name)}' ({source}) has RA '{TileIds.Printable(ra ?? "")}', which is not an RA.",
-                "write RA as decimal degrees in [0, 360) (e.g. 132.834) or as hours hh:mm:ss (e.g. 08:51:20.1).", FileOf(source));
+                "write RA as decimal degrees in [0, 360) (e.g. 132.834) or as hours hh:mm:ss (e.g. 08:51:20.1).", FileOf(source)) { InRunFile = ItemOf(name, source) };
         if (!Angles.TryParseDec(dec, out var decDeg))
             throw new VascoException(ErrorCodes.DecInvalid,
                 $"Target '{TileIds.Printable(name)}' ({source}) has Dec '{TileIds.Printable(dec ?? "")}', which is not a declination.",
-                "write Dec as decimal degrees in [-90, 90] (e.g. 11.812) or as dd:mm:ss (e.g. +11:48:43).", FileOf(source));
+                "write Dec as decimal degrees in [-90, 90] (e.g. 11.812) or as dd:mm:ss (e.g. +11:48:43).", FileOf(source)) { InRunFile = ItemOf(name, source) };
         var size = defaultSizeArcmin;
         if (!string.IsNullOrWhiteSpace(sizeArcmin))
         {
@@ -25,7 +25,7 @@ public static class Targets
                 || !(size > 0) || size > Tiler.MaxFieldArcmin)
                 throw new VascoException(ErrorCodes.FieldSizeInvalid,
                     $"Target '{TileIds.Printable(name)}' ({source}) has field size '{TileIds.Printable(sizeArcmin)}'.",
-                    $"give SizeArcmin (size_arcmin in a CSV) as a number of arcmin in (0, {Tiler.MaxFieldArcmin}], or leave it out to use TileSizeArcmin.", FileOf(source));
+                    $"give SizeArcmin (size_arcmin in a CSV) as a number of arcmin in (0, {Tiler.MaxFieldArcmin}], or leave it out to use TileSizeArcmin.", FileOf(source)) { InRunFile = ItemOf(name, source) };
         }
         return new Target(name.Trim(), raDeg, decDeg, size, size, source);
     }
@@ -62,10 +62,15 @@ public static class Targets
             if (seen.TryGetValue(t.Name, out var first))
                 throw new VascoException(ErrorCodes.DuplicateTarget,
                     $"Target '{TileIds.Printable(t.Name)}' appears twice ({first.Source} and {t.Source}).",
-                    "remove the duplicate or give each target its own name.", FileOf(t.Source));
+                    "remove the duplicate or give each target its own name.", FileOf(t.Source)) { InRunFile = ItemOf(t.Name, t.Source) };
             seen[t.Name] = t;
         }
     }
+
+    /// <summary>The source of a target given by a VascoTarget item of the run file.</summary>
+    public const string RunFile = "run file";
+
+    static RunFileElement? ItemOf(string name, string source) => source == RunFile ? RunFileElement.Item("VascoTarget", name) : null;
 
     // "targets.csv line 3" -> "targets.csv"; "run file" -> null
     internal static string? FileOf(string source) => source.Contains(" line ") ? source[..source.IndexOf(" line ", StringComparison.Ordinal)] : null;

@@ -80,6 +80,21 @@ public class RunFileTests
         Assert.That(Directory.Exists(run.Path("data")), Is.False, "nothing is written for a run that cannot start");
     }
 
+    /// <summary>An error about a run file's property or item points at its line there (editors and CI annotate it), not at Vasco's targets.</summary>
+    [TestCase("<TileSizeArcmin>-5</TileSizeArcmin>", """<VascoTarget Include="a" Ra="10" Dec="0" />""", "<TileSizeArcmin>", "VASCO0103")]
+    [TestCase("", "<VascoTarget Include=\"a\" Ra=\"10\" Dec=\"0\" />\n<VascoTarget Include=\"far\" Ra=\"10\" Dec=\"95\" />", "Include=\"far\"", "VASCO0204")]
+    public void AnErrorInTheRunFilePointsAtItsLine(string properties, string items, string element, string code)
+    {
+        using var run = new RunFolder("where");
+        run.WriteRunFile(properties, items, testSteps: false);
+        var lines = File.ReadAllLines(run.RunFile);
+        var line = Array.FindIndex(lines, l => l.Contains(element, StringComparison.Ordinal)) + 1;
+        var column = lines[line - 1].IndexOf('<', StringComparison.Ordinal) + 1;
+        var build = run.Build("-t:VascoTiling");
+        Assert.That(build.ExitCode, Is.Not.EqualTo(0));
+        Assert.That(build.Output, Does.Contain($"{run.RunFile}({line},{column}): error {code}:"), build.Output);
+    }
+
     [Test]
     public void ABadInputLeavesEarlierOutputsIntact()
     {

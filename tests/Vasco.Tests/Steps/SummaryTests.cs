@@ -110,6 +110,9 @@ public class SummaryTests
         var noop = run.Build();
         Assert.That(noop.Ran("VascoSummarize"), Is.False, "an unchanged run does not summarize again");
         Assert.That(noop.Ran("VascoWriteCandidates"), Is.False);
+        var messages = noop.Output.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("Vasco", StringComparison.Ordinal)).ToList();
+        Assert.That(messages[^1], Is.EqualTo($"Vasco: the report of run {run.RunId} is {new Uri(report).AbsoluteUri}"),
+            "a build that had nothing to do still ends with where the report is");
         Assert.That(File.GetLastWriteTimeUtc(candidates), Is.EqualTo(written), "nothing of the run is rewritten by a no-op build");
 
         // A run filtered by an older Vasco has no stamps from step 8: the report makes the same one from the clean image.
