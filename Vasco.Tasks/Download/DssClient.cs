@@ -32,6 +32,10 @@ public sealed partial class DssClient : IDisposable
     readonly ResiliencePipeline<Answer> _retry;
     readonly ResiliencePipeline _attemptTimeout;
     readonly TimeProvider _time;
+    // Set when a request got no HTTP answer at all in any attempt (no network, no such host, connection refused):
+    // later requests of this client (one build) are not made, so an offline build fails in one request's retries,
+    // not in every tile's. A tile refused so is a failed download like any other: the next build asks again.
+    volatile string? _unreachable;
 
     /// <param name="handler">The HTTP handler; by default one that accepts gzip and deflate transfer encodings.</param>
     /// <param name="timeProvider">The clock of time limits and retry waits: the system's, or a test's fake one.</param>
@@ -118,6 +122,8 @@ public sealed partial class DssClient : IDisposable
     async Task<DssDownload> FetchAsync(string key, string url, string cachePath, CancellationToken cancellationToken)
     {
         var session = new Session();
+        if (_unreachable is { } earlier)
+            return Failure(url, session, $"not asked: STScI could not be reached for an earlier tile of this build ({earlier})", null, null) with { GaveUp = true };
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(SessionKey, session);
         Answer answer;
@@ -131,6 +137,7 @@ public sealed partial class DssClient : IDisposable
         {
             var reason = $"no answer from STScI after {session.Attempts} attempt(s): {HttpRetry.Describe(e)}";
             session.Log.Add($"attempt {session.Attempts}: {HttpRetry.Describe(e)}");
+            if (e is HttpRequestException && !session.Answered) _unreachable ??= reason;
             return Failure(url, session, reason, null, null) with { GaveUp = true };
         }
         finally
@@ -166,7 +173,7 @@ public sealed partial class DssClient : IDisposable
         {
             Interlocked.Increment(ref session.Attempts);
             return await _attemptTimeout.ExecuteAsync(
-                static (state, ct) => state.Client.RequestAsync(state.Url, ct), (Client: this, Url: url), cancellationToken).ConfigureAwait(false);
+                static (state, ct) => state.Client.RequestAsync(state.Url, state.Session, ct), (Client: this, Url: url, Session: session), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -174,9 +181,10 @@ public sealed partial class DssClient : IDisposable
         }
     }
 
-    async ValueTask<Answer> RequestAsync(string url, CancellationToken cancellationToken)
+    async ValueTask<Answer> RequestAsync(string url, Session session, CancellationToken cancellationToken)
     {
         using var response = await _http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        session.Answered = true;
         var status = (int)response.StatusCode;
         var said = $"STScI answered HTTP {status} {response.ReasonPhrase}".TrimEnd();
         if (HttpRetry.IsTransientStatus(status))
@@ -302,6 +310,8 @@ public sealed partial class DssClient : IDisposable
     {
         public int Attempts;
         public TimeSpan Waited;
+        /// <summary>Some attempt got an HTTP answer (the archive is there, whatever it said).</summary>
+        public volatile bool Answered;
         public List<string> Log { get; } = [];
     }
 

@@ -54,7 +54,8 @@ public static class Items
         Path.GetFullPath(item.GetMetadata("LogDir")))
     {
         TileFiles = StepDeclaration.SplitList(item.GetMetadata("TileFiles")),
-        Extra = item.GetMetadata("Extra"),
+        Extra = IsBuiltIn(item) && BuiltInSteps.Find(item.ItemSpec)!.Revision is { Length: > 0 } revision
+            ? $"revision={revision};{item.GetMetadata("Extra")}" : item.GetMetadata("Extra"),
         ManifestDir = item.GetMetadata("ManifestDir") is { Length: > 0 } m ? Path.GetFullPath(m) : Path.GetFullPath(item.GetMetadata("OutputDir")),
     };
 

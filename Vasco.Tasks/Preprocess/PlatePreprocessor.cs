@@ -231,14 +231,18 @@ public static partial class PlatePreprocessor
     private static partial Regex AstrometryKeyword();
 }
 
-/// <summary>What later steps read from a clean image's header: the plate epoch step 2 found, and the plate's id.</summary>
-public sealed record CleanPlate(double Epoch, string PlateId)
+/// <summary>
+/// What later steps read from a clean image's header: the plate epoch step 2 found, the plate's DSS id (PLATEID) and
+/// its observatory label (PLTLABEL, e.g. E438, the name the plate has in the literature and the archives); "" when absent.
+/// </summary>
+public sealed record CleanPlate(double Epoch, string PlateId, string Label)
 {
     public static CleanPlate Read(string cleanPath)
     {
         var header = FitsFile.ReadPrimaryHeader(cleanPath);
         if (!header.TryGetDouble("EPOCHPLT", out var epoch))
             throw new VascoException(ErrorCodes.CrossMatchInvalid, $"{cleanPath} records no plate epoch (EPOCHPLT).", "rebuild step 2 for this tile.", cleanPath);
-        return new CleanPlate(epoch, header.TryGetString("PLATEID", out var id) ? id.Trim() : "");
+        return new CleanPlate(epoch, header.TryGetString("PLATEID", out var id) ? id.Trim() : "",
+            header.TryGetString("PLTLABEL", out var label) ? label.Trim() : "");
     }
 }

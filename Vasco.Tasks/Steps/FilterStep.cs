@@ -39,7 +39,8 @@ public sealed class FilterStep : TileStep
     public sealed record Config(BrightStarSource.Config BrightStars, bool SpreadModelEverywhere, SelectionThresholds Thresholds,
         double MatchRadiusArcsec, double ToleranceArcsec, Pass1Step.Detection Detection, double ToolTimeoutSeconds);
 
-    public static readonly StepContract Contract = StepContract.PerTile("Filter", 8, typeof(FilterStep), Bind, (env, c) => new FilterStep(env, c));
+    public static readonly StepContract Contract = StepContract.PerTile("Filter", 8, typeof(FilterStep), Bind, (env, c) => new FilterStep(env, c),
+        revision: "2 (plate_label)");
 
     public static Config Bind(ParameterReader p) => new(BrightStarSource.Bind(p), Pass2Step.BindSpreadModel(p), new SelectionThresholds
     {
@@ -114,7 +115,7 @@ public sealed class FilterStep : TileStep
             ])));
         WriteStamps(t, unmatched, selection.Kept);
         var candidates = t.Output(Candidates);
-        AtomicFile.WriteAllText(candidates, Filtering.Candidates.Header + Filtering.Candidates.Rows(id, unmatched, selection, measured, plate.PlateId, epoch));
+        AtomicFile.WriteAllText(candidates, Filtering.Candidates.Header + Filtering.Candidates.Rows(id, unmatched, selection, measured, plate));
         t.AddInput(files.UnmatchedPlate);
         t.AddInput(files.Matched);
         t.AddInput(files.UnmatchedModern);
@@ -128,6 +129,7 @@ public sealed class FilterStep : TileStep
         t.Fields["clip"] = selection.Clip;
         t.Fields["validator"] = selection.Validator with { MinCandidateDistanceArcsec = double.IsFinite(selection.Validator.MinCandidateDistanceArcsec) ? selection.Validator.MinCandidateDistanceArcsec : -1 };
         t.Fields["plate_id"] = plate.PlateId;
+        t.Fields["plate_label"] = plate.Label;
         t.Fields["plate_epoch"] = epoch;
     }
 

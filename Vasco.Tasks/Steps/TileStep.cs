@@ -50,9 +50,16 @@ public sealed class StepContract
         });
     }
 
-    public static StepContract PerTile<TConfig>(string name, int number, Type owner, Func<ParameterReader, TConfig> bind, Func<StepEnvironment, TConfig, TileStep> create)
+    public static StepContract PerTile<TConfig>(string name, int number, Type owner, Func<ParameterReader, TConfig> bind, Func<StepEnvironment, TConfig, TileStep> create,
+        string revision = "")
         where TConfig : notnull =>
-        new(name, number, owner, p => bind(p), (env, config) => create(env, (TConfig)config));
+        new(name, number, owner, p => bind(p), (env, config) => create(env, (TConfig)config)) { Revision = revision };
+
+    /// <summary>
+    /// Bumped when what the step writes changes in a way no parameter shows (a new column): it enters the step's stamp,
+    /// so existing runs redo the step's tiles (and what reads them) instead of mixing old and new files.
+    /// </summary>
+    public string Revision { get; private init; } = "";
 
     public static StepContract PerRun<TConfig>(string name, int number, Type owner, Func<ParameterReader, TConfig> bind) where TConfig : notnull =>
         new(name, number, owner, p => bind(p), null);

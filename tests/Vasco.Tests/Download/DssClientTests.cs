@@ -235,6 +235,47 @@ public class DssClientTests
         });
     }
 
+    /// <summary>Offline: the first request retries and gives up; the client asks no more in this build, so other tiles fail at once.</summary>
+    [Test]
+    public async Task AnArchiveThatCannotBeReachedIsNotAskedAgainByTheSameClient()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop(); // nothing listens there now: every connection is refused
+        using var client = new DssClient(new DssClientOptions
+        {
+            Endpoint = new Uri($"http://127.0.0.1:{port}/cgi-bin/dss_search"),
+            CacheDir = Path.Combine(_dir, "cache"),
+            BackoffUnit = TimeSpan.FromMilliseconds(10),
+            MaxRetries = 2,
+        });
+
+        var first = await FetchM67(client);
+        var second = await client.DownloadAsync(M67Plate.CentreRa + 0.5, M67Plate.CentreDec, Size);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((first.Ok, first.Attempts), Is.EqualTo((false, 3)));
+            Assert.That(first.FailureReason, Does.Contain("no answer from STScI after 3 attempt(s): connection failed"));
+            Assert.That((second.Ok, second.Attempts, second.GaveUp), Is.EqualTo((false, 0, true)));
+            Assert.That(second.FailureReason, Does.StartWith("not asked: STScI could not be reached for an earlier tile of this build (no answer from STScI after 3"));
+        });
+    }
+
+    /// <summary>An archive that answers, even with errors, is there: each request gets its own retries.</summary>
+    [Test]
+    public async Task AnArchiveThatAnswersWithErrorsIsAskedForEveryTile()
+    {
+        using var server = new ScriptedHttpServer(Status(500));
+        using var client = Client(server, maxRetries: 1);
+
+        var first = await FetchM67(client);
+        var second = await client.DownloadAsync(M67Plate.CentreRa + 0.5, M67Plate.CentreDec, Size);
+
+        Assert.That((first.Attempts, second.Attempts, server.Requests), Is.EqualTo((2, 2, 4)));
+    }
+
     [Test]
     public async Task AConnectionThatClosesBeforeContentLengthIsRetried()
     {

@@ -43,6 +43,7 @@ public class SummaryTests
         // Offline (as the tests are), the vetting says what it checked: the candidate's motion and shadow, and not_checked
         // for the four stages that need a service; the funnel sits beside the paper's, in the summary and the report.
         var candidate = PlainCsv.Read(run.Path("data", "filter", run.RunId, "candidates.csv")).Records().Single();
+        Assert.That((candidate["plate_id"], candidate["plate_label"]), Is.EqualTo(("07HH", "E438")), "the DSS's id of the scan and the plate's own label");
         Assert.That(candidate["vet_motion"], Is.EqualTo("passed"));
         Assert.That(candidate["earth_shadow"], Is.EqualTo("sunlit"));
         foreach (var stage in new[] { "vet_archives", "vet_asteroids", "vet_variables", "vet_second_scan" })
@@ -86,6 +87,17 @@ public class SummaryTests
         // Every column has a UCD, the units are VOUnit, and the positions name their frame and the plate's epoch: votlint is silent.
         var lint = Vasco.Tools.ProcessRunner.Run("stilts", ["votlint", $"votable={Path.Combine(dir, "candidates.vot")}", "ucd=true", "unit=true"], dir, TimeSpan.FromMinutes(2));
         Assert.That((lint.ExitCode, lint.StdOut + lint.StdErr), Is.EqualTo((0, "")));
+        // astropy, warnings as errors: its VOTable parser checks the standard (verify='exception'), and the ECSV reads with its units.
+        var astropy = Vasco.Tools.ProcessRunner.Run("/usr/bin/python3", ["-W", "error", "-c", """
+            import sys
+            from astropy.io.votable import parse
+            from astropy.table import Table
+            table = parse(sys.argv[1], verify='exception').get_first_table()
+            ecsv = Table.read(sys.argv[2], format='ascii.ecsv')
+            print(len(table.array), table.get_field_by_id('ra').unit, ecsv['plate_label'][0], ecsv['mag'].unit)
+            """, Path.Combine(dir, "candidates.vot"), Path.Combine(dir, "candidates.ecsv")], dir, TimeSpan.FromMinutes(2));
+        Assert.That((astropy.ExitCode, astropy.StdErr), Is.EqualTo((0, "")));
+        Assert.That(astropy.StdOut.Trim(), Is.EqualTo("1 deg E438 mag"));
         var vot = File.ReadAllText(Path.Combine(dir, "candidates.vot"));
         var fields = System.Text.RegularExpressions.Regex.Matches(vot, "<FIELD [^>]*>").Select(m => m.Value).ToList();
         Assert.That(fields, Has.Count.GreaterThan(30), "step 8's and the vetting's columns");

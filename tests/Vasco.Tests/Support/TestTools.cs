@@ -12,9 +12,10 @@ public static class TestTools
 {
     /// <summary>
     /// Debian packages: fitsverify checks the FITS files Vasco writes, chromium renders the HTML report,
-    /// slurm-wlm and munge run the private Slurm of the scale-out test.
+    /// slurm-wlm and munge run the private Slurm of the scale-out test, python3-astropy validates the VOTable and
+    /// ECSV outputs as astropy users read them (Debian's /usr/bin/python3).
     /// </summary>
-    public static readonly IReadOnlyList<string> Packages = ["fitsverify", "chromium", "slurm-wlm", "munge"];
+    public static readonly IReadOnlyList<string> Packages = ["fitsverify", "chromium", "slurm-wlm", "munge", "python3-astropy"];
 
     /// <summary>
     /// The pipeline's tools and <see cref="Packages"/>, installed with Vasco's own apt-get logic in one go
