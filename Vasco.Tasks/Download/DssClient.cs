@@ -101,7 +101,7 @@ public sealed partial class DssClient : IDisposable
         {
             if (File.Exists(cachePath))
             {
-                var cached = PlateValidator.CheckFile(cachePath);
+                var cached = PlateValidator.CheckFile(cachePath, _options.Plates);
                 if (cached.IsPlate)
                 {
                     var bytes = await File.ReadAllBytesAsync(cachePath, cancellationToken).ConfigureAwait(false);
@@ -216,10 +216,10 @@ public sealed partial class DssClient : IDisposable
             return new Answer(AnswerKind.Final, status,
                 $"STScI answered {body.Length} bytes of {contentType?.MediaType ?? "unlabelled data"} that are not FITS: \"{Printable(body, 120)}\"", body, ".bin", null, null);
         }
-        var check = PlateValidator.Check(body, "the cutout");
+        var check = PlateValidator.Check(body, "the cutout", _options.Plates);
         return check.Problem switch
         {
-            PlateProblem.None => new Answer(AnswerKind.Plate, status, $"{body.Length} bytes, a POSS-I red plate ({string.Join(", ", check.Plate!.Evidence)})", body, ".fits", check.Plate, null),
+            PlateProblem.None => new Answer(AnswerKind.Plate, status, $"{body.Length} bytes, a {_options.Plates?.Label ?? "POSS-I red"} plate ({string.Join(", ", check.Plate!.Evidence)})", body, ".fits", check.Plate, null),
             PlateProblem.Truncated => new Answer(AnswerKind.Transient, status, check.Reason!, body, ".fits", null, null),
             _ => new Answer(AnswerKind.Final, status, check.Reason!, body, ".fits", null, null),
         };

@@ -13,6 +13,9 @@ public sealed record DssClientOptions() : ArchiveClientOptions(maxRetries: 5, ba
     /// <summary>The dss_search survey name (the v= parameter); poss1_red is the DSS1 scan of the POSS-I E plates.</summary>
     public string Survey { get; init; } = "poss1_red";
 
+    /// <summary>The plates <see cref="Survey"/> serves when they are not POSS-I red (a second look's other plates): what the cutouts are checked against.</summary>
+    public PlateSurvey? Plates { get; init; }
+
     /// <summary>A larger answer is refused: no single cutout comes near it.</summary>
     public long MaxBodyBytes { get; init; } = 512L * 1024 * 1024;
 

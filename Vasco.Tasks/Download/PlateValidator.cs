@@ -21,7 +21,8 @@ public static partial class PlateValidator
     internal const int MinSide = 16, MaxSide = 30000;
 
     /// <summary>Checks a whole (uncompressed) FITS file held in memory, as downloaded.</summary>
-    public static PlateCheck Check(byte[] bytes, string source)
+    /// <param name="survey">Another survey's plate (<see cref="PlateSurvey"/>) instead of a POSS-I red one.</param>
+    public static PlateCheck Check(byte[] bytes, string source, PlateSurvey? survey = null)
     {
         if (!bytes.AsSpan().StartsWith("SIMPLE  ="u8))
             return PlateCheck.Reject(PlateProblem.NotFits, $"{source} does not start with 'SIMPLE  =': it is not a FITS file");
@@ -52,17 +53,17 @@ public static partial class PlateValidator
         {
             return PlateCheck.Reject(PlateProblem.NotFits, $"{source} is not valid FITS: {e.Message}");
         }
-        return CheckHeader(header, source, out _);
+        return CheckHeader(header, source, out _, survey);
     }
 
     /// <summary>
     /// Checks a file on disk from its primary header alone (plain or gzip), plus the length of a plain file,
     /// so that a folder of full plates is checked without reading their pixels.
     /// </summary>
-    public static PlateCheck CheckFile(string path) => CheckFile(path, out _, out _);
+    public static PlateCheck CheckFile(string path, PlateSurvey? survey = null) => CheckFile(path, out _, out _, survey);
 
     /// <summary><see cref="CheckFile(string)"/>, also handing back the header and WCS of a plate.</summary>
-    internal static PlateCheck CheckFile(string path, out FitsHeader? plateHeader, out IWcs? wcs)
+    internal static PlateCheck CheckFile(string path, out FitsHeader? plateHeader, out IWcs? wcs, PlateSurvey? survey = null)
     {
         plateHeader = null;
         wcs = null;
@@ -92,7 +93,7 @@ public static partial class PlateValidator
                 return PlateCheck.Reject(PlateProblem.Truncated,
                     $"{path} holds {fileLength - headerLength} data bytes but its header promises {data}: truncated");
         }
-        var check = CheckHeader(header, path, out wcs);
+        var check = CheckHeader(header, path, out wcs, survey);
         plateHeader = check.IsPlate ? header : null;
         return check;
     }
@@ -101,12 +102,12 @@ public static partial class PlateValidator
     public static PlateCheck CheckHeader(FitsHeader header, string source) => CheckHeader(header, source, out _);
 
     /// <summary><see cref="CheckHeader(FitsHeader, string)"/>, also handing back the WCS of a plate.</summary>
-    internal static PlateCheck CheckHeader(FitsHeader header, string source, out IWcs? wcs)
+    internal static PlateCheck CheckHeader(FitsHeader header, string source, out IWcs? wcs, PlateSurvey? survey = null)
     {
         wcs = null;
         try
         {
-            return CheckHeaderValues(header, source, out wcs);
+            return CheckHeaderValues(header, source, out wcs, survey);
         }
         catch (FitsFormatException e)
         {
@@ -114,7 +115,7 @@ public static partial class PlateValidator
         }
     }
 
-    static PlateCheck CheckHeaderValues(FitsHeader header, string source, out IWcs? plateWcs)
+    static PlateCheck CheckHeaderValues(FitsHeader header, string source, out IWcs? plateWcs, PlateSurvey? other)
     {
         plateWcs = null;
         // The header alone is checked for local plates: a BITPIX FITS does not define would fail only at step 2.
@@ -143,14 +144,25 @@ public static partial class PlateValidator
             // The epoch of the positions on the plate is mid-exposure (DSS EXPOSURE is in minutes).
             if (header.TryGetDouble("EXPOSURE", out var minutes) && minutes is > 0 and < 24 * 60)
                 date = date.AddMinutes(minutes / 2);
-            if (date.Year is < FirstYear or > LastYear)
+            var (first, last, name) = other is null ? (FirstYear, LastYear, "POSS-I") : (other.FirstYear, other.LastYear, other.Label);
+            if (date.Year < first || date.Year > last)
                 return PlateCheck.Reject(PlateProblem.NotPossIRed,
-                    $"{source} was exposed on {date:yyyy-MM-dd} (DATE-OBS = '{dateObs}'), outside the POSS-I years {FirstYear}-{LastYear}");
+                    $"{source} was exposed on {date:yyyy-MM-dd} (DATE-OBS = '{dateObs}'), outside the {name} years {first}-{last}");
             epoch = DecimalYear(date);
-            evidence.Add($"DATE-OBS='{dateObs}' within {FirstYear}-{LastYear}");
+            evidence.Add($"DATE-OBS='{dateObs}' within {first}-{last}");
         }
 
-        if (survey != null)
+        if (other != null)
+        {
+            // Another survey's cutout (STScI's DSS2 scans all say SURVEY): its keyword and a date are required.
+            if (survey is null || !other.SurveyKeywords.Contains(survey, StringComparer.OrdinalIgnoreCase))
+                return PlateCheck.Reject(PlateProblem.NotPossIRed,
+                    $"{source} is from survey '{survey ?? "(no SURVEY keyword)"}', not {other.Label} (SURVEY = {string.Join(" or ", other.SurveyKeywords.Select(k => $"'{k}'"))})");
+            if (double.IsNaN(epoch))
+                return PlateCheck.Reject(PlateProblem.NotPossIRed, $"{source} has no readable DATE-OBS: the epoch of a {other.Label} plate must be known");
+            evidence.Insert(0, $"SURVEY='{survey}'");
+        }
+        else if (survey != null)
         {
             if (!survey.Equals(PossIRedSurvey, StringComparison.OrdinalIgnoreCase))
                 return PlateCheck.Reject(PlateProblem.NotPossIRed, $"{source} is from survey '{survey}'{SurveyHint(survey)}, not POSS-I red (SURVEY = '{PossIRedSurvey}')");

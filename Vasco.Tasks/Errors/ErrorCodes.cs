@@ -86,6 +86,9 @@ public static class ErrorCodes
     // Warnings of the vetting stages.
     public const string VettingNotChecked = "VASCO8504";
     public const string VettingAssumed = "VASCO8505";
+    // 86xx: the second look (other plates of the candidates' sky)
+    public const string OtherPlateInvalid = "VASCO8601";
+    public const string OtherPlatesNotMeasured = "VASCO8602";
     // 60xx: reference catalogs (step 6)
     public const string CatalogFetchFailed = "VASCO6001";
     public const string CatalogQueryRejected = "VASCO6002";
@@ -184,6 +187,8 @@ public static class ErrorCodes
         (VettingFileUnreadable, "a local vetting file (File= of a VascoArchive or VascoVettingFile item) is missing, is not a readable CSV or SkyBoT answer, or lacks its columns"),
         (VettingNotChecked, "warning: a vetting stage could not check some candidates (offline, a service down or rejecting the query, no local data for a tile); they carry `not_checked:<why>` and stay in the list"),
         (VettingAssumed, "warning: a vetting stage assumed a value the plate header does not give (the site: Palomar); the message says which"),
+        (OtherPlateInvalid, "a cached cutout of another plate (second look) is not a plate of its survey"),
+        (OtherPlatesNotMeasured, "warning: the second look could not measure every candidate on every plate (not fetched, no plate, not registered); the message says how many and why"),
         (CatalogFetchFailed, "a VizieR cone search failed on every mirror after every retry (network, timeouts, server errors, overload)"),
         (CatalogQueryRejected, "VizieR answered a cone search with an error message (quoted): a wrong table or column name, or a malformed query"),
         (CatalogTruncated, "a VizieR cone search still hit the row limit after splitting the cone as deep as allowed"),

@@ -124,6 +124,9 @@ public sealed class WrittenRow
     /// <summary>The cell of a column; a column the header lacks throws CsvHelper's MissingFieldException.</summary>
     public string? this[string column] => _csv.GetField(column);
 
+    /// <summary>The cell of a column the file may lack (an optional column added later): null when it has none.</summary>
+    public string? Optional(string column) => _csv.HeaderRecord?.Contains(column) == true ? _csv.GetField(column) : null;
+
     /// <summary>The cell of a column converted to <typeparamref name="T"/> as CsvHelper converts it (in the invariant culture).</summary>
     public T Get<T>(string column) => _csv.GetField<T>(column)!;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Build.Framework;
 using Vasco.Recovery;
 using Vasco.Steps;
+using Vasco.Synthetic;
 
 namespace Vasco.MSBuild;
 
@@ -23,10 +24,14 @@ public sealed class VascoRecovery : VascoTask
     protected override void ExecuteCore()
     {
         string M(ITaskItem t, string name) => t.GetMetadata(name);
-        var tiles = Tiles.Select(t => TileRecovery.Compare(RecoveryInputs.Read(t.ItemSpec, M(t, "Kind"),
-            M(t, "Truth") is { Length: > 0 } truth ? truth : DownloadStep.Truth.PathIn(M(t, "DownloadDir"), t.ItemSpec),
-            Pass2Step.Catalog.PathIn(M(t, "Pass2Dir"), t.ItemSpec), FilterStep.Candidates.PathIn(M(t, "FilterDir"), t.ItemSpec),
-            FilterStep.Filtered.PathIn(M(t, "FilterDir"), t.ItemSpec), M(t, "VettingDir")))).ToList();
+        var tiles = Tiles.Select(t =>
+        {
+            var input = RecoveryInputs.Read(t.ItemSpec, M(t, "Kind"),
+                M(t, "Truth") is { Length: > 0 } truth ? truth : DownloadStep.Truth.PathIn(M(t, "DownloadDir"), t.ItemSpec),
+                Pass2Step.Catalog.PathIn(M(t, "Pass2Dir"), t.ItemSpec), FilterStep.Candidates.PathIn(M(t, "FilterDir"), t.ItemSpec),
+                FilterStep.Filtered.PathIn(M(t, "FilterDir"), t.ItemSpec), M(t, "VettingDir"));
+            return TileRecovery.Compare(input) with { SecondLook = SecondLookTally.ForTile(t.ItemSpec, M(t, "OtherPlatesDir"), input.Candidates) };
+        }).ToList();
         var report = new RecoveryReport(tiles, new RecoveryGoal());
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(JsonFile))!);
         report.SavePlot(PlotFile);
@@ -37,6 +42,11 @@ public sealed class VascoRecovery : VascoTask
             LogHigh(string.Create(CultureInfo.InvariantCulture,
                 $"Recovery ({kind}, {s.Tiles} tile(s)): {s.BrightRecovered} of {s.BrightInjected} injected vanished sources at least {report.Goal.BrighterThanLimitBy} mag brighter than the plate limit recovered ({RecoveryReport.Percent(s.BrightCompleteness)}, goal {RecoveryReport.Percent(report.Goal.MinCompleteness)}: {(s.CompletenessGoalMet ? "met" : "NOT met")}); " +
                 $"{s.FalseCandidates} false candidate(s), at most {s.MaxFalsePerTile} per tile (goal {report.Goal.MaxFalsePerTile}: {(s.FalseGoalMet ? "met" : "NOT met")})."));
+            var looks = tiles.Where(t => t.Kind == kind).SelectMany(t => t.SecondLook).ToList();
+            if (looks.Count > 0)
+                LogHigh($"Second look ({kind}): " + string.Join(", ", SyntheticSky.SecondLookFates.Select(f =>
+                    $"{f} {looks.Count(o => o.Fate == f && o.Class == f)} of {looks.Count(o => o.Fate == f)}")) +
+                    $" classified so; {looks.Count(o => o.Class != o.Fate && o.Class != SecondLook.SecondLookClass.Undecided)} of {looks.Count} in a wrong class.");
             if (s.BrightLosses.Count > 0)
                 LogHigh($"  lost: {string.Join("; ", s.BrightLosses.Select(l => $"{l.Value} {l.Key}"))}");
         }

@@ -35,6 +35,12 @@ public sealed class VascoWriteCandidates : VascoTask
             LogWarning(ErrorCodes.VettingNotChecked,
                 $"vetting could not check every candidate (they stay in the list as not_checked, never counted as passed): " +
                 string.Join("; ", unchecked_.Select(p => $"{p.Key} {p.Value} of {vetting.Count} ({Why(vetting.NotCheckedWhy[p.Key])})")));
+        if (vetting.Classes.Count > 0)
+        {
+            LogHigh("Vasco second look: " + string.Join(", ", SecondLook.SecondLookClass.Classes.Select(c => $"{c} {vetting.Classes.GetValueOrDefault(c)}")));
+            if (vetting.Classes.GetValueOrDefault(SecondLook.SecondLookClass.Undecided) is var n and > 0)
+                LogWarning(ErrorCodes.OtherPlatesNotMeasured, $"the second look left {n} of {vetting.Count} candidate(s) undecided: {Why(vetting.UndecidedWhy)}");
+        }
         static string Why(IReadOnlyList<string> whys) => string.Join(" | ", whys.Take(2)) + (whys.Count > 2 ? $" | and {whys.Count - 2} other reason(s)" : "");
     }
 }

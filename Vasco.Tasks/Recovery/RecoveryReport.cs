@@ -99,6 +99,7 @@ public sealed class RecoveryReport(IReadOnlyList<TileRecovery> tiles, RecoveryGo
                 ["vetting_class_candidates"] = t.Vetting.CandidateClass.Values.Count(SourceKind.Vetting.Contains),
             }).ToList(),
             ["vetting"] = VettingJson(),
+            ["second_look"] = SecondLookTally.Json(Tiles.SelectMany(t => t.SecondLook).ToList()),
             ["injected"] = Tiles.SelectMany(t => t.Injected).Select(i => new { tile_id = i.TileId, kind = i.Kind, id = i.Id, mag = i.Mag, mag_below_limit = Finite(i.MagBelowLimit), detected = i.Detected, recovered = i.Recovered, fate = i.Fate }).ToList(),
             ["false_candidates"] = Tiles.SelectMany(t => t.FalseCandidates).Select(f => new { tile_id = f.TileId, kind = f.Kind, number = f.Number, ra = f.Ra, dec = f.Dec, nearest_truth_kind = f.NearestTruthKind, nearest_truth_id = f.NearestTruthId, nearest_truth_arcsec = Finite(f.NearestTruthArcsec) }).ToList(),
         };

@@ -57,6 +57,9 @@ public sealed record FalseCandidate(string TileId, string Kind, int Number, doub
 public sealed record TileRecovery(string TileId, string Kind, double PlateLimitMag, IReadOnlyList<InjectedOutcome> Injected, IReadOnlyList<FalseCandidate> FalseCandidates, int Candidates,
     TileVetting Vetting)
 {
+    /// <summary>The second look's classes of the kept vanished sources whose fate the synthetic sky drew (<see cref="SecondLookTally"/>).</summary>
+    public IReadOnlyList<SecondLookOutcome> SecondLook { get; init; } = [];
+
     /// <summary>A detection or candidate this close (arcsec) to a truth position is that source: a pixel and a bit.</summary>
     public const double MatchArcsec = 2.0;
 

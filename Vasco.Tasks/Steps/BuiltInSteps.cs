@@ -20,6 +20,7 @@ public static class BuiltInSteps
         VetSecondScanStep.Contract,
         VetMotionStep.Contract,
         VetShadowStep.Contract,
+        OtherPlatesStep.Contract,
         SummarizeStep.Contract,
         PackageStep.Contract,
     ];

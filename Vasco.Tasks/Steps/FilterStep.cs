@@ -191,6 +191,7 @@ public sealed class FilterStep : TileStep
         var started = DateTimeOffset.UtcNow;
         var filter = env.Steps["Filter"];
         var stages = VettingChain.In(env.Steps);
+        var secondLook = stages.Count > 0 && env.Steps.TryGetValue(OtherPlatesStep.Contract.Name, out var look) ? look : null;
         Directory.CreateDirectory(outputDir);
         var path = Path.Combine(outputDir, "candidates.csv");
         var manifestPath = Path.Combine(outputDir, "filter.manifest.json");
@@ -202,7 +203,8 @@ public sealed class FilterStep : TileStep
             foreach (var stale in new[] { funnelPath, Path.Combine(vettingDir, "ir_only.csv") }) File.Delete(stale);
         var problems = new FailedTile?[tiles.Count];
         InParallel.For(tiles.Count, maxParallel, i => problems[i] = CurrentTiles.Problem(filter, env.Steps, stampDir, tiles[i])
-            ?? stages.Select(s => CurrentTiles.Problem(s.Step, env.Steps, stampDir, tiles[i])).FirstOrDefault(p => p is not null));
+            ?? stages.Select(s => CurrentTiles.Problem(s.Step, env.Steps, stampDir, tiles[i])).FirstOrDefault(p => p is not null)
+            ?? (secondLook is null ? null : CurrentTiles.Problem(secondLook, env.Steps, stampDir, tiles[i])));
         var current = tiles.Where((_, i) => problems[i] is null).ToList();
         var files = current.Select(t => Candidates.PathOf(env.Steps, t)).ToList();
         int count;
@@ -213,7 +215,8 @@ public sealed class FilterStep : TileStep
             else
             {
                 var vettedTiles = current.Select((t, i) => new VettedTile(t, files[i],
-                    stages.ToDictionary(s => s.Stage.Folder, s => VettingStage.VerdictsOf(s.Step.Name).PathOf(env.Steps, t), StringComparer.Ordinal))).ToList();
+                    stages.ToDictionary(s => s.Stage.Folder, s => VettingStage.VerdictsOf(s.Step.Name).PathOf(env.Steps, t), StringComparer.Ordinal))
+                    { SecondLookFile = secondLook is null ? null : OtherPlatesStep.Results.PathOf(env.Steps, t) }).ToList();
                 vetted = VettedCandidates.Write(path, Path.Combine(vettingDir, "ir_only.csv"), vettedTiles, stages.Select(s => s.Stage).ToList());
                 count = vetted.Count;
             }

@@ -38,6 +38,10 @@ public static class CandidateColumns
         "asteroid_rate_arcsec_h" => new("float64", "arcsec/h", "pos.pm"),
         "asteroid_mv" => new("float64", "mag", "phot.mag;em.opt.V"),
         "mover_pm_mas_yr" => new("float64", "mas/yr", "pos.pm"),
+        // The second look (docs/second-look.md): the class, why, and the signal-to-noise ratio on each other plate.
+        "classification" => new("string", null, "meta.code.class"),
+        "classification_why" => new("string", null, "meta.note"),
+        _ when column.EndsWith("_snr", StringComparison.Ordinal) => new("float64", null, "stat.snr"),
         _ when column.EndsWith("_arcsec", StringComparison.Ordinal) => new("float64", "arcsec", "pos.angDistance"),
         _ => new("float64", null, "meta.number"),
     };

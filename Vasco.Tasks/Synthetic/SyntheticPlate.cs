@@ -63,8 +63,16 @@ public static class SyntheticPlate
             else AddStar(exposure, w, h, s.X, s.Y, Flux(s.Mag, sky.Options.LimitMag), s.Mag);
         }
 
-        var noise = SplitMix64.For(sky.Options.Seed, sky.Tile.TileId, "noise");
-        var pixels = new short[w * h];
+        return (Scan(exposure, SplitMix64.For(sky.Options.Seed, sky.Tile.TileId, "noise")), Header(sky));
+    }
+
+    /// <summary>The sky's exposure at the centre of a plate (other plates are drawn on the same response).</summary>
+    internal const double SkyLevel = SkyExposure;
+
+    /// <summary>Exposure through the photographic response, with grain noise, as 16-bit scan values.</summary>
+    internal static short[] Scan(double[] exposure, SplitMix64 noise)
+    {
+        var pixels = new short[exposure.Length];
         var sky0 = Fog + Range * (1 - Math.Exp(-SkyExposure));
         var full = Fog + Range;
         for (var i = 0; i < pixels.Length; i++)
@@ -75,8 +83,20 @@ public static class SyntheticPlate
             value += (SkyNoise + 600 * f * (1 - f)) * noise.Gaussian();
             pixels[i] = (short)Math.Clamp(Math.Round(value), 0, full);
         }
-        return (pixels, Header(sky));
+        return pixels;
     }
+
+    /// <summary>Adds a round Moffat star of total exposure <paramref name="flux"/> and FWHM <paramref name="fwhm"/> px (another plate's stars).</summary>
+    internal static void AddRoundStar(double[] exposure, int w, int h, double x0, double y0, double flux, double fwhm)
+    {
+        var alpha = Alpha(fwhm);
+        var norm = flux * (Beta - 1) / (Math.PI * alpha * alpha);
+        var reach = norm > 0.0003 ? Math.Min(Math.Max(alpha * Math.Sqrt(Math.Pow(norm / 0.0003, 1 / Beta) - 1), 4), 200) : 4;
+        ForEachPixel(w, h, x0, y0, reach, (i, dx, dy) => exposure[i] += norm * Math.Pow(1 + (dx * dx + dy * dy) / (alpha * alpha), -Beta));
+    }
+
+    /// <summary>The exposure of magnitude <paramref name="mag"/> on a plate whose limit (peak 5 sky sigma) is <paramref name="limitMag"/> at FWHM <paramref name="fwhm"/> px.</summary>
+    internal static double Flux(double mag, double limitMag, double fwhm) => Flux(mag, limitMag) * Math.Pow(Alpha(fwhm) / Alpha(CentreFwhm), 2);
 
     static void AddStar(double[] exposure, int w, int h, double x0, double y0, double flux, double mag)
     {

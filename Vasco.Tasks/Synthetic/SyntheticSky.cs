@@ -63,7 +63,14 @@ public static class SourceKind
 /// whether the modern catalog lists it. Defects carry their shape in <see cref="Shape"/>.
 /// </summary>
 public sealed record SyntheticSource(string Id, string Kind, double Ra, double Dec, double X, double Y, double Mag,
-    double PmRa, double PmDec, bool InModern, string Shape = "");
+    double PmRa, double PmDec, bool InModern, string Shape = "")
+{
+    /// <summary>
+    /// A vanished source's fate on the other plates of its sky (issue 19): red_only (on the red plate alone), vanished (on the
+    /// POSS-I blue plate too, on no later one) or still_present (on the later plates too); empty for every other kind.
+    /// </summary>
+    public string SecondLook { get; init; } = "";
+}
 
 /// <summary>
 /// A synthetic DSS1-red tile: a north-up (slightly rotated) TAN plate at 1.7"/px with a plate epoch
@@ -194,8 +201,17 @@ public sealed class SyntheticSky
         Plant(SourceKind.Infrared, "ir", o.InfraredPerTile);
         Plant(SourceKind.ScanArtefact, "sa", o.ArtefactsPerTile);
         Plant(SourceKind.Variable, "vr", o.VariablesPerTile);
+
+        // What the other plates show of each vanished source, from a stream of its own (nothing above changes).
+        var fate = SplitMix64.For(o.Seed, tile.TileId, "second-look");
+        for (var i = 0; i < sources.Count; i++)
+            if (sources[i].Kind == SourceKind.Vanished)
+                sources[i] = sources[i] with { SecondLook = SecondLookFates[(int)(fate.NextDouble() * SecondLookFates.Count)] };
         return sources;
     }
+
+    /// <summary>The fates of vanished sources on the other plates, drawn in equal shares (the second look's classes but undecided).</summary>
+    public static readonly IReadOnlyList<string> SecondLookFates = [SecondLook.SecondLookClass.RedOnly, SecondLook.SecondLookClass.Vanished, SecondLook.SecondLookClass.StillPresent];
 
     /// <summary>How far (arcsec) a source of a vetting class is kept from the stars and from the other planted sources.</summary>
     public const double StarClearanceArcsec = 10, PlantedClearanceArcsec = 20, AsteroidClearanceArcsec = 90;

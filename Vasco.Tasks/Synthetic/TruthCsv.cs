@@ -12,10 +12,13 @@ public static class TruthCsv
 {
     public static readonly string[] Columns = ["id", "kind", "ra", "dec", "x", "y", "mag", "pmra", "pmdec", "in_modern", "shape"];
 
+    /// <summary>A vanished source's fate on the other plates (<see cref="SyntheticSource.SecondLook"/>); absent from older truth files.</summary>
+    public const string SecondLookColumn = "second_look";
+
     public static void Write(string path, IEnumerable<SyntheticSource> sources) =>
-        AtomicFile.WriteAllText(path, CsvText.Table(Columns, sources.Select(s =>
+        AtomicFile.WriteAllText(path, CsvText.Table([.. Columns, SecondLookColumn], sources.Select(s =>
             new[] { s.Id, s.Kind }.Concat(new[] { s.Ra, s.Dec, s.X, s.Y, s.Mag, s.PmRa, s.PmDec }.Select(CsvText.NumberOrEmpty))
-                .Concat([s.InModern ? "true" : "false", s.Shape]))));
+                .Concat([s.InModern ? "true" : "false", s.Shape, s.SecondLook]))));
 
     public static IReadOnlyList<SyntheticSource> Read(string path)
     {
@@ -39,7 +42,7 @@ public static class TruthCsv
                         "fix or regenerate the file: positions and magnitudes are decimal numbers.", path);
             }
             sources.Add(new SyntheticSource(row["id"]!, row["kind"]!, N("ra"), N("dec"), N("x"), N("y"), N("mag"),
-                N("pmra"), N("pmdec"), row["in_modern"] == "true", row["shape"] ?? ""));
+                N("pmra"), N("pmdec"), row["in_modern"] == "true", row["shape"] ?? "") { SecondLook = row.Optional(SecondLookColumn) ?? "" });
         });
         return sources;
     }

@@ -4,13 +4,21 @@ using Vasco.IO;
 namespace Vasco.Vetting;
 
 /// <summary>One tile's share of the run's vetted list: step 8's candidates file, and each vetting stage's file for the tile by stage folder.</summary>
-public sealed record VettedTile(string TileId, string CandidatesFile, IReadOnlyDictionary<string, string> StageFiles);
+public sealed record VettedTile(string TileId, string CandidatesFile, IReadOnlyDictionary<string, string> StageFiles)
+{
+    /// <summary>The second look's file for the tile (its class per candidate, after the vetting's columns), when the run has one.</summary>
+    public string? SecondLookFile { get; init; }
+}
 
 /// <summary>What <see cref="VettedCandidates.Write"/> wrote: how many rows, each candidate's status per stage (for the funnel), and the not-checked counts per stage.</summary>
 public sealed record VettedList(int Count, IReadOnlyList<IReadOnlyDictionary<string, string>> Statuses, IReadOnlyDictionary<string, int> NotCheckedByStage, int IrOnly)
 {
     /// <summary>Why, per stage: the distinct reasons candidates were not checked.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> NotCheckedWhy { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>The second look's classes (empty without it), and why candidates were left undecided (distinct reasons).</summary>
+    public IReadOnlyDictionary<string, int> Classes { get; init; } = new Dictionary<string, int>();
+    public IReadOnlyList<string> UndecidedWhy { get; init; } = [];
 }
 
 /// <summary>
@@ -22,6 +30,8 @@ public sealed record VettedList(int Count, IReadOnlyList<IReadOnlyDictionary<str
 public static class VettedCandidates
 {
     public const string OverallColumn = "vetting";
+    /// <summary>The second look's class of a candidate (red_only, vanished, still_present, undecided), after the vetting.</summary>
+    public const string ClassColumn = "classification";
 
     public static VettedList Write(string candidatesPath, string irOnlyPath, IReadOnlyList<VettedTile> tiles, IReadOnlyList<FunnelStage> stages)
     {
@@ -32,11 +42,15 @@ public static class VettedCandidates
         var whys = stages.ToDictionary(s => s.Folder, _ => new SortedSet<string>(StringComparer.Ordinal), StringComparer.Ordinal);
         string[]? header = null;
         var irOnly = 0;
+        var classes = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var undecided = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var tile in tiles)
         {
             var candidates = PlainCsv.Read(tile.CandidatesFile);
             var stageTables = stages.Select(s => (Stage: s, Table: StageTable.Read(tile.StageFiles[s.Folder]))).ToList();
-            var tileHeader = candidates.Header.Concat(stageTables.SelectMany(t => new[] { t.Stage.Column }.Concat(t.Table.DetailColumns))).Append(OverallColumn).ToArray();
+            var second = tile.SecondLookFile is { } f ? StageTable.Read(f) : default;
+            var tileHeader = candidates.Header.Concat(stageTables.SelectMany(t => new[] { t.Stage.Column }.Concat(t.Table.DetailColumns))).Append(OverallColumn)
+                .Concat(second.ByNumber is null ? [] : new[] { ClassColumn }.Concat(second.DetailColumns)).ToArray();
             if (header is null)
             {
                 header = tileHeader;
@@ -71,6 +85,16 @@ public static class VettedCandidates
                     }
                 }
                 cells.Add(Funnel.Overall(byStage));
+                if (second.ByNumber is not null)
+                {
+                    var look = second.ByNumber.TryGetValue(row[number], out var l) ? l
+                        : throw new VascoException(ErrorCodes.VettingInputInvalid, $"Tile {tile.TileId}: candidate {row[number]} is missing from {tile.SecondLookFile}.",
+                            "rebuild the second look for this tile (-p:FromStep=8).", tile.SecondLookFile);
+                    cells.Add(look.Status);
+                    cells.AddRange(look.Details);
+                    classes[look.Status] = classes.GetValueOrDefault(look.Status) + 1;
+                    if (look.Status == SecondLook.SecondLookClass.Undecided && look.Details.Count > 0) undecided.Add(look.Details[0]);
+                }
                 sb.Append(string.Join(',', cells)).Append('\n');
                 statuses.Add(byStage);
             }
@@ -82,6 +106,8 @@ public static class VettedCandidates
         return new VettedList(statuses.Count, statuses, notChecked, irOnly)
         {
             NotCheckedWhy = whys.Where(w => w.Value.Count > 0).ToDictionary(w => w.Key, w => (IReadOnlyList<string>)w.Value.ToList(), StringComparer.Ordinal),
+            Classes = classes,
+            UndecidedWhy = undecided.ToList(),
         };
     }
 }

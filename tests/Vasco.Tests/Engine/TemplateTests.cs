@@ -74,7 +74,7 @@ public class TemplateTests
             Assert.That(Directory.Exists(Path.Combine(root, "packages", "vasco.sdk", PipelineInfo.Version, "tasks")), "the SDK came from the feed into the empty cache");
             Assert.That(TilesCsv.Read(Path.Combine(root, "field", "data", "tiles", "field", "tiles.csv")), Has.Count.EqualTo(1));
             Assert.That(build.Output, Does.Contain("error VASCO1002: Download: tile field_r0c0"));
-            Assert.That(build.Output, Does.Contain("1 tile step(s) failed (Download:field_r0c0) and 13 were skipped"));
+            Assert.That(build.Output, Does.Contain("1 tile step(s) failed (Download:field_r0c0) and 14 were skipped"));
             Assert.That(build.Output, Does.Not.Contain("MSB4236").And.Not.Contain("NU1301"), "the SDK resolved");
         }
         finally
