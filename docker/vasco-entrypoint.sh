@@ -30,8 +30,12 @@ if [[ $# -gt 0 && $1 != -* && $1 != *.vascoproj ]]; then
     exec "$@"
 fi
 
-# .NET's terminal logger hides Vasco's build messages (see Directory.Build.rsp); no first-run banners.
+# .NET's terminal logger hides Vasco's build messages (see Directory.Build.rsp). A build as the folder's owner
+# starts from a fresh home, so .NET's first run happens each time: no banner, no certificate, and no workload
+# check (as a user other than root it cannot write the SDK's folder, and says "An issue was encountered
+# verifying workloads").
 export MSBUILDTERMINALLOGGER=off DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+export DOTNET_GENERATE_ASPNET_CERTIFICATE=false DOTNET_SKIP_WORKLOAD_INTEGRITY_CHECK=true
 # One build, then the container ends: no MSBuild nodes or build server left waiting for the next.
 export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_DO_NOT_USE_MSBUILD_SERVER=1
 
@@ -101,5 +105,5 @@ if [[ -n $foreign ]]; then
 fi
 
 cd "$(dirname "$run")"
-say "building $run as uid $( [[ ${#as_user[@]} -gt 0 ]] && echo "$owner_uid:$owner_gid" || echo "$uid:$(id -g)" )"
+say "building $run ($field: the mounted folder) as uid $( [[ ${#as_user[@]} -gt 0 ]] && echo "$owner_uid:$owner_gid" || echo "$uid:$(id -g)" )"
 exec "${as_user[@]}" dotnet build "$(basename "$run")" "$@"
