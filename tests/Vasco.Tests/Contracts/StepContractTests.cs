@@ -77,7 +77,8 @@ public class StepContractTests
         {
             ParameterType.Choice => [.. p.Choices!],
             ParameterType.Boolean => ["true", "false"],
-            ParameterType.Text => ["elsewhere"],
+            // A list of DSS survey names takes only such names (OtherPlatesSurveys).
+            ParameterType.Text => [p.Default.Contains("poss1_blue", StringComparison.Ordinal) ? "poss1_blue" : "elsewhere"],
             _ => double.TryParse(normal, System.Globalization.CultureInfo.InvariantCulture, out var d)
                 ? [F(d + 1), F(d - 1), F(d * 2), F(d / 2), "32"]
                 : ["32"],

@@ -51,7 +51,11 @@ public class VettingClassesTests
         Assert.That(PixelHash(SyntheticPlate.Render(sky).Pixels), Is.EqualTo(pixels));
         var path = TestTemp.NewPath("truth-", ".csv");
         TruthCsv.Write(path, sky.Sources);
-        Assert.That(Sha(File.ReadAllBytes(path)), Is.EqualTo(truth));
+        // The second look's column (issue 19) came after: every column before it is as it was.
+        var text = File.ReadAllText(path);
+        Assert.That(text, Does.StartWith(string.Join(',', TruthCsv.Columns) + "," + TruthCsv.SecondLookColumn + "\n"));
+        var before = string.Concat(text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l[..l.LastIndexOf(',')] + "\n"));
+        Assert.That(Sha(System.Text.Encoding.UTF8.GetBytes(before)), Is.EqualTo(truth));
     }
 
     [Test]
