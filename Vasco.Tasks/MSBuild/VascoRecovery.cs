@@ -46,7 +46,7 @@ public sealed class VascoRecovery : VascoTask
             if (looks.Count > 0)
                 LogHigh($"Second look ({kind}): " + string.Join(", ", SyntheticSky.SecondLookFates.Select(f =>
                     $"{f} {looks.Count(o => o.Fate == f && o.Class == f)} of {looks.Count(o => o.Fate == f)}")) +
-                    $" classified so; {looks.Count(o => o.Class != o.Fate && o.Class != SecondLook.SecondLookClass.Undecided)} of {looks.Count} in a wrong class.");
+                    $" classified so; {looks.Count(SecondLookTally.IsWrong)} of {looks.Count} in a wrong class.");
             if (s.BrightLosses.Count > 0)
                 LogHigh($"  lost: {string.Join("; ", s.BrightLosses.Select(l => $"{l.Value} {l.Key}"))}");
         }

@@ -36,7 +36,7 @@ public static class SecondLookTally
     public static object? Json(IReadOnlyList<SecondLookOutcome> outcomes, double minCompleteness = 0.95, double maxWrong = 0.02)
     {
         if (outcomes.Count == 0) return null;
-        var wrong = outcomes.Count(o => o.Class != o.Fate && o.Class != SecondLookClass.Undecided);
+        var wrong = outcomes.Count(o => IsWrong(o));
         var wrongFraction = (double)wrong / outcomes.Count;
         var classes = SyntheticSky.SecondLookFates.Select(fate =>
         {
@@ -65,6 +65,9 @@ public static class SecondLookTally
             ["wrong"] = outcomes.Where(o => o.Class != o.Fate).Select(o => new { tile_id = o.TileId, id = o.Id, mag = o.Mag, fate = o.Fate, @class = o.Class }).ToList(),
         };
     }
+
+    /// <summary>Put in another definite class (undecided, or not looked at after a vetting stage removed it, is no class).</summary>
+    public static bool IsWrong(SecondLookOutcome o) => o.Class != o.Fate && o.Class is not (SecondLookClass.Undecided or SecondLookClass.NotLooked);
 
     /// <summary>The lower end of the 95% Wilson interval of k successes in n.</summary>
     public static double WilsonLow(int k, int n)

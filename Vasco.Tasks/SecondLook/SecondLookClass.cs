@@ -29,7 +29,9 @@ public sealed record SecondLookThresholds(double DetectSnr = 5, double Transient
 public static class SecondLookClass
 {
     public const string StillPresent = "still_present", Vanished = "vanished", RedOnly = "red_only", Undecided = "undecided";
-    public static readonly IReadOnlyList<string> Classes = [RedOnly, Vanished, StillPresent, Undecided];
+    /// <summary>Not looked at: a vetting stage explained the candidate already (OtherPlatesFor=unexplained).</summary>
+    public const string NotLooked = "not_looked";
+    public static readonly IReadOnlyList<string> Classes = [RedOnly, Vanished, StillPresent, Undecided, NotLooked];
 
     public static (string Class, string Why) Classify(IReadOnlyList<PlateLook> looks, SecondLookThresholds t)
     {

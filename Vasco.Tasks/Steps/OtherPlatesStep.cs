@@ -25,6 +25,9 @@ public sealed class OtherPlatesStep : TileStep
     public static readonly ParameterDefinition OtherPlates = new("OtherPlates", ParameterType.Choice, "auto",
         "where the other plates come from: auto (ImageSource's way: STScI, or the synthetic sky; none for local plates), stsci, synthetic or offline",
         Choices: ["auto", "stsci", "synthetic", "offline"]);
+    public static readonly ParameterDefinition OtherPlatesFor = new("OtherPlatesFor", ParameterType.Choice, "unexplained",
+        "which candidates the second look looks at: unexplained (those no vetting stage removed: a survey asks STScI for these only) or all",
+        Choices: ["unexplained", "all"]);
     public static readonly ParameterDefinition OtherPlatesSurveys = new("OtherPlatesSurveys", ParameterType.Text, "poss1_blue;poss2ukstu_red;poss2ukstu_blue;poss2ukstu_ir",
         "the other plates to look at: STScI dss_search survey names, ';'-separated (poss1_blue, poss2ukstu_red, poss2ukstu_blue, poss2ukstu_ir)");
     public static readonly ParameterDefinition OtherPlatesCutoutArcmin = new("OtherPlatesCutoutArcmin", ParameterType.Number, "5", "side of each other plate's cutout around a candidate, arcmin (its stars register it)", Min: 1, Max: 30);
@@ -39,7 +42,7 @@ public sealed class OtherPlatesStep : TileStep
     /// <summary>For a synthetic sky: each vanished source's fate on the other plates, as drawn (what a recovery run compares the classes with).</summary>
     public static readonly TileDataset Fates = new("OtherPlates", ".truth.csv");
 
-    public sealed record Config(string ImageSource, string Source, IReadOnlyList<PlateSurvey> Surveys, double CutoutArcmin, double ApertureArcsec, SecondLookThresholds Thresholds,
+    public sealed record Config(string ImageSource, string Source, bool UnexplainedOnly, IReadOnlyList<PlateSurvey> Surveys, double CutoutArcmin, double ApertureArcsec, SecondLookThresholds Thresholds,
         RegistrationOptions Registration, SyntheticOptions Synthetic, int Retries, double Backoff, double TimeoutSeconds, int Concurrency);
 
     public static readonly StepContract Contract = StepContract.PerTile("OtherPlates", 8, typeof(OtherPlatesStep), Bind, (env, c) => new OtherPlatesStep(env, c));
@@ -51,7 +54,7 @@ public sealed class OtherPlatesStep : TileStep
         var surveys = StepDeclaration.SplitList(p.Text(OtherPlatesSurveys)).Select(n => PlateSurvey.Find(n) ?? throw new VascoException(ErrorCodes.ParameterInvalid,
             $"OtherPlatesSurveys names '{n}', which is not a DSS survey Vasco knows.", $"use {string.Join(", ", PlateSurvey.All.Select(s => s.DssName))}, ';'-separated.")
             { InRunFile = RunFileElement.Property(OtherPlatesSurveys.Name) }).Distinct().ToList();
-        return new Config(imageSource, source, surveys, p.Number(OtherPlatesCutoutArcmin), p.Number(OtherPlatesApertureArcsec),
+        return new Config(imageSource, source, p.Text(OtherPlatesFor) == "unexplained", surveys, p.Number(OtherPlatesCutoutArcmin), p.Number(OtherPlatesApertureArcsec),
             new SecondLookThresholds(p.Number(OtherPlatesDetectSnr), p.Number(OtherPlatesTransientMaxHours)),
             new RegistrationOptions(p.Integer(OtherPlatesMinStars), p.Number(OtherPlatesMaxRmsArcsec)),
             DownloadStep.BindSyntheticPlate(p),
@@ -122,10 +125,12 @@ public sealed class OtherPlatesStep : TileStep
         var stampDir = Path.Combine(t.Step.OutputDir, t.Tile.TileId + ".plates");
         if (Directory.Exists(stampDir)) Directory.Delete(stampDir, recursive: true);
         var transient = new List<string>();
+        var removed = _config.UnexplainedOnly ? RemovedByVetting(t) : new Dictionary<string, string>();
         for (var i = 0; i < candidates.Count; i++)
         {
             looks[i] = [];
             var c = candidates[i];
+            if (removed.ContainsKey(c.Number)) continue;
             foreach (var survey in _config.Surveys)
             {
                 var (look, row) = Look(t, c, survey, stars, sky, redMid, transient);
@@ -136,6 +141,8 @@ public sealed class OtherPlatesStep : TileStep
 
         var verdicts = candidates.Select((c, i) =>
         {
+            if (removed.TryGetValue(c.Number, out var reason))
+                return new StageVerdict(SecondLookClass.NotLooked, [$"removed by the vetting ({reason}): not looked at (OtherPlatesFor=unexplained)", .. _config.Surveys.Select(_ => "")]);
             var (cls, why) = SecondLookClass.Classify(looks[i], _config.Thresholds);
             return new StageVerdict(cls, [why, .. looks[i].Select(l => l.IsMeasured ? l.Snr.ToString("0.0", CultureInfo.InvariantCulture) : "")]);
         }).ToList();
@@ -214,6 +221,23 @@ public sealed class OtherPlatesStep : TileStep
         AtomicFile.WriteAllBytes(stamp, Report.Stamp(plate.Pixels, plate.Width, plate.Height, x, y));
         return (new PlateLook(survey, PlateLook.Measured, flux.Snr, hours, plate.Epoch),
             Row(PlateLook.Measured, plate, hours, reg, flux, Path.GetRelativePath(t.Step.OutputDir, stamp).Replace('\\', '/')));
+    }
+
+    /// <summary>The vetting stages that remove candidates, in the funnel's order (the shadow stage only flags).</summary>
+    static readonly TileDataset[] RemovingStages = [VetArchivesStep.Results, VetAsteroidsStep.Results, VetVariablesStep.Results, VetSecondScanStep.Results, VetMotionStep.Results];
+
+    /// <summary>The tile's candidates some vetting stage removed, with the first stage's reason.</summary>
+    static Dictionary<string, string> RemovedByVetting(TileContext t)
+    {
+        var removed = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var stage in RemovingStages)
+        {
+            var path = t.Input(stage);
+            t.AddInput(path);
+            foreach (var (number, verdict) in StageTable.Read(path).ByNumber)
+                if (VettingStatus.ReasonOf(verdict.Status) is { } reason) removed.TryAdd(number, reason);
+        }
+        return removed;
     }
 
     static string Num(double v, string format) => double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "";
