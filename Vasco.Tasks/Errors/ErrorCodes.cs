@@ -78,6 +78,7 @@ public static class ErrorCodes
 
     // 8xxx: filters and validation
     public const string ValidatorFailed = "VASCO8001";
+    public const string MagnitudeUncalibrated = "VASCO8002";
 
     // 85xx: the vetting stages after the selection
     public const string VettingInputInvalid = "VASCO8501";
@@ -182,6 +183,7 @@ public static class ErrorCodes
         (SlurmFailed, "sbatch or squeue is missing or failed (its message is quoted), or sbatch answered no job id"),
         (SlurmJobsQueued, "VascoSubmitSlurm, VascoResubmitFailed: jobs this run submitted before are still in Slurm's queue (pending or running); submitting again would build the same shards twice at once"),
         (ValidatorFailed, "the within5 validator found a match beyond the radius plus tolerance, or a candidate with a modern source within the radius"),
+        (MagnitudeUncalibrated, "warning: step 8 could not calibrate a tile's magnitudes (fewer than `MagCalStarsMin` matched stars with FLAGS 0, IMAFLAGS_ISO 0 and a catalog magnitude), or a candidate's MAG_AUTO lies outside the calibration stars' range; those candidates have an empty `mag_cal`, and the tile's manifest says why ([`selection.md`](selection.md#calibrated-magnitudes-mag_cal))"),
         (VettingInputInvalid, "a vetting stage's input (step 8's candidates of a tile, or a stage's own file) lacks its columns: rebuild from step 8"),
         (VettingSourceInvalid, "a VascoArchive or VascoVettingFile item is wrong (an unknown name, a Band other than infrared, optical or ultraviolet, no Table), or a vetting parameter is"),
         (VettingFileUnreadable, "a local vetting file (File= of a VascoArchive or VascoVettingFile item) is missing, is not a readable CSV or SkyBoT answer, or lacks its columns"),

@@ -101,7 +101,7 @@ public static class Selection
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
-    static double Mad(double[] values)
+    public static double Mad(double[] values)
     {
         var median = Median(values);
         return Median(values.Select(v => Math.Abs(v - median)).ToArray());

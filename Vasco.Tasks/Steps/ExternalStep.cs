@@ -125,8 +125,17 @@ public sealed class ExternalStep : TileStep
         var epoch = CatalogEpoch.Read($"VascoCatalog '{item.Name}'", item.Meta("Epoch"), mapped, LocalCatalog.GaiaArchiveColumns.Epoch, path);
         if (!mapped) return LocalCatalog.GaiaArchiveColumns with { Epoch = epoch };
         return new CatalogColumns(item.Meta("IdColumn") is { } id ? [id] : [], item.Meta("RaColumn")!, item.Meta("DecColumn") ?? "dec",
-            item.Meta("MagColumn") is { } mag ? [mag] : [], item.Meta("PmRaColumn"), item.Meta("PmDecColumn"), epoch);
+            MagnitudeColumns(item), item.Meta("PmRaColumn"), item.Meta("PmDecColumn"), epoch);
     }
+
+    /// <summary>
+    /// The columns a catalog's magnitudes come from, in the order tried: a VizieR catalog's, a local file's MagColumn (the
+    /// Gaia archive's phot_g_mean_mag when it maps no column); none for the synthetic sky's catalog or a file without one.
+    /// </summary>
+    public static IReadOnlyList<string> MagnitudeColumns(CatalogItem item) =>
+        item.Meta("File") is null ? CatalogSource.Find(item.Name)?.Columns.MagColumns ?? []
+        : item.Meta("RaColumn") is null ? LocalCatalog.GaiaArchiveColumns.MagColumns
+        : item.Meta("MagColumn") is { } mag ? [mag] : [];
 
     public override void RunTile(TileContext t)
     {

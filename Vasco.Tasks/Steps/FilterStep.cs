@@ -30,6 +30,8 @@ public sealed class FilterStep : TileStep
     public static readonly ParameterDefinition HaloSlope = new("HaloSlope", ParameterType.Number, "0.09", "halo rule: rejected when the nearest bright star has m < -HaloSlope*d + HaloIntercept (d in arcsec)", Min: 0);
     public static readonly ParameterDefinition HaloIntercept = new("HaloIntercept", ParameterType.Number, "15.3", "halo rule intercept, magnitude");
     public static readonly ParameterDefinition BrightStarSearchArcmin = new("BrightStarSearchArcmin", ParameterType.Number, "90", "how far to look for the nearest bright star", Min: 0, MinExclusive: true);
+    public static readonly ParameterDefinition MagCalStarsMin = new("MagCalStarsMin", ParameterType.Integer, "10", "a tile's calibrated magnitudes (mag_cal) need at least this many matched stars with FLAGS 0 and IMAFLAGS_ISO 0; with fewer, its candidates get none", Min: 2);
+    public static readonly ParameterDefinition MagCalDegree = new("MagCalDegree", ParameterType.Integer, "3", "degree of the polynomial of catalog mag - MAG_AUTO in MAG_AUTO that gives mag_cal (0: a zero point only)", Min: 0, Max: 5);
 
     /// <summary>Every unmatched source with its verdict, for review.</summary>
     public static readonly TileDataset Filtered = new("Filter", "_filtered.csv");
@@ -37,10 +39,10 @@ public sealed class FilterStep : TileStep
     public static readonly TileDataset Candidates = new("Filter", "_candidates.csv");
 
     public sealed record Config(BrightStarSource.Config BrightStars, bool SpreadModelEverywhere, SelectionThresholds Thresholds,
-        double MatchRadiusArcsec, double ToleranceArcsec, Pass1Step.Detection Detection, double ToolTimeoutSeconds);
+        double MatchRadiusArcsec, double ToleranceArcsec, Pass1Step.Detection Detection, double ToolTimeoutSeconds, CalibrationOptions MagCal);
 
     public static readonly StepContract Contract = StepContract.PerTile("Filter", 8, typeof(FilterStep), Bind, (env, c) => new FilterStep(env, c),
-        revision: "2 (plate_label)");
+        revision: "3 (mag_cal)");
 
     public static Config Bind(ParameterReader p) => new(BrightStarSource.Bind(p), Pass2Step.BindSpreadModel(p), new SelectionThresholds
     {
@@ -56,7 +58,8 @@ public sealed class FilterStep : TileStep
         HaloSlope = p.Number(HaloSlope),
         HaloIntercept = p.Number(HaloIntercept),
         BrightStarSearchArcmin = p.Number(BrightStarSearchArcmin),
-    }, p.Number(CrossMatchStep.MatchRadiusArcsec), p.Number(PreprocessStep.ValidatorToleranceArcsec), Pass1Step.BindDetection(p), p.Unstamped.Number(Pass1Step.ToolTimeoutSeconds));
+    }, p.Number(CrossMatchStep.MatchRadiusArcsec), p.Number(PreprocessStep.ValidatorToleranceArcsec), Pass1Step.BindDetection(p), p.Unstamped.Number(Pass1Step.ToolTimeoutSeconds),
+        new CalibrationOptions(Degree: p.Integer(MagCalDegree), MinStars: p.Integer(MagCalStarsMin)));
 
     /// <summary>The SExtractor column list of step 8's SPREAD_MODEL runs.</summary>
     public const string SpreadColumns = "SpreadColumns";
@@ -93,7 +96,8 @@ public sealed class FilterStep : TileStep
         var matched = PlateSources.ReadCsv(files.Matched);
         var all = PlateSources.Concat(unmatched, matched);
         var modern = ModernPositions.Read(files.Matched, files.UnmatchedModern);
-        var pairs = PlainCsv.Read(files.Matched).Numbers("sep_arcsec");
+        var xmatch = PlainCsv.Read(files.Matched);
+        var pairs = xmatch.Numbers("sep_arcsec");
         var searchArcmin = t.Tile.SizeArcmin / Math.Sqrt(2) + _config.Thresholds.BrightStarSearchArcmin;
         var bright = _bright.Around(t.Tile, searchArcmin, t.Cancellation).Select(b => b.PropagatedTo(epoch)).Select(b => (b.Ra, b.Dec, b.Mag)).ToList();
         var measured = new Dictionary<int, double>();
@@ -114,8 +118,9 @@ public sealed class FilterStep : TileStep
                 Filtering.Candidates.Round(selection.NearestModernArcsec[k]), Filtering.Candidates.Round(selection.NearestBrightArcsec[k]), Filtering.Candidates.Round(selection.NearestBrightMag[k]),
             ])));
         WriteStamps(t, unmatched, selection.Kept);
+        var calibration = Calibrate(t, matched, xmatch, unmatched, selection.Kept);
         var candidates = t.Output(Candidates);
-        AtomicFile.WriteAllText(candidates, Filtering.Candidates.Header + Filtering.Candidates.Rows(id, unmatched, selection, measured, plate));
+        AtomicFile.WriteAllText(candidates, Filtering.Candidates.Header + Filtering.Candidates.Rows(id, unmatched, selection, measured, plate, calibration));
         t.AddInput(files.UnmatchedPlate);
         t.AddInput(files.Matched);
         t.AddInput(files.UnmatchedModern);
@@ -131,6 +136,43 @@ public sealed class FilterStep : TileStep
         t.Fields["plate_id"] = plate.PlateId;
         t.Fields["plate_label"] = plate.Label;
         t.Fields["plate_epoch"] = epoch;
+    }
+
+    /// <summary>
+    /// The tile's calibration of MAG_AUTO on the band of the run's first catalog that the tile's matched stars come from
+    /// (<see cref="MagnitudeCalibration"/>), recorded in the manifest's field mag_cal; null, with a VASCO8002 warning and the
+    /// reason in that field, when it cannot be fitted. A candidate outside the calibration stars' MAG_AUTO range is named too.
+    /// </summary>
+    MagnitudeCalibration? Calibrate(TileContext t, PlateSources matched, PlainCsv xmatch, PlateSources unmatched, IReadOnlyList<int> kept)
+    {
+        var column = xmatch.IndexOf("ref_catalog");
+        var refCatalog = xmatch.Rows.Select(r => r[column]).ToList();
+        var present = refCatalog.ToHashSet(StringComparer.Ordinal);
+        var catalog = Env.Catalogs.Select(c => c.Name).FirstOrDefault(present.Contains) ?? refCatalog.FirstOrDefault();
+        var band = catalog is null ? null : Band(catalog);
+        var (calibration, failure) = MagnitudeCalibration.Fit(
+            catalog is null ? [] : MagnitudeCalibration.StarsOf(matched, refCatalog, xmatch.Numbers("ref_mag"), catalog), _config.MagCal);
+        if (calibration is null)
+        {
+            t.Fields["mag_cal"] = CalibrationSummary.Of(band, null, failure!.Reason, failure.Stars, []);
+            if (kept.Count > 0) t.Warn(ErrorCodes.MagnitudeUncalibrated, $"no calibrated magnitude (mag_cal) for the tile's {kept.Count} candidate(s): {failure.Reason}");
+            return null;
+        }
+        var outside = kept.Where(k => !calibration.Covers(unmatched["mag_auto"][k])).Select(k => (int)unmatched["number"][k]).ToList();
+        t.Fields["mag_cal"] = CalibrationSummary.Of(band, calibration, null, calibration.Stars, outside);
+        if (outside.Count > 0)
+            t.Warn(ErrorCodes.MagnitudeUncalibrated, string.Create(CultureInfo.InvariantCulture,
+                $"no calibrated magnitude (mag_cal) for candidate(s) {string.Join(", ", outside.Select(n => "#" + n))}: MAG_AUTO outside the calibration stars' range {calibration.MagAutoRange.Min:0.00} to {calibration.MagAutoRange.Max:0.00}"));
+        return calibration;
+    }
+
+    /// <summary>The band a catalog's magnitudes are in: its name and the columns they come from, in the order tried.</summary>
+    string Band(string catalog)
+    {
+        if (catalog == ExternalStep.SyntheticCatalog) return "synthetic: the synthetic sky's magnitudes";
+        var item = Env.Catalogs.FirstOrDefault(c => c.Name == catalog) ?? new CatalogItem(catalog, "", new Dictionary<string, string>());
+        var columns = ExternalStep.MagnitudeColumns(item);
+        return columns.Count == 0 ? $"{catalog}: no magnitude column" : $"{catalog} {columns[0]}" + (columns.Count > 1 ? $" (else {string.Join(", ", columns.Skip(1))})" : "");
     }
 
     /// <summary>

@@ -16,7 +16,9 @@ public static class CandidateColumns
         "ra" => new("float64", "deg", "pos.eq.ra;meta.main"),
         "dec" => new("float64", "deg", "pos.eq.dec;meta.main"),
         "mag" => new("float64", "mag", "phot.mag;em.opt.R"),
-        "magerr_auto" => new("float64", "mag", "stat.error;phot.mag"),
+        "magerr_auto" or "mag_cal_err" => new("float64", "mag", "stat.error;phot.mag"),
+        // MAG_AUTO calibrated on the modern catalog's band: Gaia G, USNO-B R, PS1 r ... as the run's catalog says (the band is in step 8's manifest).
+        "mag_cal" => new("float64", "mag", "phot.mag;em.opt"),
         "snr_win" => new("float64", null, "stat.snr"),
         "fwhm_image" => new("float64", "pixel", "phys.angSize;instr.det.psf"),
         "elongation" => new("float64", null, "src.ellipticity"),

@@ -117,7 +117,7 @@ public static class Report
             sb.Append("<div class=\"cand\" id=\"").Append(E(V("tile_id") + "-" + V("number"))).Append("\">");
             sb.Append(c.StampPng is null ? "<p>(no plate image)</p>" : Img(c.StampPng, $"plate stamp of {V("tile_id")} #{V("number")}", "stamp"));
             sb.Append("<div><h3>").Append(E(V("tile_id"))).Append(" #").Append(E(V("number"))).Append("</h3><table>");
-            foreach (var k in new[] { "ra", "dec", "mag", "snr_win", "fwhm_image", "elongation", "spread_model", "flags", "plate_id", "plate_label", "plate_epoch", "nearest_modern_arcsec", "nearest_bright_arcsec", "nearest_bright_mag" })
+            foreach (var k in new[] { "ra", "dec", "mag", "mag_cal", "snr_win", "fwhm_image", "elongation", "spread_model", "flags", "plate_id", "plate_label", "plate_epoch", "nearest_modern_arcsec", "nearest_bright_arcsec", "nearest_bright_mag" })
                 sb.Append("<tr><th>").Append(k).Append("</th><td>").Append(E(V(k))).Append("</td></tr>");
             // The vetting's verdicts, when the run has them: overall first, then each stage with what explains the candidate.
             foreach (var (k, detail) in new[] { ("vetting", ""), ("vet_archives", "archive_matches"), ("vet_asteroids", "asteroid"), ("vet_variables", "variable"),

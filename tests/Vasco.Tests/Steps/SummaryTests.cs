@@ -94,10 +94,10 @@ public class SummaryTests
             from astropy.table import Table
             table = parse(sys.argv[1], verify='exception').get_first_table()
             ecsv = Table.read(sys.argv[2], format='ascii.ecsv')
-            print(len(table.array), table.get_field_by_id('ra').unit, ecsv['plate_label'][0], ecsv['mag'].unit)
+            print(len(table.array), table.get_field_by_id('ra').unit, ecsv['plate_label'][0], ecsv['mag'].unit, table.get_field_by_id('mag_cal').unit, ecsv['mag_cal_err'].unit)
             """, Path.Combine(dir, "candidates.vot"), Path.Combine(dir, "candidates.ecsv")], dir, TimeSpan.FromMinutes(2));
         Assert.That((astropy.ExitCode, astropy.StdErr), Is.EqualTo((0, "")));
-        Assert.That(astropy.StdOut.Trim(), Is.EqualTo("1 deg E438 mag"));
+        Assert.That(astropy.StdOut.Trim(), Is.EqualTo("1 deg E438 mag mag mag"));
         var vot = File.ReadAllText(Path.Combine(dir, "candidates.vot"));
         var fields = System.Text.RegularExpressions.Regex.Matches(vot, "<FIELD [^>]*>").Select(m => m.Value).ToList();
         Assert.That(fields, Has.Count.GreaterThan(30), "step 8's and the vetting's columns");

@@ -2,6 +2,7 @@ using System.Globalization;
 using NUnit.Framework;
 using Vasco.CrossMatch;
 using Vasco.Filtering;
+using Vasco.IO;
 using Vasco.Pipeline;
 using Vasco.Sky;
 using Vasco.Tests.Support;
@@ -51,6 +52,19 @@ public class VanishingSourceTests
         var selRemoved = selected.Build();
         Assert.That(selRemoved.ExitCode, Is.EqualTo(0), selRemoved.Output);
         Assert.That(CandidateNumbers(selected), Is.EqualTo(expected));
+        // A real plate's truth for the calibrated magnitudes: each removed star's mag_cal (on Gaia G) against its Gaia G.
+        var gaia = File.ReadAllLines(original);
+        var gColumn = Array.IndexOf(gaia[0].Split(','), "phot_g_mean_mag");
+        var gaiaG = gaia.Skip(1).Select(l => l.Split(',')).Where(f => removedIds.Contains(f[0]))
+            .ToDictionary(f => f[0], f => double.Parse(f[gColumn], CultureInfo.InvariantCulture));
+        var rows = PlainCsv.Read(selected.Path("data", "filter", selected.RunId, "candidates.csv")).Records();
+        foreach (var c in chosen)
+        {
+            var row = rows.Single(r => r["number"] == c.Number.ToString(CultureInfo.InvariantCulture));
+            var (mag, error) = (double.Parse(row["mag_cal"], CultureInfo.InvariantCulture), double.Parse(row["mag_cal_err"], CultureInfo.InvariantCulture));
+            TestContext.Out.WriteLine($"plate #{c.Number}: mag_cal {row["mag_cal"]} +- {row["mag_cal_err"]}, Gaia G {gaiaG[c.GaiaId]}");
+            Assert.That(mag, Is.EqualTo(gaiaG[c.GaiaId]).Within(3 * error), $"plate #{c.Number}");
+        }
         foreach (var early in new[] { "VascoDownload", "VascoPreprocess", "VascoPass1", "VascoPsf", "VascoPass2" })
             Assert.That(selRemoved.TilesRun(early), Is.Empty, $"{early} does not read the modern catalog");
         Assert.That(selRemoved.TilesRun("VascoExternal"), Is.EqualTo(new[] { "M67" }));
