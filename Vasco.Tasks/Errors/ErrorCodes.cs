@@ -190,7 +190,7 @@ public static class ErrorCodes
         (VettingNotChecked, "warning: a vetting stage could not check some candidates (offline, a service down or rejecting the query, no local data for a tile); they carry `not_checked:<why>` and stay in the list"),
         (VettingAssumed, "warning: a vetting stage assumed a value the plate header does not give (the site: Palomar); the message says which"),
         (OtherPlateInvalid, "a cached cutout of another plate (second look) is not a plate of its survey"),
-        (OtherPlatesNotMeasured, "warning: the second look could not measure every candidate on every plate (not fetched, no plate, not registered); the message says how many and why"),
+        (OtherPlatesNotMeasured, "warning: the second look left candidates undecided (a plate not fetched, none there, or not registered, or no plate of the kind the class needs); the message says how many and why"),
         (CatalogFetchFailed, "a VizieR cone search failed on every mirror after every retry (network, timeouts, server errors, overload)"),
         (CatalogQueryRejected, "VizieR answered a cone search with an error message (quoted): a wrong table or column name, or a malformed query"),
         (CatalogTruncated, "a VizieR cone search still hit the row limit after splitting the cone as deep as allowed"),
