@@ -15,16 +15,16 @@ public sealed class VascoSummarize : VascoTask
     [Required] public string CandidatesFile { get; set; } = "";
     /// <summary>The dashboard CSV shared by the runs of the folder; empty in a shard build (the merge writes it).</summary>
     public string DashboardFile { get; set; } = "";
-    /// <summary>The run's resolved parameters: MaxParallel (0: one per processor) is how many tiles' files are read at a time.</summary>
-    public ITaskItem[] Parameters { get; set; } = [];
+    /// <summary>The run's resolved parameters (<see cref="SummarizeStep.Config"/>).</summary>
+    [Required] public ITaskItem[] Parameters { get; set; } = [];
     /// <summary>Where step 9 remembers the tiles it read (SummaryCache); empty: every tile is read every time.</summary>
     public string CacheFile { get; set; } = "";
 
     protected override void ExecuteCore()
     {
         var env = EnvironmentItems.ToEnvironment(RunDir, RunId, Steps, null, null, null, null);
-        var parallel = Parameters.Length > 0 ? Items.ToParameters(Parameters).MaxParallel : 1;
-        var r = SummarizeStep.Run(env, AllTiles.Select(t => t.ItemSpec).ToList(), new SummarizeStep.Files(SummariesDir, CandidatesFile, DashboardFile, CacheFile), parallel);
+        var config = (SummarizeStep.Config)SummarizeStep.Contract.Bind(Items.ToParameters(Parameters));
+        var r = SummarizeStep.Run(env, AllTiles.Select(t => t.ItemSpec).ToList(), new SummarizeStep.Files(SummariesDir, CandidatesFile, DashboardFile, CacheFile), config);
         LogHigh($"VascoSummarize: {RunPaths.Relative(RunDir, r.Summary)} ({r.Tiles} tile(s), {r.Candidates} candidate(s))");
     }
 }

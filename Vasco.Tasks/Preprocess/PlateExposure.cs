@@ -18,6 +18,9 @@ public sealed record PlateExposure(DateTime StartUtc, TimeSpan? Duration, Observ
     /// <summary>The middle of the exposure, where a moving object's predicted position belongs; the start when the length is unknown.</summary>
     public DateTime MidUtc => Duration is { } d ? StartUtc + d / 2 : StartUtc;
 
+    /// <summary>Why the middle of the exposure is not known (no start to the minute, or no EXPOSURE), or null when <see cref="MidUtc"/> is it.</summary>
+    public string? MidUnknown => StartUnknown ?? (Duration is null ? "the plate header gives no EXPOSURE: the middle of the exposure is unknown" : null);
+
     /// <summary>The height of a site the header gives only by latitude and longitude: Palomar's 48-inch Schmidt, about 1706 m.</summary>
     public const double DefaultHeightM = 1706;
 

@@ -99,6 +99,14 @@ public static partial class Angles
         return true;
     }
 
+    /// <summary>The position angle of the second position seen from the first, degrees east of north in [0, 360).</summary>
+    public static double PositionAngleDeg(double ra1, double dec1, double ra2, double dec2)
+    {
+        var (d1, d2, dra) = (dec1 * DegToRad, dec2 * DegToRad, (ra2 - ra1) * DegToRad);
+        var angle = Math.Atan2(Math.Cos(d2) * Math.Sin(dra), Math.Cos(d1) * Math.Sin(d2) - Math.Sin(d1) * Math.Cos(d2) * Math.Cos(dra)) * RadToDeg;
+        return angle < 0 ? angle + 360 : angle;
+    }
+
     /// <summary>Great-circle distance in degrees (Vincenty's formula: exact at all separations).</summary>
     public static double SeparationDeg(double ra1, double dec1, double ra2, double dec2)
     {

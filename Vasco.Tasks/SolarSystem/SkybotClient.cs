@@ -52,16 +52,22 @@ public sealed class SkybotClient : IDisposable
     }
 
     /// <summary>The request of <paramref name="query"/>.</summary>
-    public Uri Url(SkybotQuery query)
+    public Uri Url(SkybotQuery query) => QueryUrl(_options.Endpoint, _options.Observer, query);
+
+    /// <summary>
+    /// SkyBoT's cone search of <paramref name="query"/> as seen from <paramref name="observer"/>: the stage's request (text), or
+    /// the same question for a person's browser (<paramref name="mime"/> html).
+    /// </summary>
+    public static Uri QueryUrl(Uri endpoint, string observer, SkybotQuery query, string mime = "text")
     {
         static string F(double v, string format) => (v + 0.0).ToString(format, CultureInfo.InvariantCulture);
-        return new Uri(_options.Endpoint + "?" + string.Join('&',
+        return new Uri(endpoint + "?" + string.Join('&',
             "-ep=" + F(query.JulianDate, "0.000000"),
             "-ra=" + F(query.RaDeg, "0.000000"),
             "-dec=" + F(query.DecDeg, "0.000000"),
             "-rd=" + F(query.RadiusDeg, "0.000000"),
-            "-loc=" + Uri.EscapeDataString(_options.Observer),
-            "-mime=text", "-output=all", "-filter=0", "-objFilter=111", "-refsys=EQJ2000", "-from=Vasco"));
+            "-loc=" + Uri.EscapeDataString(observer),
+            "-mime=" + mime, "-output=all", "-filter=0", "-objFilter=111", "-refsys=EQJ2000", "-from=Vasco"));
     }
 
     /// <summary>The cache file of a query: a hash of its whole request.</summary>

@@ -42,7 +42,7 @@ public sealed class FilterStep : TileStep
         double MatchRadiusArcsec, double ToleranceArcsec, Pass1Step.Detection Detection, double ToolTimeoutSeconds, CalibrationOptions MagCal);
 
     public static readonly StepContract Contract = StepContract.PerTile("Filter", 8, typeof(FilterStep), Bind, (env, c) => new FilterStep(env, c),
-        revision: "3 (mag_cal)");
+        revision: "4 (modern-sky stamps)");
 
     public static Config Bind(ParameterReader p) => new(BrightStarSource.Bind(p), Pass2Step.BindSpreadModel(p), new SelectionThresholds
     {
@@ -117,7 +117,7 @@ public sealed class FilterStep : TileStep
                 measured.TryGetValue(k, out var v) ? PlateSources.Format(v) : "",
                 Filtering.Candidates.Round(selection.NearestModernArcsec[k]), Filtering.Candidates.Round(selection.NearestBrightArcsec[k]), Filtering.Candidates.Round(selection.NearestBrightMag[k]),
             ])));
-        WriteStamps(t, unmatched, selection.Kept);
+        WriteStamps(t, unmatched, selection.Kept, files);
         var calibration = Calibrate(t, matched, xmatch, unmatched, selection.Kept);
         var candidates = t.Output(Candidates);
         AtomicFile.WriteAllText(candidates, Filtering.Candidates.Header + Filtering.Candidates.Rows(id, unmatched, selection, measured, plate, calibration));
@@ -176,31 +176,35 @@ public sealed class FilterStep : TileStep
     }
 
     /// <summary>
-    /// The report's plate stamp of each kept source (<see cref="Report.StampPath"/>). Without a readable clean image the
-    /// tile keeps its candidates and gets a warning; the report then says it has no plate image.
+    /// The report's stamps of each kept source in <see cref="Report.StampFolder"/> (<see cref="TileStamps"/>): the clean plate, the modern
+    /// sky drawn on its pixels, and the card's facts (north and east, neighbours). Without a readable clean image the tile keeps its
+    /// candidates and gets a warning; the report then says it has no plate image.
     /// </summary>
-    static void WriteStamps(TileContext t, PlateSources unmatched, IReadOnlyList<int> kept)
+    void WriteStamps(TileContext t, PlateSources unmatched, IReadOnlyList<int> kept, MatchFiles files)
     {
         if (kept.Count == 0) return;
         var clean = t.Input(PreprocessStep.Clean);
-        (float[] Pixels, int Width, int Height) plate;
+        var psf = t.Input(PsfStep.Model);
+        TileStamps stamps;
         try
         {
-            plate = Report.PlateImage(clean);
+            stamps = TileStamps.Open(clean, psf, files.Matched, files.UnmatchedModern, Env.Catalogs.Select(c => c.Name).ToList());
         }
-        catch (Exception e) when (e is IOException or FitsFormatException)
+        catch (Exception e) when (e is IOException or FitsFormatException or Sky.WcsException)
         {
             t.Warnings.Add($"no plate stamps: {e.Message}");
             return;
         }
         t.AddInput(clean);
-        Directory.CreateDirectory(Report.StampFolder(t.Step.OutputDir, t.Tile.TileId));
+        if (File.Exists(psf)) t.AddInput(psf);
+        var folder = Report.StampFolder(t.Step.OutputDir, t.Tile.TileId);
+        Directory.CreateDirectory(folder);
         foreach (var k in kept)
-        {
-            var path = Report.StampPath(t.Step.OutputDir, t.Tile.TileId, PlateSources.Format(unmatched["number"][k]));
-            AtomicFile.WriteAllBytes(path, Report.Stamp(plate.Pixels, plate.Width, plate.Height, unmatched["x_image"][k], unmatched["y_image"][k]));
-            t.AddOutput(path);
-        }
+            foreach (var (name, bytes) in stamps.Make(PlateSources.Format(unmatched["number"][k]), unmatched["x_image"][k], unmatched["y_image"][k], unmatched["ra"][k], unmatched["dec"][k]))
+            {
+                AtomicFile.WriteAllBytes(Path.Combine(folder, name), bytes);
+                t.AddOutput(Path.Combine(folder, name));
+            }
     }
 
     /// <summary>SPREAD_MODEL of some unmatched sources: from pass 2 when it has the column, else measured now in ASSOC mode.</summary>

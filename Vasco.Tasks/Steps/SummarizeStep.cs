@@ -8,7 +8,13 @@ namespace Vasco.Steps;
 /// <summary>Step 9: the run's summaries, histograms, report and the dashboard's candidate list, from the tiles step 8 found current.</summary>
 public static class SummarizeStep
 {
-    public static readonly StepContract Contract = StepContract.PerRun("Summarize", 9, typeof(SummarizeStep), p => p.Unstamped.Integer(RunSettings.MaxParallel));
+    public static readonly StepContract Contract = StepContract.PerRun("Summarize", 9, typeof(SummarizeStep), Bind);
+
+    /// <summary>How many tiles' files are read at a time (0: one per processor), and where the report's links ask (SkyBoT's service and observatory).</summary>
+    public sealed record Config(int MaxParallel, ReportLinks Links);
+
+    public static Config Bind(ParameterReader p) => new(p.Unstamped.Integer(RunSettings.MaxParallel),
+        new ReportLinks(p.Text(VetArchivesStep.SkybotUrl), p.Text(VetAsteroidsStep.SkybotObserver).Trim()));
 
     /// <summary>Where step 9 reads and writes: its folder, step 8's candidates.csv, the dashboard CSV (empty in a shard build), the tile cache (empty: none).</summary>
     public sealed record Files(string SummariesDir, string CandidatesFile, string DashboardFile, string CacheFile);
@@ -17,8 +23,9 @@ public static class SummarizeStep
     public sealed record Result(string Summary, string Report, int Tiles, int Candidates);
 
     /// <summary>Step 9 of a run whose tiles are <paramref name="tiles"/>: reads what steps 1-8 recorded, writes the summaries and the report.</summary>
-    public static Result Run(StepEnvironment env, IReadOnlyList<string> tiles, Files files, int parallel)
+    public static Result Run(StepEnvironment env, IReadOnlyList<string> tiles, Files files, Config config)
     {
+        var parallel = config.MaxParallel;
         var (runDir, runId, summariesDir, candidatesFile, dashboardFile, cacheFile) = (env.RunDir, env.RunId, files.SummariesDir, files.CandidatesFile, files.DashboardFile, files.CacheFile);
         var started = DateTimeOffset.UtcNow;
         var steps = env.Steps.Values.OrderBy(s => s.Number).ToList();
@@ -48,7 +55,7 @@ public static class SummarizeStep
         }
         var binsPath = Path.Combine(summariesDir, "histograms.csv");
         AtomicFile.WriteAllText(binsPath, bins.ToString());
-        var candidateRows = File.Exists(candidatesFile) ? File.ReadAllLines(candidatesFile).Where(l => l.Length > 0).ToList() : [];
+        var candidateRows = File.Exists(candidatesFile) ? PlainCsv.Read(candidatesFile).Records() : [];
         var md = Path.Combine(summariesDir, "summary.md");
         // The vetting funnel step 8 wrote beside candidates.csv (its manifest names the file).
         var funnelFile = filterRecord!.Outputs.Select(o => Path.Combine(runDir, o.Path)).FirstOrDefault(p => Path.GetFileName(p) == "funnel.csv" && File.Exists(p));
@@ -59,7 +66,7 @@ public static class SummarizeStep
         var dashboardRows = !File.Exists(candidatesFile) ? 0
             : dashboardFile.Length > 0 ? Dashboard.Update(dashboardFile, runId, candidatesFile)
             : File.ReadLines(candidatesFile).Skip(1).Count(l => l.Length > 0);
-        var report = WriteReport(runId, summariesDir, steps, candidatesFile, markdown, figures.Where(f => f.Failure is not null).Select(f => (f.TileId, f.Failure!)).ToList(), funnel);
+        var report = WriteReport(runId, summariesDir, steps, candidatesFile, markdown, config.Links, figures.Where(f => f.Failure is not null).Select(f => (f.TileId, f.Failure!)).ToList(), funnel);
 
         foreach (var path in new[] { md, csv, binsPath, dashboardFile }.Concat(report).Where(p => p.Length > 0 && File.Exists(p))) manifest.Outputs.Add(FileRecord.Of(path, runDir));
         if (File.Exists(candidatesFile)) manifest.Inputs.Add(FileRecord.Of(candidatesFile, runDir));
@@ -77,7 +84,8 @@ public static class SummarizeStep
     }
 
     /// <summary>report.html (with a plate stamp per candidate), candidates.reg (DS9), candidates.vot (TOPCAT) and candidates.ecsv (astropy).</summary>
-    static string[] WriteReport(string runId, string summariesDir, IReadOnlyList<StepDeclaration> steps, string candidatesFile, string summaryMarkdown, IReadOnlyList<(string, string)> failedTiles,
+    static string[] WriteReport(string runId, string summariesDir, IReadOnlyList<StepDeclaration> steps, string candidatesFile, string summaryMarkdown, ReportLinks links,
+        IReadOnlyList<(string, string)> failedTiles,
         IReadOnlyList<IReadOnlyDictionary<string, string>>? funnel)
     {
         var csv = File.Exists(candidatesFile) ? PlainCsv.Read(candidatesFile) : null;
@@ -89,13 +97,15 @@ public static class SummarizeStep
         // candidates.csv lists a tile's candidates together: one plate image in memory at a time, not one per tile of the run.
         (string Tile, (float[] Pixels, int Width, int Height)? Image) current = ("", null);
         var candidates = new List<ReportCandidate>();
+        var otherPlates = new OtherPlateStamps(steps);
         foreach (var c in cells)
         {
             var tile = c["tile_id"];
-            var made = Report.StampPath(filter, tile, c["number"]);
-            if (File.Exists(made))
+            var folder = Report.StampFolder(filter, tile);
+            if (File.Exists(Report.StampPath(filter, tile, c["number"])))
             {
-                candidates.Add(new ReportCandidate(c, File.ReadAllBytes(made)));
+                var info = StampInfo.TryRead(Path.Combine(folder, TileStamps.InfoFile(c["number"])));
+                candidates.Add(new ReportCandidate(c, Report.Strip(folder, c, info, otherPlates.Of(tile, c["number"])), info));
                 continue;
             }
             if (current.Tile != tile)
@@ -105,7 +115,7 @@ public static class SummarizeStep
             }
             var image = current.Image;
             var stamp = image is { } im ? Report.Stamp(im.Pixels, im.Width, im.Height, Report.Number(c["x_image"]), Report.Number(c["y_image"])) : null;
-            candidates.Add(new ReportCandidate(c, stamp));
+            candidates.Add(new ReportCandidate(c, stamp is null ? [] : [new StripStamp("POSS-I red", stamp, "the clean plate, 61x61 pixels, square-root stretch (made by step 9: step 8 made no stamps for this run).", false)], null));
         }
         var plots = Directory.GetFiles(summariesDir, "hist_*.png").Order(StringComparer.Ordinal).Select(p => (Path.GetFileNameWithoutExtension(p), File.ReadAllBytes(p))).ToList();
         var html = Path.Combine(summariesDir, "report.html");
@@ -115,7 +125,37 @@ public static class SummarizeStep
         AtomicFile.WriteAllText(vot, Report.VoTable(runId, header, cells));
         AtomicFile.WriteAllText(reg, Report.Ds9Regions(cells));
         AtomicFile.WriteAllText(ecsv, Report.Ecsv(header, cells));
-        AtomicFile.WriteAllText(html, Report.Html(runId, summaryMarkdown, plots, candidates, failedTiles, funnel));
+        AtomicFile.WriteAllText(html, Report.Html(runId, summaryMarkdown, plots, candidates, links, failedTiles, funnel));
         return [html, reg, ecsv, vot];
+    }
+
+    /// <summary>
+    /// The second look's stamps of the other plates (OtherPlatesStep: &lt;tile&gt;.plates.csv names each measured plate's stamp), for
+    /// the cards' strips; none when the run has no such step. One tile's table in memory at a time: candidates.csv lists a tile's candidates together.
+    /// </summary>
+    sealed class OtherPlateStamps(IReadOnlyList<StepDeclaration> steps)
+    {
+        readonly StepDeclaration? _step = steps.FirstOrDefault(s => s.Name == OtherPlatesStep.Contract.Name);
+        (string Tile, IReadOnlyList<IReadOnlyDictionary<string, string>> Rows) _current = ("", []);
+
+        public IReadOnlyList<(string Label, string Png, string Caption)> Of(string tile, string number)
+        {
+            if (_step is null) return [];
+            if (_current.Tile != tile)
+            {
+                var table = OtherPlatesStep.Plates.PathIn(_step.OutputDir, tile);
+                _current = (tile, File.Exists(table) ? PlainCsv.Read(table).Records() : []);
+            }
+            static string Get(IReadOnlyDictionary<string, string> r, string k) => r.TryGetValue(k, out var v) ? v : "";
+            return _current.Rows.Where(r => Get(r, "number") == number && Get(r, "status") == "measured" && Get(r, "stamp").Length > 0).Select(r =>
+            {
+                var hours = double.TryParse(Get(r, "hours_from_red"), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var h) ? h : double.NaN;
+                var when = Math.Abs(hours) < 48 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Math.Abs(hours):0.0} h {(hours < 0 ? "before" : "after")} the red plate")
+                    : $"epoch {Report.Cell("plate_epoch", Get(r, "epoch"))}";
+                var caption = $"plate {Get(r, "plate_label")}, {when}; SNR {Report.Cell("snr_win", Get(r, "snr"))} at the candidate (the second look's forced photometry). "
+                    + "61x61 pixels of that scan, on its own pixel grid and scale.";
+                return (Download.PlateSurvey.Find(Get(r, "survey"))?.Label ?? Get(r, "survey"), Path.Combine(_step.OutputDir, Get(r, "stamp")), caption);
+            }).ToList();
+        }
     }
 }

@@ -19,7 +19,7 @@ public sealed class VetArchivesStep : MatchStage
     public static readonly ParameterDefinition VettingTimeoutSeconds = new("VettingTimeoutSeconds", ParameterType.Number, "300", "time limit of one vetting service request", Min: 1);
     public static readonly ParameterDefinition VettingMinIntervalSeconds = new("VettingMinIntervalSeconds", ParameterType.Number, "1", "least time between two requests to one vetting service", Min: 0);
     public static readonly ParameterDefinition XmatchUrl = new("XmatchUrl", ParameterType.Text, "http://cdsxmatch.cds.unistra.fr/xmatch/api/v1/sync", "CDS XMatch's sync endpoint (other archives, VSX)");
-    public static readonly ParameterDefinition SkybotUrl = new("SkybotUrl", ParameterType.Text, "https://ssp.imcce.fr/webservices/skybot/api/conesearch.php", "IMCCE SkyBoT's cone search (known minor planets)");
+    public static readonly ParameterDefinition SkybotUrl = new("SkybotUrl", ParameterType.Text, "https://ssp.imcce.fr/webservices/skybot/api/conesearch.php", "IMCCE SkyBoT's cone search (known minor planets; the report's SkyBoT links)");
     public static readonly ParameterDefinition TapUrl = new("TapUrl", ParameterType.Text, "https://dc.g-vo.org/tap", "the TAP service of the SuperCOSMOS scans (GAVO's supercosmos.sources)");
     public static readonly ParameterDefinition PtfTapUrl = new("PtfTapUrl", ParameterType.Text, "https://irsa.ipac.caltech.edu/TAP", "IRSA's TAP service (PTF objects, for known variables)");
 

@@ -15,7 +15,7 @@ namespace Vasco.Steps;
 /// </summary>
 public sealed class VetAsteroidsStep : VettingStage
 {
-    public static readonly ParameterDefinition SkybotObserver = new("SkybotObserver", ParameterType.Text, "675", "the IAU observatory code SkyBoT computes positions for (675: Palomar, where POSS-I was exposed; 500: the geocentre)");
+    public static readonly ParameterDefinition SkybotObserver = new("SkybotObserver", ParameterType.Text, "675", "the IAU observatory code SkyBoT computes positions for (675: Palomar, where POSS-I was exposed; 500: the geocentre), in the vetting and the report's links");
     public static readonly ParameterDefinition AsteroidRadiusArcsec = new("AsteroidRadiusArcsec", ParameterType.Number, "5", "a known object explains a candidate within this radius at least (plus half its trail over the exposure)", Min: 0, MinExclusive: true);
     public static readonly ParameterDefinition AsteroidErrorSigmas = new("AsteroidErrorSigmas", ParameterType.Number, "3", "a known object's radius is at least this many times its predicted position's error", Min: 0);
 

@@ -54,8 +54,7 @@ public abstract class VettingStage(StepEnvironment env) : TileStep(env)
         var clean = t.Input(PreprocessStep.Clean);
         var exposure = PlateExposure.FromHeader(FitsFile.ReadPrimaryHeader(clean), clean);
         t.AddInput(clean);
-        var why = exposure.StartUnknown ?? (exposure.Duration is null ? "the plate header gives no EXPOSURE: the middle of the exposure is unknown" : null);
-        if (why is not null)
+        if (exposure.MidUnknown is { } why)
         {
             Write(t, candidates, NoneChecked(candidates.Count, why));
             return null;

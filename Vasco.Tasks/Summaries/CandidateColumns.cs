@@ -47,4 +47,23 @@ public static class CandidateColumns
         _ when column.EndsWith("_arcsec", StringComparison.Ordinal) => new("float64", "arcsec", "pos.angDistance"),
         _ => new("float64", null, "meta.number"),
     };
+
+    /// <summary>
+    /// How many decimals the report shows of a float64 column: 6 for degrees (0.004"), 3 for years, 2 for magnitudes,
+    /// arcseconds and pixels, 1 for rates and SNR_WIN, 4 for SPREAD_MODEL, 3 otherwise.
+    /// </summary>
+    public static int Decimals(string column) => column switch
+    {
+        "snr_win" => 1,
+        "elongation" => 2,
+        "spread_model" => 4,
+        _ => Of(column).Unit switch
+        {
+            "deg" => 6,
+            "yr" => 3,
+            "mag" or "arcsec" or "pixel" => 2,
+            "arcsec/h" or "mas/yr" => 1,
+            _ => 3,
+        },
+    };
 }

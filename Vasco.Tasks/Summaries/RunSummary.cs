@@ -136,7 +136,7 @@ public static class RunSummary
         return CsvText.PlainTable(["scope", "tile_id", "status", .. Columns, "failure"], rows.Append(run));
     }
 
-    public static string Markdown(string runId, IReadOnlyList<TileFigures> tiles, IReadOnlyList<Histogram> histograms, IReadOnlyList<string> candidateRows,
+    public static string Markdown(string runId, IReadOnlyList<TileFigures> tiles, IReadOnlyList<Histogram> histograms, IReadOnlyList<IReadOnlyDictionary<string, string>> candidateRows,
         IReadOnlyList<IReadOnlyDictionary<string, string>>? funnel = null)
     {
         double Sum(string c) => tiles.Where(t => t.Status == "ok").Sum(t => t.Values.TryGetValue(c, out var v) && double.IsFinite(v) ? v : 0);
@@ -165,12 +165,20 @@ public static class RunSummary
         }
         var failed = tiles.Where(t => t.Failure is not null).ToList();
         sb.Append("\n## Failures\n\n").Append(failed.Count == 0 ? "None.\n" : string.Concat(failed.Select(t => $"- {t.TileId}: {t.Failure}\n")));
+        sb.Append($"\nTimings: {tiles.Sum(t => t.Seconds):0.0} s of step work in all tiles.\n");
         sb.Append("\n## Candidates\n\n");
-        sb.Append(candidateRows.Count == 0 ? "None.\n" : "```\n" + string.Join('\n', candidateRows.Take(101)) + "\n```\n");
+        if (candidateRows.Count == 0) sb.Append("None.\n");
+        else
+        {
+            // Positions to 6 decimals, magnitudes to 2 (Report.Cell): candidates.csv has every column in full.
+            sb.Append("| tile | number | ra | dec | mag | snr_win | vetting |\n|---|---|---|---|---|---|---|\n");
+            foreach (var c in candidateRows.Take(100))
+                sb.Append("| ").AppendJoin(" | ", new[] { "tile_id", "number", "ra", "dec", "mag", "snr_win", "vetting" }.Select(k => Report.Cell(k, c.TryGetValue(k, out var v) ? v : ""))).Append(" |\n");
+            if (candidateRows.Count > 100) sb.Append($"\n{candidateRows.Count - 100} more in candidates.csv.\n");
+        }
         sb.Append("\n## Distributions of the pass-2 sources\n\n");
         foreach (var h in histograms)
             sb.Append($"![{h.Quantity}](hist_{h.Quantity.ToLowerInvariant()}.png)\n\n{h.Total} sources, bins in histograms.csv.\n\n");
-        sb.Append($"Timings: {tiles.Sum(t => t.Seconds):0.0} s of step work in all tiles.\n");
         return sb.ToString();
     }
 
