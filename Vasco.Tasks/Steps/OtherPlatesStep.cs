@@ -170,7 +170,7 @@ public sealed class OtherPlatesStep : TileStep
     {
         string[] Row(string status, OtherPlate? plate = null, double hours = double.NaN, Registration? reg = null, ForcedFlux? flux = null, string stamp = "") =>
         [
-            t.Tile.TileId, c.Number, survey.DssName, status, plate?.Label ?? "", plate is null ? "" : plate.Epoch.ToString("0.0000", CultureInfo.InvariantCulture),
+            t.Tile.TileId, c.Number, survey.DssName, CsvText.PlainCell(status), CsvText.PlainCell(plate?.Label ?? ""), plate is null ? "" : plate.Epoch.ToString("0.0000", CultureInfo.InvariantCulture),
             Num(hours, "0.00"), reg is null ? "" : reg.Stars.ToString(CultureInfo.InvariantCulture), Num(reg?.RmsArcsec ?? double.NaN, "0.000"),
             Num(flux?.X ?? double.NaN, "0.00"), Num(flux?.Y ?? double.NaN, "0.00"), Num(flux?.Flux ?? double.NaN, "0.0"), Num(flux?.Error ?? double.NaN, "0.0"),
             Num(flux?.Snr ?? double.NaN, "0.00"), Num(flux?.UpperLimit ?? double.NaN, "0.0"), stamp,

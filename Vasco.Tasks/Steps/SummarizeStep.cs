@@ -147,15 +147,23 @@ public static class SummarizeStep
                 _current = (tile, File.Exists(table) ? PlainCsv.Read(table).Records() : []);
             }
             static string Get(IReadOnlyDictionary<string, string> r, string k) => r.TryGetValue(k, out var v) ? v : "";
-            return _current.Rows.Where(r => Get(r, "number") == number && Get(r, "status") == "measured" && Get(r, "stamp").Length > 0).Select(r =>
+            return _current.Rows.Where(r => Get(r, "number") == number).Select(r =>
             {
+                var label = Download.PlateSurvey.Find(Get(r, "survey"))?.Label ?? Get(r, "survey");
+                // A plate not measured keeps its place in the strip, saying why (not fetched: offline; no plate; not registered).
+                if (Get(r, "status") != "measured" || Get(r, "stamp").Length == 0)
+                    return (label, "", StatusInWords(Get(r, "status")));
                 var hours = double.TryParse(Get(r, "hours_from_red"), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var h) ? h : double.NaN;
                 var when = Math.Abs(hours) < 48 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Math.Abs(hours):0.0} h {(hours < 0 ? "before" : "after")} the red plate")
                     : $"epoch {Report.Cell("plate_epoch", Get(r, "epoch"))}";
                 var caption = $"plate {Get(r, "plate_label")}, {when}; SNR {Report.Cell("snr_win", Get(r, "snr"))} at the candidate (the second look's forced photometry). "
                     + "61x61 pixels of that scan, on its own pixel grid and scale.";
-                return (Download.PlateSurvey.Find(Get(r, "survey"))?.Label ?? Get(r, "survey"), Path.Combine(_step.OutputDir, Get(r, "stamp")), caption);
+                return (label, Path.Combine(_step.OutputDir, Get(r, "stamp")), caption);
             }).ToList();
         }
+
+        /// <summary>"not_fetched:offline (...)" as "not fetched: offline (...)".</summary>
+        static string StatusInWords(string status) =>
+            status.IndexOf(':') is var colon and > 0 ? status[..colon].Replace('_', ' ') + ": " + status[(colon + 1)..] : status.Replace('_', ' ');
     }
 }

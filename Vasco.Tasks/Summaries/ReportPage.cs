@@ -87,8 +87,10 @@ public static partial class Report
                 $"{info.Catalog}'s {info.Drawn} sources here at the plate epoch (carried back with their proper motions), {info.ModernSky}; "
                 + $"asinh stretch, linear up to a tenth of the peak of a mag {F(info.StretchMag, "0.0")} source ({info.StretchWhy}). "
                 + "A model drawn from the catalog, not an image.", true));
-        entries.AddRange(others.Select(o => (o.Label, o.Png, o.Caption, false)));
-        return entries.Where(e => File.Exists(e.Png)).Select(e => new StripStamp(e.Label, File.ReadAllBytes(e.Png), e.Caption, e.OnPlateGrid)).ToList();
+        var strip = entries.Where(e => File.Exists(e.Png)).Select(e => new StripStamp(e.Label, File.ReadAllBytes(e.Png), e.Caption, e.OnPlateGrid)).ToList();
+        // Another plate without a stamp (not fetched, no plate, not registered) keeps its place, with why.
+        strip.AddRange(others.Select(o => new StripStamp(o.Label, o.Png.Length > 0 && File.Exists(o.Png) ? File.ReadAllBytes(o.Png) : [], o.Caption, false)));
+        return strip;
     }
 
     static string E(string s) => WebUtility.HtmlEncode(s);
@@ -144,8 +146,8 @@ public static partial class Report
         + ".st{display:inline-block;padding:0 5px;border-radius:3px;white-space:nowrap}.scroll{overflow-x:auto}#overview-table{font-size:82%}#overview-table td,#overview-table th{white-space:nowrap;padding:1px 4px}.st.passed{background:#d5f0d5}.st.removed{background:#f6d0d0}"
         + ".st.unchecked{background:#fbeabf}.st.umbra{background:#cfe0f7}"
         + ".cand{margin:1.5em 0;padding:1em;border:1px solid #ccc;border-radius:4px}.cand h3{margin:0 0 .6em 0}"
-        + ".strip{display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start}figure{margin:0;width:305px}figcaption{font-size:85%;color:#333;margin-top:.3em}"
-        + ".frame{position:relative;width:305px;height:305px;background:#000}.stamp{image-rendering:pixelated;width:305px;height:305px;display:block}"
+        + ".strip{display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start}figure{margin:0;width:305px}figure.missing{width:190px}figcaption{font-size:85%;color:#333;margin-top:.3em}"
+        + ".frame{position:relative;width:305px;height:305px;background:#000}.frame.missing{background:#eee;color:#555;font-size:13px;padding:10px;box-sizing:border-box;width:190px;height:auto;min-height:90px}.stamp{image-rendering:pixelated;width:305px;height:305px;display:block}"
         + ".overlay{position:absolute;left:0;top:0}.overlay text{font:bold 13px sans-serif;paint-order:stroke;stroke:#000;stroke-width:3px}"
         + ".overlay .nb circle{fill:none;stroke:#ffd84a;stroke-width:1.5}.overlay .nb text{fill:#ffd84a}"
         + ".overlay .compass line,.overlay .scalebar line{stroke:#fff;stroke-width:2}.overlay .compass polygon{fill:#fff}.overlay .compass text,.overlay .scalebar text{fill:#fff}"
@@ -251,6 +253,11 @@ public static partial class Report
         if (c.Strip.Count == 0) sb.Append("<p>(no plate image)</p>");
         foreach (var s in c.Strip)
         {
+            if (s.Png.Length == 0)
+            {
+                sb.Append("<figure class=\"missing\"><div class=\"frame missing\"><b>").Append(E(s.Label)).Append("</b><br>").Append(E(s.Caption)).Append("</div></figure>");
+                continue;
+            }
             sb.Append("<figure><div class=\"frame\">").Append(Img(s.Png, $"{s.Label} of {V("tile_id")} #{V("number")}", "stamp"));
             if (s.OnPlateGrid && info is not null) Overlay(sb, info);
             sb.Append("</div><figcaption><b>").Append(E(s.Label)).Append("</b>: ").Append(E(s.Caption)).Append("</figcaption></figure>");

@@ -48,6 +48,10 @@ public class OtherPlatesRunTests
         Assert.That(rms[^1], Is.LessThanOrEqualTo(2), "every plate registered within OtherPlatesMaxRmsArcsec");
         Assert.That(rms[rms.Count / 2], Is.LessThan(0.6), "most to a few tenths of an arcsec");
         Assert.That(File.Exists(drawn.Path("data", "otherplates", "look", plates[0]["stamp"])), plates[0]["stamp"]);
+        // Each card's strip shows the other plates' stamps after the red plate and the modern sky.
+        var report = File.ReadAllText(drawn.Path("data", "summaries", "look", "report.html"));
+        foreach (var label in new[] { "POSS-I blue", "POSS-II red", "POSS-II blue", "POSS-II IR" })
+            Assert.That(report, Does.Contain($"alt=\"{label} of {tile.TileId} #{candidates[0]["number"]}\""), label);
 
         // The same sky's plates from a loopback dss_search; its IR plates are missing (an HTML page, as STScI answers).
         var sky = SyntheticSky.For(tile, new SyntheticOptions());
@@ -69,6 +73,8 @@ public class OtherPlatesRunTests
         Assert.That(servedRows.Select(r => r["poss2_ir_snr"]), Is.All.Empty, "no IR plate: not measured");
         var ir = PlainCsv.Read(served.Path("data", "otherplates", "look", tile.TileId + ".plates.csv")).Records().Where(p => p["survey"] == "poss2ukstu_ir").ToList();
         Assert.That(ir.Select(p => p["status"]), Is.All.StartWith("no_plate:STScI answered an HTML page instead of FITS: DSS: no plate"));
+        Assert.That(File.ReadAllText(served.Path("data", "summaries", "look", "report.html")), Does.Contain("<b>POSS-II IR</b><br>no plate: STScI answered an HTML page"),
+            "a plate without a stamp keeps its place in the strip, saying why");
 
         // Nothing changed: nothing is asked again.
         var before = dss.RequestLines.Count;

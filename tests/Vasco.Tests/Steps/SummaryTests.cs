@@ -64,6 +64,9 @@ public class SummaryTests
         Assert.That(dom, Does.Contain("data-loaded=\"yes\""));
         Assert.That(dom, Does.Contain("data-broken=\"0\""));
         Assert.That(dom, Does.Contain("data-errors=\"0\""), "no script or resource error while loading");
+        // Offline, the other plates keep their places in the strip and say why they are missing; the candidate is undecided.
+        Assert.That(dom, Does.Contain("<b>POSS-I blue</b><br>not fetched: offline").And.Contain("<b>POSS-II IR</b><br>not fetched: offline"));
+        Assert.That(candidate["classification"], Is.EqualTo("undecided"));
         Assert.That(dom, Does.Contain("data-images=\"5\""), "two stamps and three plots");
         Assert.That(dom, Does.Contain("class=\"stamp\"").And.Contain("M67 #344"));
         Assert.That(dom, Does.Contain("id=\"funnel\"").And.Contain("<th>known minor planets</th>"));
