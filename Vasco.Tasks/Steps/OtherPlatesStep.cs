@@ -78,7 +78,8 @@ public sealed class OtherPlatesStep : TileStep
                     MaxRetries = config.Retries,
                     BackoffBase = config.Backoff,
                     AttemptTimeout = TimeSpan.FromSeconds(config.TimeoutSeconds),
-                    MaxConcurrency = config.Concurrency,
+                    // DownloadConcurrency is what STScI gets from this build at once, shared among the surveys' clients.
+                    MaxConcurrency = Math.Max(1, config.Concurrency / config.Surveys.Count),
                     CacheDir = Path.Combine(env.CacheDir, "dss-other", survey.DssName),
                     RejectedDir = Path.Combine(env.Steps["OtherPlates"].OutputDir, "rejected"),
                 });
@@ -126,6 +127,12 @@ public sealed class OtherPlatesStep : TileStep
         if (Directory.Exists(stampDir)) Directory.Delete(stampDir, recursive: true);
         var transient = new List<string>();
         var removed = _config.UnexplainedOnly ? RemovedByVetting(t) : new Dictionary<string, string>();
+        // Every cutout of the tile asked at once (each client keeps its share of DownloadConcurrency): the tile waits for
+        // the slowest answer, not for the sum of them.
+        var downloads = _config.Source != "stsci" ? [] : candidates.Where(c => !removed.ContainsKey(c.Number))
+            .SelectMany(c => _config.Surveys.Select(s => (Key: (c.Number, s.DssName), Task: _clients[s.DssName].DownloadAsync(c.Ra, c.Dec, _config.CutoutArcmin, t.Cancellation))))
+            .ToDictionary(d => d.Key, d => d.Task);
+        Task.WaitAll([.. downloads.Values], t.Cancellation);
         for (var i = 0; i < candidates.Count; i++)
         {
             looks[i] = [];
@@ -133,7 +140,7 @@ public sealed class OtherPlatesStep : TileStep
             if (removed.ContainsKey(c.Number)) continue;
             foreach (var survey in _config.Surveys)
             {
-                var (look, row) = Look(t, c, survey, stars, sky, redMid, transient);
+                var (look, row) = Look(t, c, survey, stars, sky, redMid, transient, downloads.GetValueOrDefault((c.Number, survey.DssName))?.Result);
                 looks[i].Add(look);
                 rows.Add(row);
             }
@@ -166,7 +173,8 @@ public sealed class OtherPlatesStep : TileStep
     public static readonly string[] PlateColumns =
         ["tile_id", "number", "survey", "status", "plate_label", "epoch", "hours_from_red", "registration_stars", "registration_rms_arcsec", "x", "y", "flux", "flux_err", "snr", "upper_limit", "stamp"];
 
-    (PlateLook Look, string[] Row) Look(TileContext t, VettingCandidate c, PlateSurvey survey, IReadOnlyList<ReferenceStar> stars, SyntheticSky? sky, DateTime? redMid, List<string> transient)
+    (PlateLook Look, string[] Row) Look(TileContext t, VettingCandidate c, PlateSurvey survey, IReadOnlyList<ReferenceStar> stars, SyntheticSky? sky, DateTime? redMid,
+        List<string> transient, DssDownload? download)
     {
         string[] Row(string status, OtherPlate? plate = null, double hours = double.NaN, Registration? reg = null, ForcedFlux? flux = null, string stamp = "") =>
         [
@@ -184,7 +192,7 @@ public sealed class OtherPlatesStep : TileStep
                 source = $"the synthetic {survey.Label} cutout";
                 break;
             case "stsci":
-                var download = _clients[survey.DssName].DownloadAsync(c.Ra, c.Dec, _config.CutoutArcmin, t.Cancellation).GetAwaiter().GetResult();
+                if (download is null) throw new InvalidOperationException($"no download was started for candidate {c.Number} on {survey.DssName}");
                 if (!download.Ok)
                 {
                     if (download.GaveUp || download.RejectedPath is null) transient.Add(download.FailureReason ?? "");
