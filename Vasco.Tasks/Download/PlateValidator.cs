@@ -22,8 +22,12 @@ public static partial class PlateValidator
 
     /// <summary>Checks a whole (uncompressed) FITS file held in memory, as downloaded.</summary>
     /// <param name="survey">Another survey's plate (<see cref="PlateSurvey"/>) instead of a POSS-I red one.</param>
-    public static PlateCheck Check(byte[] bytes, string source, PlateSurvey? survey = null)
+    public static PlateCheck Check(byte[] bytes, string source, PlateSurvey? survey = null) => Check(bytes, source, survey, out _, out _);
+
+    /// <summary><see cref="Check(byte[], string, PlateSurvey?)"/>, also handing back what it parsed: the file and, of a plate, its WCS.</summary>
+    internal static PlateCheck Check(byte[] bytes, string source, PlateSurvey? survey, out FitsFile? file, out IWcs? wcs)
     {
+        (file, wcs) = (null, null);
         if (!bytes.AsSpan().StartsWith("SIMPLE  ="u8))
             return PlateCheck.Reject(PlateProblem.NotFits, $"{source} does not start with 'SIMPLE  =': it is not a FITS file");
         if (bytes.Length % FitsHeader.BlockSize != 0)
@@ -47,13 +51,13 @@ public static partial class PlateValidator
                 $"{source} holds {bytes.Length - headerLength} data bytes but its header promises {data}: the transfer was cut short");
         try
         {
-            FitsFile.Read(bytes, source);
+            file = FitsFile.Read(bytes, source);
         }
         catch (FitsFormatException e)
         {
             return PlateCheck.Reject(PlateProblem.NotFits, $"{source} is not valid FITS: {e.Message}");
         }
-        return CheckHeader(header, source, out _, survey);
+        return CheckHeader(header, source, out wcs, survey);
     }
 
     /// <summary>

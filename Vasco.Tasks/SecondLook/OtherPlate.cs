@@ -29,13 +29,12 @@ public sealed record OtherPlate(PlateSurvey Survey, float[] Pixels, int Width, i
     /// <summary>Reads a cutout the DSS client (or the synthetic sky) has already checked as a plate of <paramref name="survey"/>.</summary>
     public static OtherPlate Read(byte[] fits, PlateSurvey survey, string source)
     {
-        var check = PlateValidator.Check(fits, source, survey);
+        // The check parses the file and makes its WCS: both are used, not made again.
+        var check = PlateValidator.Check(fits, source, survey, out var file, out var wcs);
         if (!check.IsPlate)
             throw new VascoException(ErrorCodes.OtherPlateInvalid, $"{source} is not a {survey.Label} plate: {check.Reason}.", "remove it from the cache; the next build fetches it again.");
-        var file = FitsFile.Read(fits, source);
-        var header = file.Primary.Header;
-        var image = file.Primary;
-        return new OtherPlate(survey, image.ReadFloats(), image.Axes[0], image.Axes[1], WcsFactory.FromHeader(header), check.Plate!.Epoch,
-            PlateExposure.FromHeader(header, source), check.Plate.Label ?? "");
+        var image = file!.Primary;
+        return new OtherPlate(survey, image.ReadFloats(), image.Axes[0], image.Axes[1], wcs!, check.Plate!.Epoch,
+            PlateExposure.FromHeader(image.Header, source), check.Plate.Label ?? "");
     }
 }
