@@ -6,8 +6,9 @@ using Vasco.Tiling;
 namespace Vasco.MSBuild;
 
 /// <summary>
-/// Runs a built-in per-tile step (<see cref="BuiltInSteps"/>) over the stale tiles MSBuild hands it: the step's
-/// contract binds its config from the run's values and makes its work; this adapter only maps items and logs.
+/// Runs a built-in per-tile step (<see cref="BuiltInSteps"/>) over the stale tiles MSBuild hands it, or, in a whole build,
+/// every per-tile step's stale tiles together (each stamp's Step metadata names its step): each step's contract binds its
+/// config from the run's values and makes its work; this adapter only maps items and logs.
 /// </summary>
 public sealed class VascoRunStep : TileStepTask
 {
@@ -25,13 +26,13 @@ public sealed class VascoRunStep : TileStepTask
     /// <summary>Config files by role: "Role=path" (SExtractorConfig=..., Pass1Columns=...).</summary>
     public string[] Files { get; set; } = [];
 
-    StepContract? _contract;
-    TileStep? _work;
+    // Each step's work for this build, made by its contract (several in a build that runs its per-tile steps together).
+    readonly Dictionary<string, TileStep> _works = new(StringComparer.Ordinal);
 
-    StepContract Contract => _contract ??= BuiltInSteps.Find(StepName)
-        ?? throw new VascoException(ErrorCodes.Internal, $"'{StepName}' is not a built-in step.", "give VascoRunStep the name of a step in Vasco.Steps.BuiltInSteps.");
+    static StepContract ContractOf(string step) => BuiltInSteps.Find(step)
+        ?? throw new VascoException(ErrorCodes.Internal, $"'{step}' is not a built-in step.", "give VascoRunStep the name of a step in Vasco.Steps.BuiltInSteps.");
 
-    protected override ParameterSet TileParameters => Contract.Restrict(ParameterValues);
+    protected override ParameterSet ParametersFor(StepDeclaration step) => ContractOf(step.Name).Restrict(ParameterValues);
 
     protected override void Prepare(StepDeclaration step)
     {
@@ -41,12 +42,16 @@ public sealed class VascoRunStep : TileStepTask
             VizierMirrors = StepDeclaration.SplitList(Mirrors), LogSuffix = LogSuffix,
             Archives = Archives.Select(EnvironmentItems.ToCatalog).ToList(), VettingFiles = VettingFiles.Select(EnvironmentItems.ToCatalog).ToList(),
         };
-        _work = Contract.Create(env, ParameterValues);
-        foreach (var (k, v) in _work.StepFields) StepFields[k] = v;
+        var work = ContractOf(step.Name).Create(env, ParameterValues);
+        _works[step.Name] = work;
+        var fields = FieldsOf(step.Name);
+        foreach (var (k, v) in work.StepFields) fields[k] = v;
     }
 
-    protected override IReadOnlyList<TileOutcome> RunTiles(StepRunner runner, IReadOnlyList<Tile> stale, IReadOnlyList<string> allTileIds, Action<TileOutcome> onTile) =>
-        _work!.Run(runner, stale, allTileIds, onTile);
+    protected override TileWork WorkFor(StepDeclaration step) => _works[step.Name].Work();
 
-    protected override void Finish() => _work?.Dispose();
+    protected override void Finish()
+    {
+        foreach (var work in _works.Values) work.Dispose();
+    }
 }

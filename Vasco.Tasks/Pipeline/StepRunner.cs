@@ -125,26 +125,17 @@ public sealed class StepRunner
     public IDictionary<string, object?>? StepFields { get; init; }
 
     public IReadOnlyList<TileOutcome> Run(IReadOnlyList<Tile> stale, IReadOnlyList<string> allTileIds, Action<TileContext> work, Action<TileOutcome>? onTile = null) =>
-        RunBatched<bool>(stale, allTileIds, ctx => { work(ctx); return true; }, batch: null, finish: null, onTile);
+        Run(stale, allTileIds, TileWork.PerTile(work), onTile);
 
     /// <summary>
-    /// Runs a step whose tiles share one expensive call (one STILTS run for all stale tiles,
-    /// to pay the JVM start once): <paramref name="prepare"/> per tile in parallel, then
-    /// <paramref name="batch"/> once for the tiles prepared without error, then
-    /// <paramref name="finish"/> per tile. A failed batch fails its tiles, not the others.
+    /// Runs the step's stale tiles, MaxParallel at a time: each tile's work, or (a batched step) each tile's preparation,
+    /// then one batch of the tiles prepared without error, then each tile's finish. A failed batch fails its tiles, not the others.
     /// </summary>
-    public IReadOnlyList<TileOutcome> RunBatched<T>(IReadOnlyList<Tile> stale, IReadOnlyList<string> allTileIds,
-        Func<TileContext, T> prepare, Action<IReadOnlyList<(TileContext Tile, T Prepared)>>? batch, Action<TileContext, T>? finish,
-        Action<TileOutcome>? onTile = null)
+    public IReadOnlyList<TileOutcome> Run(IReadOnlyList<Tile> stale, IReadOnlyList<string> allTileIds, TileWork work, Action<TileOutcome>? onTile = null)
     {
-        Directory.CreateDirectory(Step.OutputDir);
-        // A killed build leaves temp files (never under an output's name) and this marker; the marker is removed only
-        // once the step's manifest.json is written, so the next plan can tell an interrupted step (StampPlanner).
-        AtomicFile.DeleteTempFiles(Step.OutputDir);
-        var marker = RunningMarker(Step.OutputDir);
-        AtomicFile.WriteAllText(marker, $"step {Step.Name} of run {RunId} started and has not written its manifest.json yet\n");
+        Open();
         var outcomes = new List<TileOutcome>();
-        var prepared = new List<(TileRun Run, T Value)>();
+        var prepared = new List<PreparedTile>();
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
         var options = new ParallelOptions { MaxDegreeOfParallelism = Parameters.MaxParallel };
         void Report(TileOutcome outcome)
@@ -158,38 +149,70 @@ public sealed class StepRunner
             Parallel.ForEach(stale, options, tile =>
             {
                 if (cancel.IsCancellationRequested) return;
-                var run = Begin(tile, cancel.Token);
-                T value = default!;
-                var tools = Tools.ToolClock.Start();
-                var failed = Guard(run, () => { CheckUpstream(tile); value = prepare(run.Context); });
-                RecordToolTime(run.Context, tools.Value);
-                if (failed is not null) Report(failed);
-                else if (batch is null) Report(Complete(run));
-                else lock (prepared) prepared.Add((run, value));
+                var (ready, outcome) = PrepareTile(tile, work, cancel.Token);
+                if (outcome is not null) Report(outcome);
+                else lock (prepared) prepared.Add(ready!);
             });
-            if (batch is null || prepared.Count == 0 || cancel.IsCancellationRequested) return outcomes;
-            Exception? batchError = null;
-            var batchTools = Tools.ToolClock.Start();
-            try { batch(prepared.Select(p => (p.Run.Context, p.Value)).ToList()); }
-            catch (Exception e) when (e is not OperationCanceledException) { batchError = e; }
-            // One tool run served every tile of the batch: each is charged an equal share.
-            foreach (var p in prepared) RecordToolTime(p.Run.Context, batchTools.Value / prepared.Count);
-            Parallel.ForEach(prepared, options, p =>
-            {
-                var failed = Guard(p.Run, () =>
-                {
-                    if (batchError is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(batchError);
-                    finish?.Invoke(p.Run.Context, p.Value);
-                });
-                Report(failed ?? Complete(p.Run));
-            });
+            if (prepared.Count > 0 && !cancel.IsCancellationRequested) RunBatch(prepared, work, Report, Parameters.MaxParallel);
         }
-        finally
-        {
-            StepManifests.Aggregate(Step, RunDir, RunId, allTileIds, Parameters, ToolVersions, StepFields);
-            File.Delete(marker);
-        }
+        finally { Close(allTileIds); }
         return outcomes;
+    }
+
+    /// <summary>A tile of a batched step, prepared and waiting for its batch.</summary>
+    internal sealed record PreparedTile(TileRun Run, object? Value);
+
+    /// <summary>Before a step's first tile: its folder, and the marker of a step under way.</summary>
+    internal void Open()
+    {
+        Directory.CreateDirectory(Step.OutputDir);
+        // A killed build leaves temp files (never under an output's name) and this marker; the marker is removed only
+        // once the step's manifest.json is written, so the next plan can tell an interrupted step (StampPlanner).
+        AtomicFile.DeleteTempFiles(Step.OutputDir);
+        AtomicFile.WriteAllText(RunningMarker(Step.OutputDir), $"step {Step.Name} of run {RunId} started and has not written its manifest.json yet\n");
+    }
+
+    /// <summary>After a step's last tile (also after a failure): the step's manifest.json over all tiles, and the marker goes.</summary>
+    internal void Close(IReadOnlyList<string> allTileIds)
+    {
+        StepManifests.Aggregate(Step, RunDir, RunId, allTileIds, Parameters, ToolVersions, StepFields);
+        File.Delete(RunningMarker(Step.OutputDir));
+    }
+
+    /// <summary>
+    /// One tile's work, or a batched step's preparation of it: the tile's outcome when it is finished (done, failed,
+    /// skipped), or the tile prepared for its batch.
+    /// </summary>
+    internal (PreparedTile? Ready, TileOutcome? Outcome) PrepareTile(Tile tile, TileWork work, CancellationToken token)
+    {
+        var run = Begin(tile, token);
+        object? value = null;
+        var tools = Tools.ToolClock.Start();
+        var failed = Guard(run, () => { CheckUpstream(tile); value = work.Prepare(run.Context); });
+        RecordToolTime(run.Context, tools.Value);
+        if (failed is not null) return (null, failed);
+        return work.IsBatched ? (new PreparedTile(run, value), null) : (null, Complete(run));
+    }
+
+    /// <summary>One batch of prepared tiles: the step's shared call, then each tile finished with its answer (or failed with its error).</summary>
+    internal void RunBatch(IReadOnlyList<PreparedTile> batch, TileWork work, Action<TileOutcome> report, int parallel)
+    {
+        Exception? batchError = null;
+        object? shared = null;
+        var batchTools = Tools.ToolClock.Start();
+        try { shared = work.Batch(batch.Select(p => (p.Run.Context, p.Value)).ToList()); }
+        catch (Exception e) when (e is not OperationCanceledException) { batchError = e; }
+        // One tool run served every tile of the batch: each is charged an equal share.
+        foreach (var p in batch) RecordToolTime(p.Run.Context, batchTools.Value / batch.Count);
+        Parallel.ForEach(batch, new ParallelOptions { MaxDegreeOfParallelism = parallel }, p =>
+        {
+            var failed = Guard(p.Run, () =>
+            {
+                if (batchError is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(batchError);
+                work.Finish(p.Run.Context, p.Value, shared);
+            });
+            report(failed ?? Complete(p.Run));
+        });
     }
 
     /// <summary>The seconds of external tool processes spent on the tile (counts "tool_seconds"), for the overhead benchmark.</summary>
@@ -203,7 +226,7 @@ public sealed class StepRunner
     public static string RunningMarker(string stepOutputDir) => Path.Combine(stepOutputDir, ".step-running");
 
     /// <summary>One tile's run: its context, clock, and where its manifest or failure record goes.</summary>
-    sealed record TileRun(TileContext Context, DateTimeOffset Started, Stopwatch Clock, string ManifestPath, string FailedPath, string? Stamp);
+    internal sealed record TileRun(TileContext Context, DateTimeOffset Started, Stopwatch Clock, string ManifestPath, string FailedPath, string? Stamp);
 
     TileRun Begin(Tile tile, CancellationToken token)
     {

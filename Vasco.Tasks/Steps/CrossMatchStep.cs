@@ -43,12 +43,12 @@ public sealed class CrossMatchStep : TileStep
         StepFields["coverage_snr_win_min"] = config.CoverageSnrMin;
     }
 
-    public override IReadOnlyList<TileOutcome> Run(StepRunner runner, IReadOnlyList<Tile> stale, IReadOnlyList<string> allTileIds, Action<TileOutcome>? onTile = null)
+    public override TileWork Work()
     {
         var (radius, tolerance, snrMin) = (_config.RadiusArcsec, _config.ToleranceArcsec, _config.CoverageSnrMin);
         var matcher = new StiltsMatcher(Env.Tool("stilts", "CrossMatch"), TimeSpan.FromSeconds(_config.ToolTimeoutSeconds));
-        IReadOnlyDictionary<string, MatchResult> results = new Dictionary<string, MatchResult>();
-        return runner.RunBatched(stale, allTileIds,
+        var batches = 0;
+        return TileWork.Batched(
             prepare: t =>
             {
                 var pass2 = t.Input(Pass2Step.Catalog);
@@ -68,10 +68,12 @@ public sealed class CrossMatchStep : TileStep
             },
             batch: tiles =>
             {
-                var log = Path.Combine(Env.Steps["CrossMatch"].LogDir, Env.RunId + Env.LogSuffix + ".stilts.log");
-                results = matcher.Match(tiles.Select(p => p.Prepared.Positions(p.Tile.Tile.TileId)).ToList(), radius, log, tiles[0].Tile.Cancellation);
+                // A build that runs its tiles through the steps as they come may match in several batches: each its own log.
+                var n = Interlocked.Increment(ref batches);
+                var log = Path.Combine(Env.Steps["CrossMatch"].LogDir, Env.RunId + Env.LogSuffix + (n > 1 ? $".{n}" : "") + ".stilts.log");
+                return matcher.Match(tiles.Select(p => p.Prepared.Positions(p.Tile.Tile.TileId)).ToList(), radius, log, tiles[0].Tile.Cancellation);
             },
-            finish: (t, input) =>
+            finish: (t, input, results) =>
             {
                 var files = new MatchFiles(t.Output(Matched), t.Output(UnmatchedPlate), t.Output(UnmatchedModern));
                 var counts = TileCrossMatch.Write(files, t.Tile.TileId, input, results[t.Tile.TileId], radius, tolerance);
@@ -84,6 +86,6 @@ public sealed class CrossMatchStep : TileStep
                 t.Fields["plate_epoch"] = input.PlateEpoch;
                 t.Fields["max_separation_arcsec"] = Math.Round(counts.MaxSeparationArcsec, 4);
                 t.Fields["match_radius_arcsec"] = radius;
-            }, onTile);
+            });
     }
 }

@@ -105,6 +105,9 @@ public sealed class DownloadStep : TileStep
         StepFields["image_source"] = config.ImageSource;
     }
 
+    /// <summary>Cutouts from STScI: the tiles mostly wait for the archive.</summary>
+    public override TileWork Work() => base.Work() with { WaitsOnNetwork = _client is not null };
+
     public override void Dispose()
     {
         _client?.Dispose();

@@ -112,6 +112,9 @@ public sealed class ExternalStep : TileStep
         }
     }
 
+    /// <summary>Catalogs from VizieR: the tiles mostly wait for it.</summary>
+    public override TileWork Work() => base.Work() with { WaitsOnNetwork = _vizier is not null };
+
     public override void Dispose()
     {
         _vizier?.Dispose();

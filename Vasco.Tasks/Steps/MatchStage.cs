@@ -33,26 +33,22 @@ public abstract class MatchStage(StepEnvironment env, VettingSettings settings) 
         StepFields["sources"] = Sources.Select(s => s.Description).ToList();
     }
 
-    public override IReadOnlyList<TileOutcome> Run(StepRunner runner, IReadOnlyList<Tile> stale, IReadOnlyList<string> allTileIds, Action<TileOutcome>? onTile = null)
-    {
-        IReadOnlyList<(VettingSource, SourceAnswer)> answers = [];
-        return runner.RunBatched(stale, allTileIds,
+    public override TileWork Work() =>
+        TileWork.Batched(
             prepare: CandidatesOf,
             batch: tiles =>
             {
                 var batch = tiles.Select(t => t.Prepared).ToList();
-                answers = Sources.Select(s => (s, s.LookUp(batch, settings.RadiusArcsec, tiles[0].Tile.Cancellation))).ToList();
+                return (IReadOnlyList<(VettingSource, SourceAnswer)>)Sources.Select(s => (s, s.LookUp(batch, settings.RadiusArcsec, tiles[0].Tile.Cancellation))).ToList();
             },
-            finish: (t, candidates) =>
+            finish: (t, candidates, answers) =>
             {
                 if (answers.Select(a => a.Item2.TileErrors.GetValueOrDefault(t.Tile.TileId)).FirstOrDefault(e => e is not null) is { } error) throw error;
                 Write(t, candidates, candidates.Select(c => Judge(c, answers)).ToList());
                 var failed = answers.Where(a => a.Item1.IsService && !a.Item2.Refused && candidates.Any(c => a.Item2.NotChecked.ContainsKey(c.Key)))
                     .Select(a => a.Item1.Name).ToList();
                 if (failed.Count > 0) t.RetryNextBuild = $"{string.Join(", ", failed)} did not answer: the next build asks again";
-            },
-            onTile);
-    }
+            }) with { WaitsOnNetwork = Sources.Any(s => s.IsService) };
 
     /// <summary>
     /// Why the sources that could not check <paramref name="c"/> did not ("2mass/allwise: offline (VettingServices=offline)",

@@ -87,6 +87,9 @@ public sealed class OtherPlatesStep : TileStep
         StepFields["surveys"] = config.Surveys.Select(s => s.DssName).ToList();
     }
 
+    /// <summary>Cutouts from STScI: the tiles mostly wait for the archive.</summary>
+    public override TileWork Work() => base.Work() with { WaitsOnNetwork = _clients.Count > 0 };
+
     public override void Dispose()
     {
         foreach (var c in _clients.Values) c.Dispose();

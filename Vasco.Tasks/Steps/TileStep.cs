@@ -16,12 +16,15 @@ public abstract class TileStep(StepEnvironment env) : IDisposable
     /// <summary>Step-level fields of the step's manifest.json (the seed's checklist fields).</summary>
     public Dictionary<string, object?> StepFields { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>How the stale tiles run: one by one in parallel, unless a step batches them.</summary>
-    public virtual IReadOnlyList<TileOutcome> Run(StepRunner runner, IReadOnlyList<Tile> stale, IReadOnlyList<string> allTileIds, Action<TileOutcome>? onTile = null) =>
-        runner.Run(stale, allTileIds, RunTile, onTile);
+    /// <summary>Runs the stale tiles of this step alone (<see cref="StepRunner"/>).</summary>
+    public IReadOnlyList<TileOutcome> Run(StepRunner runner, IReadOnlyList<Tile> stale, IReadOnlyList<string> allTileIds, Action<TileOutcome>? onTile = null) =>
+        runner.Run(stale, allTileIds, Work(), onTile);
 
-    /// <summary>The work of one tile (steps that batch their tiles override <see cref="Run"/> instead).</summary>
-    public virtual void RunTile(TileContext t) => throw new NotSupportedException($"{GetType().Name} overrides neither RunTile nor Run.");
+    /// <summary>How the step works its tiles: one by one (<see cref="RunTile"/>), unless a step batches them.</summary>
+    public virtual TileWork Work() => TileWork.PerTile(RunTile);
+
+    /// <summary>The work of one tile (steps that batch their tiles override <see cref="Work"/> instead).</summary>
+    public virtual void RunTile(TileContext t) => throw new NotSupportedException($"{GetType().Name} overrides neither RunTile nor Work.");
 
     public virtual void Dispose() => GC.SuppressFinalize(this);
 }

@@ -52,6 +52,9 @@ public sealed class VetAsteroidsStep : VettingStage
         StepFields["error_sigmas"] = config.Sigmas;
     }
 
+    /// <summary>SkyBoT asked per tile: the tiles mostly wait for it.</summary>
+    public override TileWork Work() => base.Work() with { WaitsOnNetwork = _client is not null };
+
     public override void Dispose()
     {
         _client?.Dispose();
