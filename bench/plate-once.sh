@@ -36,7 +36,8 @@ for i in "${!repos[@]}"; do
   ( cd "$dir/m67-four" && dotnet build run.vascoproj -nologo -v:q -tl:off -nodeReuse:false -t:VascoTools > tools.log 2>&1 ) || { cat "$dir/m67-four/tools.log"; exit 1; }
 done
 
-# Step figures of the last build in a run folder: "<step 1 all> <step 2 all> <plate_reads> <step 1 per tile,...> <step 2 per tile,...>".
+# Step figures of the last build in a run folder: "<step 1 all> <step 2 all> <plate_reads> <step 1 per tile,...> <step 2 per tile,...>",
+# the tiles in the order they started.
 figures() {
   python3 - "$1/data" <<'EOF'
 import glob, json, sys
@@ -45,6 +46,7 @@ def step(folder):
     tiles = [json.load(open(f)) for f in sorted(glob.glob(f"{sys.argv[1]}/{folder}/m67-four/*.tile.json"))]
     t = lambda s: datetime.fromisoformat(s).timestamp()
     span = max(t(m["finished_utc"]) for m in tiles) - min(t(m["started_utc"]) for m in tiles)
+    tiles.sort(key=lambda m: t(m["started_utc"]))  # in the order they started
     return span, ",".join(f'{m["tile_id"]}={m["elapsed_seconds"]:.3f}' for m in tiles)
 s1, t1 = step("downloads")
 s2, t2 = step("masks")
@@ -80,16 +82,20 @@ mkdir -p "$repo/bench/results"
   echo "$(date -u +%Y-%m-%dT%H:%MZ) runs/m67-four through step 2, $rounds rounds, cores=$(nproc), load $(cut -d' ' -f1-3 /proc/loadavg)${GZ:+, plate gzipped}"
   for i in "${!repos[@]}"; do
     col() { awk -v i="$i" -v c="$1" '$1 == i {print $c}' "$work/rounds.txt" | median; }
-    per_tile() { awk -v i="$i" -v c="$1" '$1 == i {n = split($c, a, ","); for (k = 1; k <= n; k++) {split(a[k], b, "="); print b[2]}}' "$work/rounds.txt" | median; }
+    # The first two tiles to start (MaxParallel = 2 here) also pay for the runtime compiling the step's code, and
+    # one of them for the read; the later tiles show what each further tile of the plate costs.
+    per_tile() { awk -v i="$i" -v c="$1" -v from="$2" -v to="$3" '$1 == i {n = split($c, a, ","); for (k = from; k <= to && k <= n; k++) {split(a[k], b, "="); print b[2]}}' "$work/rounds.txt" | median; }
     rev=$(git -C "${repos[$i]}" describe --always --dirty 2>/dev/null || basename "${repos[$i]}")
     read -r _ cold from2 < <(grep "^$i " "$work/opens.txt")
-    echo "  [$i] ${repos[$i]} ($rev): build $(col 3) s; step 1 $(col 4) s in all, $(per_tile 7) s a tile; step 2 $(col 5) s in all, $(per_tile 8) s a tile;" \
+    echo "  [$i] ${repos[$i]} ($rev): build $(col 3) s; step 1 $(col 4) s in all, a tile $(per_tile 7 1 2) s (first two) and $(per_tile 7 3 99) s (later);" \
+      "step 2 $(col 5) s in all, a tile $(per_tile 8 1 2) s (first two) and $(per_tile 8 3 99) s (later);" \
       "plate_reads $(awk -v i="$i" '$1 == i {print $6}' "$work/rounds.txt" | sort -u | tr '\n' ' '); plate file opened $cold times from nothing, $from2 times with -p:FromStep=2"
     awk -v i="$i" '$1 == i {printf "      round %s: build %s s, step 1 %s s (%s), step 2 %s s (%s)\n", $2, $3, $4, $7, $5, $8}' "$work/rounds.txt"
   done
   if [ "${#repos[@]}" -gt 1 ]; then
     ratio() { awk -v c="$1" -v last="$((${#repos[@]} - 1))" '$1 == 0 {a[$2] = $c} $1 == last {b[$2] = $c} END {for (r in a) if (b[r] > 0) printf "%.3f\n", a[r] / b[r]}' "$work/rounds.txt" | median; }
-    echo "  [0] / [last], median of the rounds' own ratios: build $(ratio 3)x, step 1 $(ratio 4)x, step 2 $(ratio 5)x"
+    echo "  [0] / [last], median of the rounds' own ratios: build $(ratio 3)x, step 1 $(ratio 4)x, step 2 $(ratio 5)x" \
+      "(later tiles of step 1, ratio of the medians: $(echo "scale=2; $(i=0 per_tile 7 3 99) / $(i=$((${#repos[@]} - 1)) per_tile 7 3 99)" | bc)x)"
     same=yes
     for i in "${!repos[@]}"; do
       ( cd "$work/$i/m67-four/data" && find downloads masks -name '*.fits' | sort | xargs sha256sum ) > "$work/fits-$i.sha"
