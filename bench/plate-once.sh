@@ -79,7 +79,7 @@ done
 
 mkdir -p "$repo/bench/results"
 {
-  echo "$(date -u +%Y-%m-%dT%H:%MZ) runs/m67-four through step 2, $rounds rounds, cores=$(nproc), load $(cut -d' ' -f1-3 /proc/loadavg)${GZ:+, plate gzipped}"
+  echo "$(date -u +%Y-%m-%dT%H:%MZ) runs/m67-four through step 2, $rounds rounds, cores=$(nproc), load $(cut -d' ' -f1-3 /proc/loadavg)$([ "${GZ:-0}" = 1 ] && echo ", plate gzipped")"
   for i in "${!repos[@]}"; do
     col() { awk -v i="$i" -v c="$1" '$1 == i {print $c}' "$work/rounds.txt" | median; }
     # The first two tiles to start (MaxParallel = 2 here) also pay for the runtime compiling the step's code, and
