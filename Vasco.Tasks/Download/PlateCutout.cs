@@ -20,15 +20,19 @@ public static class PlateCutout
 {
     public const int MarginPixels = 10;
 
-    public static Cutout Write(string platePath, double raDeg, double decDeg, double sizeArcmin, string destination)
+    /// <summary>Cuts one tile from a plate on disk (read for this tile alone).</summary>
+    public static Cutout Write(string platePath, double raDeg, double decDeg, double sizeArcmin, string destination) =>
+        Write(OpenPlate.Read(platePath), raDeg, decDeg, sizeArcmin, destination);
+
+    /// <summary>Cuts one tile from a plate already read (<see cref="PlateCache"/>: once for all the tiles of a build).</summary>
+    public static Cutout Write(OpenPlate plate, double raDeg, double decDeg, double sizeArcmin, string destination)
     {
-        var image = FitsFile.Read(platePath).Primary;
+        var (image, platePath) = (plate.Image, plate.Path);
         var (width, height) = (image.Axes[0], image.Axes[1]);
-        var wcs = DssPlateWcs.IsPresent(image.Header) ? (IWcs)DssPlateWcs.FromHeader(image.Header) : TanWcs.FromHeader(image.Header);
-        var (x0, y0, x1, y1) = Box(wcs, raDeg, decDeg, sizeArcmin / 60.0, width, height);
+        var (x0, y0, x1, y1) = Box(plate.Wcs, raDeg, decDeg, sizeArcmin / 60.0, width, height);
         if (x0 <= 1 && y0 <= 1 && x1 >= width && y1 >= height)
         {
-            CopyWhole(platePath, destination);
+            AtomicFile.WriteAllBytes(destination, plate.Fits);
             return new Cutout(1, 1, width, height, true);
         }
         var header = image.Header.Clone();

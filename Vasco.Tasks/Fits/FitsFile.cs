@@ -27,8 +27,7 @@ public sealed class FitsFile
     /// <param name="source">Names the input in error messages.</param>
     public static FitsFile Read(byte[] bytes, string source = "<memory>")
     {
-        if (bytes.Length >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B)
-            bytes = Gunzip(bytes, source);
+        bytes = Decompressed(bytes, source);
         if (bytes.Length == 0)
             throw new FitsFormatException($"{source}: empty file");
         if (bytes.Length % FitsHeader.BlockSize != 0)
@@ -206,6 +205,10 @@ public sealed class FitsFile
     }
 
     private static long Padded(long length) => (length + FitsHeader.BlockSize - 1) / FitsHeader.BlockSize * FitsHeader.BlockSize;
+
+    /// <summary>The FITS bytes of a file as read: gunzipped when it is gzip, else the same array.</summary>
+    public static byte[] Decompressed(byte[] bytes, string source) =>
+        bytes.Length >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B ? Gunzip(bytes, source) : bytes;
 
     private static byte[] Gunzip(byte[] compressed, string source)
     {

@@ -70,6 +70,9 @@ public sealed class TileContext
 
     public void AddOutput(string fullPath) => Outputs.Add(FileRecord.Of(fullPath, RunDir));
     public void AddInput(string fullPath) => Inputs.Add(FileRecord.Of(fullPath, RunDir));
+
+    /// <summary>An input whose length and hash the step already has (a plate it read for all its tiles), not read again.</summary>
+    public void AddInput(string fullPath, long bytes, string sha256) => Inputs.Add(new FileRecord(RunPaths.Relative(RunDir, fullPath), bytes, sha256));
 }
 
 /// <summary>The outcome of one tile, for the MSBuild adapter to log.</summary>

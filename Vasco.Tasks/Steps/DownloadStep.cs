@@ -3,6 +3,7 @@ using Vasco.Download;
 using Vasco.Fits;
 using Vasco.Pipeline;
 using Vasco.Synthetic;
+using Vasco.Tiling;
 
 namespace Vasco.Steps;
 
@@ -75,6 +76,8 @@ public sealed class DownloadStep : TileStep
     readonly Config _config;
     readonly LocalPlateIndex? _local;
     readonly DssClient? _client;
+    /// <summary>The local plates of this build's tiles, each read once (<see cref="Run"/> tells it which tile uses which).</summary>
+    PlateCache _plates = new([]);
 
     public DownloadStep(StepEnvironment env, Config config) : base(env)
     {
@@ -123,6 +126,18 @@ public sealed class DownloadStep : TileStep
         return LocalPlateIndex.Open(Path.GetFullPath(Path.Combine(runDir, localImageDir)), Path.Combine(stateDir, "local-plates.tsv"));
     }
 
+    /// <summary>
+    /// With local plates, the tiles of each plate run one after another and the plate is read once for them all:
+    /// reading and gunzipping a plate costs the same for every tile cut from it.
+    /// </summary>
+    public override IReadOnlyList<TileOutcome> Run(StepRunner runner, IReadOnlyList<Tile> stale, IReadOnlyList<string> allTileIds, Action<TileOutcome>? onTile = null)
+    {
+        if (_local is null) return base.Run(runner, stale, allTileIds, onTile);
+        var plateOf = stale.ToDictionary(t => t.TileId, t => _local.Choose(t.RaDeg, t.DecDeg, t.SizeArcmin).Path, StringComparer.Ordinal);
+        _plates = new PlateCache(plateOf.Values.OfType<string>());
+        return runner.Run(stale.GroupBy(t => plateOf[t.TileId]).SelectMany(g => g).ToList(), allTileIds, RunTile, onTile);
+    }
+
     public override void RunTile(TileContext t)
     {
         var fits = t.Output(Plate);
@@ -142,9 +157,15 @@ public sealed class DownloadStep : TileStep
                     "put a POSS-I red plate covering the tile in LocalImageDir, or use ImageSource=stsci.");
             }
             // The tile's square of the plate, as STScI would cut it: a whole plate would bring sources the tile's catalogs do not cover.
-            var cut = PlateCutout.Write(choice.Path, tile.RaDeg, tile.DecDeg, tile.SizeArcmin, fits);
+            Cutout cut = null!;
+            var read = _plates.Use(choice.Path, plate =>
+            {
+                cut = PlateCutout.Write(plate, tile.RaDeg, tile.DecDeg, tile.SizeArcmin, fits);
+                t.AddInput(plate.Path, plate.Bytes, plate.Sha256);
+            });
+            // Summed in the step's manifest.json: how many times the tiles' plates were read from disk.
+            t.Counts["plate_reads"] = read ? 1 : 0;
             t.Fields["cutout"] = cut.WholePlate ? "whole plate" : $"x {cut.X0}..{cut.X0 + cut.Width - 1}, y {cut.Y0}..{cut.Y0 + cut.Height - 1}";
-            t.AddInput(choice.Path);
             t.Counts["covered_fraction"] = Math.Round(choice.CoveredFraction, 4);
             if (choice.CoveredFraction < 0.99)
                 t.Warn(ErrorCodes.PlatePartialCoverage, string.Create(CultureInfo.InvariantCulture,
