@@ -136,6 +136,7 @@ public sealed class StepRunner
     /// </summary>
     public IReadOnlyList<TileOutcome> Run(IReadOnlyList<Tile> stale, IReadOnlyList<string> allTileIds, TileWork work, Action<TileOutcome>? onTile = null)
     {
+        stale = work.Arrange?.Invoke(stale) ?? stale;
         Open();
         var outcomes = new List<TileOutcome>();
         var prepared = new List<PreparedTile>();

@@ -82,9 +82,10 @@ public sealed class TileFlow
         var nodes = new Dictionary<(int, string), Node>();
         var index = steps.Select((s, i) => (s.Runner.Step.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
         foreach (var state in _steps)
-            foreach (var tile in state.Step.Stale)
+            foreach (var (tile, i) in (state.Step.Work.Arrange?.Invoke(state.Step.Stale) ?? state.Step.Stale).Select((t, i) => (t, i)))
             {
-                var node = new Node(state.Index, tile, order.GetValueOrDefault(tile.TileId, int.MaxValue));
+                // The step's own order of its tiles when it has one (a plate's tiles together), else the run's.
+                var node = new Node(state.Index, tile, state.Step.Work.Arrange is null ? order.GetValueOrDefault(tile.TileId, int.MaxValue) : i);
                 nodes[(state.Index, tile.TileId)] = node;
                 // A tile waits only for the steps it reads from that run it in this build: the others' outputs are current.
                 foreach (var up in state.Step.Runner.Step.After)

@@ -31,6 +31,12 @@ public sealed record TileWork
     /// </summary>
     public bool WaitsOnNetwork { get; init; }
 
+    /// <summary>
+    /// The order the step wants its stale tiles in (a plate's tiles together), told before any of them runs, so the step can
+    /// also ready what they share; null: the run's tile order.
+    /// </summary>
+    public Func<IReadOnlyList<Tiling.Tile>, IReadOnlyList<Tiling.Tile>>? Arrange { get; init; }
+
     public bool IsBatched => _batch is not null;
 
     internal object? Prepare(TileContext t) => _prepare(t);

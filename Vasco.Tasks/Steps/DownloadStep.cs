@@ -108,9 +108,6 @@ public sealed class DownloadStep : TileStep
         StepFields["image_source"] = config.ImageSource;
     }
 
-    /// <summary>Cutouts from STScI: the tiles mostly wait for the archive.</summary>
-    public override TileWork Work() => base.Work() with { WaitsOnNetwork = _client is not null };
-
     public override void Dispose()
     {
         _client?.Dispose();
@@ -128,15 +125,18 @@ public sealed class DownloadStep : TileStep
 
     /// <summary>
     /// With local plates, the tiles of each plate run one after another and the plate is read once for them all:
-    /// reading and gunzipping a plate costs the same for every tile cut from it.
+    /// reading and gunzipping a plate costs the same for every tile cut from it. Cutouts from STScI mostly wait for the archive.
     /// </summary>
-    public override IReadOnlyList<TileOutcome> Run(StepRunner runner, IReadOnlyList<Tile> stale, IReadOnlyList<string> allTileIds, Action<TileOutcome>? onTile = null)
+    public override TileWork Work() => base.Work() with
     {
-        if (_local is null) return base.Run(runner, stale, allTileIds, onTile);
-        var plateOf = stale.ToDictionary(t => t.TileId, t => _local.Choose(t.RaDeg, t.DecDeg, t.SizeArcmin).Path, StringComparer.Ordinal);
-        _plates = new PlateCache(plateOf.Values.OfType<string>());
-        return runner.Run(stale.GroupBy(t => plateOf[t.TileId]).SelectMany(g => g).ToList(), allTileIds, RunTile, onTile);
-    }
+        WaitsOnNetwork = _client is not null,
+        Arrange = _local is null ? null : stale =>
+        {
+            var plateOf = stale.ToDictionary(t => t.TileId, t => _local.Choose(t.RaDeg, t.DecDeg, t.SizeArcmin).Path, StringComparer.Ordinal);
+            _plates = new PlateCache(plateOf.Values.OfType<string>());
+            return stale.GroupBy(t => plateOf[t.TileId]).SelectMany(g => g).ToList();
+        },
+    };
 
     public override void RunTile(TileContext t)
     {
