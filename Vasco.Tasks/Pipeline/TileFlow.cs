@@ -88,7 +88,7 @@ public sealed class TileFlow
                 var node = new Node(state.Index, tile, state.Step.Work.Arrange is null ? order.GetValueOrDefault(tile.TileId, int.MaxValue) : i);
                 nodes[(state.Index, tile.TileId)] = node;
                 // A tile waits only for the steps it reads from that run it in this build: the others' outputs are current.
-                foreach (var up in state.Step.Runner.Step.After)
+                foreach (var up in state.Step.Runner.Step.After.Concat(state.Step.Work.WaitsFor).Distinct())
                     if (index.TryGetValue(up, out var u) && nodes.TryGetValue((u, tile.TileId), out var before))
                     {
                         if (u >= state.Index) throw new InvalidOperationException($"step {state.Step.Runner.Step.Name} comes before {up}, which it reads from.");

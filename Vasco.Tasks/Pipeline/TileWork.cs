@@ -37,6 +37,12 @@ public sealed record TileWork
     /// </summary>
     public Func<IReadOnlyList<Tiling.Tile>, IReadOnlyList<Tiling.Tile>>? Arrange { get; init; }
 
+    /// <summary>
+    /// Steps a tile must be through (in this build) before this step starts on it, beyond those it reads from: an order of
+    /// work, not of data, so not in the stamp (step 6 waits for step 1, and skips a tile that has no plate).
+    /// </summary>
+    public IReadOnlyList<string> WaitsFor { get; init; } = [];
+
     public bool IsBatched => _batch is not null;
 
     internal object? Prepare(TileContext t) => _prepare(t);

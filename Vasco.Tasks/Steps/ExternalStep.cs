@@ -112,8 +112,11 @@ public sealed class ExternalStep : TileStep
         }
     }
 
-    /// <summary>Catalogs from VizieR: the tiles mostly wait for it.</summary>
-    public override TileWork Work() => base.Work() with { WaitsOnNetwork = _vizier is not null };
+    /// <summary>
+    /// Catalogs from VizieR: the tiles mostly wait for it. A tile waits for its plate (without reading it: not in the
+    /// stamp), so that VizieR is not asked for a tile whose plate step 1 could not get.
+    /// </summary>
+    public override TileWork Work() => base.Work() with { WaitsOnNetwork = _vizier is not null, WaitsFor = ["Download"] };
 
     public override void Dispose()
     {

@@ -128,11 +128,7 @@ public sealed class BuildRun(int exitCode, string output, string binlog)
     {
         var tiles = new List<string>();
         foreach (var task in Log.FindChildrenRecursive<Microsoft.Build.Logging.StructuredLogger.Task>(t => IsTask(t, taskName)))
-        {
-            var param = task.FindChildrenRecursive<Parameter>(p => p.Name == "StaleTiles").FirstOrDefault();
-            if (param is null) continue;
-            tiles.AddRange(param.Children.OfType<Item>().Select(i => System.IO.Path.GetFileNameWithoutExtension(i.Text)));
-        }
+            tiles.AddRange(StaleOf(task, taskName).Select(i => System.IO.Path.GetFileNameWithoutExtension(i.Text)));
         return tiles.Order(StringComparer.Ordinal).ToList();
     }
 
@@ -140,13 +136,22 @@ public sealed class BuildRun(int exitCode, string output, string binlog)
 
     /// <summary>
     /// A task by name; a built-in per-tile step by its old task name too ("VascoPass1"): they all run as VascoRunStep, in
-    /// the step's target (_VascoPass1; step 8's per-tile work in _VascoFilterTiles).
+    /// the step's target (_VascoPass1; step 8's per-tile work in _VascoFilterTiles), or, in a whole build, in _VascoTileSteps
+    /// with every step's stale tiles (each stamp's Step metadata names its step).
     /// </summary>
     static bool IsTask(Microsoft.Build.Logging.StructuredLogger.Task task, string taskName) =>
         task.Name == taskName
         || (task.Name == "VascoRunStep" && taskName.StartsWith("Vasco", StringComparison.Ordinal)
             && task.Parent is Microsoft.Build.Logging.StructuredLogger.Target target
-            && (target.Name == "_" + taskName || target.Name == "_" + taskName + "Tiles"));
+            && (target.Name == "_" + taskName || target.Name == "_" + taskName + "Tiles" || (target.Name == "_VascoTileSteps" && StaleOf(task, taskName).Any())));
+
+    /// <summary>The stale tiles a step's task was handed: in the flow, those whose stamp names the step.</summary>
+    static IEnumerable<Item> StaleOf(Microsoft.Build.Logging.StructuredLogger.Task task, string taskName)
+    {
+        var items = task.FindChildrenRecursive<Parameter>(p => p.Name == "StaleTiles").FirstOrDefault()?.Children.OfType<Item>() ?? [];
+        var inFlow = task.Parent is Microsoft.Build.Logging.StructuredLogger.Target { Name: "_VascoTileSteps" };
+        return inFlow ? items.Where(i => i.Children.OfType<Metadata>().Any(m => m.Name == "Step" && "Vasco" + m.Value == taskName)) : items;
+    }
 
     public IReadOnlyList<string> ErrorCodes() => Log.FindChildrenRecursive<Error>().Select(e => e.Code).ToList();
 
