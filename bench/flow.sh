@@ -27,6 +27,8 @@ for c in one sbs flow; do
     <TilingMode>single</TilingMode>
     <TileSizeArcmin>30</TileSizeArcmin>
     <ImageSource>synthetic</ImageSource>
+    <!-- As runs/recovery/synthetic.vascoproj: no service is asked (bench/flow-network.sh measures the waiting). -->
+    <VettingServices>offline</VettingServices>
   </PropertyGroup>
   <ItemGroup>
 $targets

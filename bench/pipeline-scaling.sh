@@ -23,6 +23,7 @@ for c in one all; do
     <TilingMode>single</TilingMode>
     <TileSizeArcmin>30</TileSizeArcmin>
     <ImageSource>synthetic</ImageSource>
+    <VettingServices>offline</VettingServices>
   </PropertyGroup>
   <ItemGroup>
 $targets

@@ -68,10 +68,16 @@ public sealed class CrossMatchStep : TileStep
             },
             batch: tiles =>
             {
-                // A build that runs its tiles through the steps as they come may match in several batches: each its own log.
-                var n = Interlocked.Increment(ref batches);
-                var log = Path.Combine(Env.Steps["CrossMatch"].LogDir, Env.RunId + Env.LogSuffix + (n > 1 ? $".{n}" : "") + ".stilts.log");
-                return matcher.Match(tiles.Select(p => p.Prepared.Positions(p.Tile.Tile.TileId)).ToList(), radius, log, tiles[0].Tile.Cancellation);
+                // A build whose tiles flow through the steps may match in several batches (one at a time): one log for the
+                // build, each later batch's log appended to it.
+                var log = Path.Combine(Env.Steps["CrossMatch"].LogDir, Env.RunId + Env.LogSuffix + ".stilts.log");
+                var first = Interlocked.Increment(ref batches) == 1;
+                var own = first ? log : log + ".batch";
+                try { return matcher.Match(tiles.Select(p => p.Prepared.Positions(p.Tile.Tile.TileId)).ToList(), radius, own, tiles[0].Tile.Cancellation); }
+                finally
+                {
+                    if (!first && File.Exists(own)) { File.AppendAllText(log, "\n" + File.ReadAllText(own)); File.Delete(own); }
+                }
             },
             finish: (t, input, results) =>
             {

@@ -13,14 +13,15 @@ namespace Vasco.Tests.Faults;
 /// <summary>
 /// What a run folder holds, for comparing a run that was killed and resumed with one that was not, and for checking
 /// that nothing in it is half-written. Compared: every file under data/ and dashboard/, byte for byte after removing
-/// what is a clock reading (manifest fields started_utc, finished_utc, elapsed_seconds, tool_seconds; the seconds column of
+/// what is a clock reading or depends on how the build went (manifest fields started_utc, finished_utc, elapsed_seconds, tool_seconds, plate_reads; the seconds column of
 /// summary.csv; the "Timings:" line of summary.md and report.html; SExtractor's SEXDATE, SEXTIME and SEXELAPS header
 /// cards in its catalogs; the hash that manifests record of those files). logs/ is compared by file names only (tool logs hold timestamps and timings); obj/ (stamps and
 /// caches) not at all.
 /// </summary>
 static partial class RunOutputs
 {
-    static readonly string[] ClockFields = ["started_utc", "finished_utc", "elapsed_seconds", "tool_seconds"];
+    // Also plate_reads: which tile of a build read a shared plate depends on the build, as the clock does.
+    static readonly string[] ClockFields = ["started_utc", "finished_utc", "elapsed_seconds", "tool_seconds", "plate_reads"];
     static readonly string[] TimedFiles = ["summary.md", "summary.csv", "report.html"];
     static readonly string[] ClockCards = ["SEXDATE", "SEXTIME", "SEXELAPS"];
 
