@@ -32,7 +32,7 @@ EOF
   exit 2
 fi
 for tool in source-extractor psfex stilts bc; do
-  command -v "$tool" >/dev/null || { echo "m67-ab: $tool is not on PATH (the reference way needs source-extractor, psfex, stilts and python3-astropy)" >&2; exit 2; }
+  command -v "$tool" >/dev/null || { echo "m67-ab: $tool is not on PATH (the reference way needs source-extractor, psfex, stilts, bc and python3-astropy)" >&2; exit 2; }
 done
 /usr/bin/python3 -c "import astropy" 2>/dev/null || { echo "m67-ab: /usr/bin/python3 (which the reference way runs) cannot import astropy (Debian: python3-astropy)" >&2; exit 2; }
 
@@ -109,7 +109,7 @@ rows=$(($(wc -l < "$work/candidates-1.csv") - 1))
 mkdir -p "$repo/bench/results"
 {
   echo "$(date -u +%Y-%m-%dT%H:%MZ) cores=$cores rounds=$rounds commit=$(git -C "$repo" rev-parse --short HEAD)$(git -C "$repo" diff --quiet HEAD -- . 2>/dev/null || echo '+changes') reference=$reference${extra[*]:+ vasco_args=${extra[*]}}"
-  echo "  wall medians: vasco=${a_wall}s reference=${b_wall}s ratio vasco/reference=$(echo "scale=3; $a_wall / $b_wall" | bc) (rounds' own ratios: $per_round)"
+  echo "  wall medians: vasco=${a_wall}s reference=${b_wall}s ratio vasco/reference=$(awk -v a="$a_wall" -v b="$b_wall" 'BEGIN {printf "%.3f", a / b}') (rounds' own ratios: $per_round)"
   echo "  per round vasco/reference seconds: $walls; 1-min load average before->after each round: $loads (first $load_first, last $(load))"
   echo "  peak memory medians: vasco=${a_rss}KiB reference=${b_rss}KiB"
   echo "  vasco steps, medians (s): $step_medians"
