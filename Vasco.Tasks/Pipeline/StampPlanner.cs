@@ -260,7 +260,7 @@ public sealed class StampPlanner
         foreach (var stamp in stamps)
             if (stamp is not null && !planned.Contains(stamp)) File.Delete(StampPath(StampDir, step.Name, stamp));
         if (pruned.Count > 0)
-            StepManifests.Aggregate(step, RunDir, RunId, Tiles.Select(t => t.TileId).ToList(), Parameters, ToolVersions);
+            StepManifests.Aggregate(step, RunDir, RunId, Tiles.Select(t => t.TileId).ToList(), Parameters, ToolVersions, cacheFile: TileRecordCache.PathOf(StampDir, step.Name));
         return pruned;
     }
 }

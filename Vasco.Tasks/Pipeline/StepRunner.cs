@@ -186,7 +186,7 @@ public sealed class StepRunner
         }
         finally
         {
-            StepManifests.Aggregate(Step, RunDir, RunId, allTileIds, Parameters, ToolVersions, StepFields);
+            StepManifests.Aggregate(Step, RunDir, RunId, allTileIds, Parameters, ToolVersions, StepFields, cacheFile: TileRecordCache.PathOf(StampDir, Step.Name));
             File.Delete(marker);
         }
         return outcomes;
