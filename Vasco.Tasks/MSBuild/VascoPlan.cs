@@ -37,9 +37,16 @@ public sealed class VascoPlan : VascoTask
     /// <summary>The run file and Vasco's own targets: a -p: property none of them reads is a warning (VASCO0111).</summary>
     public string[] ProjectFiles { get; set; } = [];
 
+    /// <summary>
+    /// The tiles, for the per-tile steps' targets (their stamps), a shard's completion record and a merge; none in a run
+    /// of step 0 alone or with <see cref="FreezeOnly"/>: 143,686 items (a whole survey at 30') cost about a second to make
+    /// and pass, and step 0 reads the plan's tile list instead (<see cref="TilingStep.PlannedTiles"/>).
+    /// </summary>
     [Output] public ITaskItem[] AllTiles { get; private set; } = [];
-    /// <summary>The tiles Tiles= selects; empty when it selects none (then all tiles are selected).</summary>
+    /// <summary>The tiles Tiles= selects; empty when it selects none (then all tiles are selected), or when there are no <see cref="AllTiles"/>.</summary>
     [Output] public ITaskItem[] SelectedTiles { get; private set; } = [];
+    /// <summary>How many tiles the run (or shard) has, items or not.</summary>
+    [Output] public int TileCount { get; private set; }
     [Output] public ITaskItem[] ResolvedParameters { get; private set; } = [];
 
     protected override void ExecuteCore()
@@ -51,14 +58,19 @@ public sealed class VascoPlan : VascoTask
         if (ProjectFiles.Length > 0)
             foreach (var (name, suggestion) in GlobalPropertyCheck.Unread(globals.Keys, Parameters.Select(p => p.ItemSpec), ProjectFiles))
                 LogWarning(ErrorCodes.PropertyUnread, GlobalPropertyCheck.Warning(name, globals[name], suggestion));
-        var plan = RunPlan.Make(Items.ToPlanRequest(RunDir, RunId, StampDir, ConfigFile, Parameters, globals, Targets, TargetLists, Steps) with
+        var request = Items.ToPlanRequest(RunDir, RunId, StampDir, ConfigFile, Parameters, globals, Targets, TargetLists, Steps) with
         {
             Tiles = Tiles, FromStep = FromStep,
             Shard = Shard, ShardCount = ShardCount, ShardsDir = ShardsDir, FreezeOnly = FreezeOnly, Merging = Merging,
             ToolVersions = Items.ToToolVersions(Tools),
-        }, Say);
-        AllTiles = plan.Tiles.Select(Items.FromTile).ToArray();
-        SelectedTiles = plan.Selected.Select(Items.FromTile).ToArray();
+        };
+        var plan = RunPlan.Make(request, Say);
+        TileCount = plan.Tiles.Count;
+        if (!FreezeOnly && (request.Steps.Any(s => s.PerTile) || !string.IsNullOrWhiteSpace(Shard) || Merging))
+        {
+            AllTiles = plan.Tiles.Select(Items.FromTile).ToArray();
+            SelectedTiles = plan.Selected.Select(Items.FromTile).ToArray();
+        }
         ResolvedParameters = Items.FromParameters(plan.Parameters);
     }
 }

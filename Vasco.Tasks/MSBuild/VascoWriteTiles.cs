@@ -6,14 +6,16 @@ using Vasco.Tiling;
 
 namespace Vasco.MSBuild;
 
-/// <summary>Step 0: writes data/tiles/&lt;RunId&gt;/tiles.csv and the step manifest.</summary>
+/// <summary>
+/// Step 0: writes data/tiles/&lt;RunId&gt;/tiles.csv and the step manifest, from the tile list the plan wrote beside
+/// <see cref="StampFile"/> (<see cref="TilingStep.PlannedTiles"/>).
+/// </summary>
 public sealed class VascoWriteTiles : VascoTask
 {
     [Required] public string RunDir { get; set; } = "";
     [Required] public string RunId { get; set; } = "";
     [Required] public string StampFile { get; set; } = "";
     [Required] public ITaskItem Step { get; set; } = null!;
-    [Required] public ITaskItem[] Tiles { get; set; } = [];
     [Required] public ITaskItem[] Parameters { get; set; } = [];
     public ITaskItem[] TargetLists { get; set; } = [];
     /// <summary>Added to the run log's name (a shard build's own: ".shard-K-of-N").</summary>
@@ -24,7 +26,7 @@ public sealed class VascoWriteTiles : VascoTask
         var started = DateTimeOffset.UtcNow;
         var step = Items.ToStep(Step);
         var parameters = Items.ToParameters(Parameters);
-        var tiles = Tiles.Select(Items.ToTile).ToList();
+        var tiles = TilingStep.PlannedTiles(StampFile);
         ValidateTiles(tiles);
         // A survey run (footprint, random) has a band instead of targets.
         var tiling = TilingStep.Options(parameters);

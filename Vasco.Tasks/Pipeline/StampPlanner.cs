@@ -52,10 +52,11 @@ public sealed class StampPlanner
         var byName = Steps.ToDictionary(s => s.Name, StringComparer.Ordinal);
         var tileDigests = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
         var runDigests = new Dictionary<string, string>(StringComparer.Ordinal);
-        var selected = SelectedTiles.Count == 0 ? Tiles.Select(t => t.TileId).ToHashSet(StringComparer.Ordinal) : SelectedTiles.ToHashSet(StringComparer.Ordinal);
         var reports = new List<StepPlan>();
         var now = DateTime.UtcNow;
-        var tileLines = Tiles.ToDictionary(t => t.TileId, t => "tile " + t.Fingerprint, StringComparer.Ordinal);
+        // Made for the first per-tile step: a run of step 0 alone (a whole survey's tiling) needs neither.
+        HashSet<string>? selected = null;
+        Dictionary<string, string>? tileLines = null;
 
         foreach (var step in Steps.OrderBy(s => s.Number))
         {
@@ -81,6 +82,8 @@ public sealed class StampPlanner
                 continue;
             }
 
+            selected ??= SelectedTiles.Count == 0 ? Tiles.Select(t => t.TileId).ToHashSet(StringComparer.Ordinal) : SelectedTiles.ToHashSet(StringComparer.Ordinal);
+            tileLines ??= Tiles.ToDictionary(t => t.TileId, t => "tile " + t.Fingerprint, StringComparer.Ordinal);
             var digests = new Dictionary<string, string>(Tiles.Count, StringComparer.Ordinal);
             var index = ReadIndex(step.Name);
             var changedCount = 0;
@@ -257,7 +260,7 @@ public sealed class StampPlanner
         foreach (var stamp in stamps)
             if (stamp is not null && !planned.Contains(stamp)) File.Delete(StampPath(StampDir, step.Name, stamp));
         if (pruned.Count > 0)
-            StepManifests.Aggregate(step, RunDir, RunId, Tiles.Select(t => t.TileId).ToList(), Parameters, ToolVersions);
+            StepManifests.Aggregate(step, RunDir, RunId, Tiles.Select(t => t.TileId).ToList(), Parameters, ToolVersions, cacheFile: TileRecordCache.PathOf(StampDir, step.Name));
         return pruned;
     }
 }

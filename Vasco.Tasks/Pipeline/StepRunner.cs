@@ -179,7 +179,7 @@ public sealed class StepRunner
     /// <summary>After a step's last tile (also after a failure): the step's manifest.json over all tiles, and the marker goes.</summary>
     internal void Close(IReadOnlyList<string> allTileIds)
     {
-        StepManifests.Aggregate(Step, RunDir, RunId, allTileIds, Parameters, ToolVersions, StepFields);
+        StepManifests.Aggregate(Step, RunDir, RunId, allTileIds, Parameters, ToolVersions, StepFields, cacheFile: TileRecordCache.PathOf(StampDir, Step.Name));
         File.Delete(RunningMarker(Step.OutputDir));
     }
 

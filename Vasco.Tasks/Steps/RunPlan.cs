@@ -107,7 +107,8 @@ public static class RunPlan
             RunTileIds = runTileIds,
         };
         var perTile = r.Steps.Where(s => s.PerTile).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (var plan in planner.Plan())
+        var plans = planner.Plan();
+        foreach (var plan in plans)
         {
             if (r.Merging && perTile.Contains(plan.Step) && plan.Changed > 0)
                 throw new VascoException(ErrorCodes.ShardMergeStale,
@@ -119,6 +120,9 @@ public static class RunPlan
                 say(true, $"Plan: {plan.Step}: removed the outputs of {plan.Pruned.Count} tile(s) no longer in the run ({string.Join(", ", plan.Pruned.Take(5))}{(plan.Pruned.Count > 5 ? ", ..." : "")})");
         }
         Lap("stamps");
+        if (plans.FirstOrDefault(p => p.Step == StepDeclaration.TilingStep) is { } tiling)
+            TilingStep.PlanTiles(StampPlanner.StampPath(r.StampDir, tiling.Step, null), tiles, stampChanged: tiling.Changed + tiling.Forced > 0);
+        Lap("tile list");
         var stale = r.Steps.Where(s => s.PerTile).Select(s => (s.Name, Count: StaleTiles(s, r.StampDir, selected))).Where(s => s.Count > 0).ToList();
         Lap("stale");
         say(true, stale.Count == 0 ? $"Vasco: run {r.RunId}: {tiles.Count} tile(s), every step up to date for the {selected.Count} selected"

@@ -17,14 +17,14 @@ public class VascoPlanTests
     [SetUp]
     public void NewRun() => _runDir = NewRunDir();
 
-    /// <summary>The plan as Vasco.targets calls it, for a run of single tiles on the given targets.</summary>
+    /// <summary>The plan as Vasco.targets calls it, for a run of single tiles on the given targets, with one per-tile step.</summary>
     VascoPlan Plan(ITaskItem[]? parameters = null, params ITaskItem[] targets) => new()
     {
         RunDir = _runDir,
         RunId = "m67",
         StampDir = Path.Combine(_runDir, "obj", "vasco", "m67", "stamps") + "/",
         Parameters = parameters ?? Parameters(("TilingMode", "single")),
-        Steps = [TilingStep(_runDir)],
+        Steps = [TilingStep(_runDir), Step(_runDir, "Count", 1, after: "Tiling")],
         Targets = targets.Length > 0 ? targets : [Target("M67", "132.825", "11.8")],
         ShardsDir = Path.Combine(_runDir, "data", "shards", "m67") + "/",
     };
@@ -74,6 +74,55 @@ public class VascoPlanTests
         Assert.That(plan.AllTiles[0].GetMetadata("Ra"), Is.EqualTo("132.825"));
         Assert.That(plan.SelectedTiles, Is.Empty, "without Tiles= every tile is selected");
         Assert.That(File.Exists(Path.Combine(plan.StampDir, "Tiling.stamp")), Is.True);
+    }
+
+    [Test]
+    public void ARunOfStep0AloneGetsNoTileItemsAndStep0GetsThePlansTileList()
+    {
+        var plan = Plan(null, ThreeTargets());
+        plan.Steps = [TilingStep(_runDir)];
+        plan.Tiles = "M44";
+
+        var (ok, engine) = Run(plan);
+
+        Assert.That(ok, Is.True, engine.Log);
+        Assert.That(plan.AllTiles, Is.Empty);
+        Assert.That(plan.SelectedTiles, Is.Empty);
+        Assert.That(plan.TileCount, Is.EqualTo(3));
+        var listed = Vasco.Steps.TilingStep.PlannedTiles(Path.Combine(plan.StampDir, "Tiling.stamp"));
+        Assert.That(listed.Select(t => (t.TileId, t.RaDeg, t.DecDeg)), Is.EqualTo(new[] { ("M67", 132.825, 11.8), ("M44", 130.1, 19.67), ("M45", 56.75, 24.12) }));
+    }
+
+    [Test]
+    public void ThePlansTileListIsRewrittenOnlyWhenStep0sStampIs()
+    {
+        var stamp = Path.Combine(Plan().StampDir, "Tiling.stamp");
+        var list = Vasco.Steps.TilingStep.PlannedTilesPath(stamp);
+        Assert.That(Run(Plan(null, ThreeTargets())).Ok, Is.True);
+        var past = DateTime.UtcNow.AddMinutes(-10);
+        File.SetLastWriteTimeUtc(stamp, past.AddMinutes(-1));
+        File.SetLastWriteTimeUtc(list, past);
+
+        Assert.That(Run(Plan(null, ThreeTargets())).Ok, Is.True);
+        Assert.That(File.GetLastWriteTimeUtc(list), Is.EqualTo(past), "nothing changed: the list stays");
+
+        Assert.That(Run(Plan(Parameters(("TilingMode", "single"), ("TileSizeArcmin", "30")), ThreeTargets())).Ok, Is.True);
+        Assert.That(File.GetLastWriteTimeUtc(list), Is.GreaterThan(past), "a tiling parameter changed the stamp");
+        Assert.That(Vasco.Steps.TilingStep.PlannedTiles(stamp).Select(t => t.SizeArcmin), Is.All.EqualTo(30));
+
+        var fromStep0 = Plan(Parameters(("TilingMode", "single"), ("TileSizeArcmin", "30")), ThreeTargets());
+        fromStep0.FromStep = "0";
+        File.SetLastWriteTimeUtc(list, past);
+        Assert.That(Run(fromStep0).Ok, Is.True);
+        Assert.That(File.GetLastWriteTimeUtc(list), Is.GreaterThan(past), "FromStep=0 redoes step 0");
+
+        // A build killed between the stamp and the list left the list older than the stamp.
+        File.SetLastWriteTimeUtc(list, File.GetLastWriteTimeUtc(stamp).AddSeconds(-1));
+        Assert.That(Run(Plan(Parameters(("TilingMode", "single"), ("TileSizeArcmin", "30")), ThreeTargets())).Ok, Is.True);
+        Assert.That(File.GetLastWriteTimeUtc(list), Is.GreaterThanOrEqualTo(File.GetLastWriteTimeUtc(stamp)));
+        File.Delete(list);
+        Assert.That(Run(Plan(Parameters(("TilingMode", "single"), ("TileSizeArcmin", "30")), ThreeTargets())).Ok, Is.True);
+        Assert.That(Vasco.Steps.TilingStep.PlannedTiles(stamp), Has.Count.EqualTo(3));
     }
 
     [TestCase("TileSizeArcmin", "sixty", false, "the run file", "a number in (0, 1200]")]
@@ -434,7 +483,8 @@ public class VascoPlanTests
 
         Assert.That(ok, Is.True, engine.Log);
         Assert.That(File.ReadAllLines(Path.Combine(plan.ShardsDir!, "tiles.csv")), Has.Length.EqualTo(4));
-        Assert.That(plan.AllTiles, Has.Length.EqualTo(3));
+        Assert.That(plan.TileCount, Is.EqualTo(3));
+        Assert.That(plan.AllTiles, Is.Empty, "VascoSubmitSlurm needs only the count");
         Assert.That(Directory.Exists(plan.StampDir), Is.False);
         Assert.That(engine.Messages.Select(m => m.Message), Does.Contain("Vasco: 3 tile(s) of run m67 frozen in data/shards/m67/tiles.csv"));
     }

@@ -5,18 +5,24 @@ using static Vasco.Tests.Adapters.Adapter;
 
 namespace Vasco.Tests.Adapters;
 
-/// <summary>VascoWriteTiles, step 0: tiles.csv, its manifest and the run log, from the plan's tiles.</summary>
+/// <summary>VascoWriteTiles, step 0: tiles.csv, its manifest and the run log, from the plan's tile list.</summary>
 public class VascoWriteTilesTests
 {
-    static VascoWriteTiles Task(string runDir, params Microsoft.Build.Framework.ITaskItem[] tiles) => new()
+    /// <summary>The task as _VascoTiling calls it, after a plan that listed <paramref name="tiles"/> beside the stamp.</summary>
+    static VascoWriteTiles Task(string runDir, params Microsoft.Build.Framework.ITaskItem[] tiles)
     {
-        RunDir = runDir,
-        RunId = "m67",
-        StampFile = Path.Combine(runDir, "obj", "Tiling.stamp"),
-        Step = TilingStep(runDir),
-        Tiles = tiles,
-        Parameters = Resolved(("TilingMode", "single"), ("TileSizeArcmin", "30")),
-    };
+        var stamp = Path.Combine(runDir, "obj", "Tiling.stamp");
+        Directory.CreateDirectory(Path.GetDirectoryName(stamp)!);
+        Vasco.Tiling.TileList.Write(Vasco.Steps.TilingStep.PlannedTilesPath(stamp), tiles.Select(Items.ToTile));
+        return new()
+        {
+            RunDir = runDir,
+            RunId = "m67",
+            StampFile = stamp,
+            Step = TilingStep(runDir),
+            Parameters = Resolved(("TilingMode", "single"), ("TileSizeArcmin", "30")),
+        };
+    }
 
     static string TilesDir(string runDir) => Path.Combine(runDir, "data", "Tiling");
 
@@ -83,6 +89,20 @@ public class VascoWriteTilesTests
 
         Assert.That(ok, Is.False);
         OneError(engine, "VASCO0001", "Tiling produced an invalid tile m67", "report this with the run file");
+    }
+
+    [Test]
+    public void WithoutThePlansTileListItIsAnInternalErrorAndWritesNothing()
+    {
+        var runDir = NewRunDir();
+        var task = Task(runDir, Tile("M67"));
+        File.Delete(Vasco.Steps.TilingStep.PlannedTilesPath(task.StampFile));
+
+        var (ok, engine) = Run(task);
+
+        Assert.That(ok, Is.False);
+        OneError(engine, "VASCO0001", "Step 0 found no tile list of the plan", "build again");
+        Assert.That(File.Exists(Path.Combine(TilesDir(runDir), "tiles.csv")), Is.False);
     }
 
     [Test]

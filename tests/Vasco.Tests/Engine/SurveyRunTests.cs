@@ -32,6 +32,29 @@ public class SurveyRunTests
     }
 
     [Test]
+    public void ARunOfStep0AloneRewritesItsTilesOnlyWhenItsTilingChanges()
+    {
+        // No per-tile step: the plan makes no tile items, and step 0 reads the plan's tile list.
+        using var run = new RunFolder("tiling-only");
+        run.WriteRunFile("<VascoBuiltInSteps>false</VascoBuiltInSteps><TilingMode>random</TilingMode><RandomTileCount>5</RandomTileCount>",
+            testSteps: false);
+        var csv = run.Path("data", "tiles", run.RunId, "tiles.csv");
+        Assert.That(run.Build().ExitCode, Is.EqualTo(0));
+        var written = File.GetLastWriteTimeUtc(csv);
+
+        var noop = run.Build("-p:Tiles=rnd_s1_00003");
+        Assert.That(noop.ExitCode, Is.EqualTo(0), noop.ToString());
+        Assert.That(noop.Ran("VascoWriteTiles"), Is.False, "nothing changed");
+        Assert.That(File.GetLastWriteTimeUtc(csv), Is.EqualTo(written));
+
+        var grown = run.Build("-p:RandomTileCount=7");
+        Assert.That(grown.ExitCode, Is.EqualTo(0), grown.ToString());
+        Assert.That(grown.Ran("VascoWriteTiles"), Is.True, "a tiling parameter changed");
+        Assert.That(TilesCsv.Read(csv).Select(t => t.TileId), Is.EqualTo(Enumerable.Range(0, 7).Select(i => $"rnd_s1_{i:00000}")));
+        Assert.That(Manifest.Read(run.Path("data", "tiles", run.RunId, "manifest.json")).Counts["tiles"], Is.EqualTo(7));
+    }
+
+    [Test]
     public void GrowingARandomRunKeepsItsTilesAndRunsOnlyTheNewOnes()
     {
         using var run = new RunFolder("grow");

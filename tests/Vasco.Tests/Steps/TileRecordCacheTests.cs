@@ -1,0 +1,93 @@
+using NUnit.Framework;
+using Vasco.Pipeline;
+using Vasco.Tests.Support;
+
+namespace Vasco.Tests.Steps;
+
+/// <summary>
+/// A step's manifest.json remembers what it read of each tile's records (TileRecordCache): with the cache it is the same
+/// file as without, a rewritten or removed record is read again, an unchanged one is not, and a damaged cache only costs
+/// a full read.
+/// </summary>
+public class TileRecordCacheTests
+{
+    static readonly ParameterSet Values = new([new ResolvedParameter("StarMagLimit", "12", ParameterSource.Default), new ResolvedParameter("MaxParallel", "2", ParameterSource.Default)]);
+
+    static void WriteOk(StepDeclaration step, string tile, double stars, params string[] warnings) => new Manifest
+    {
+        Step = step.Name, TileId = tile, RunId = "r",
+        StartedUtc = new DateTimeOffset(2026, 12, 3, 10, 0, (int)stars % 60, TimeSpan.Zero),
+        FinishedUtc = new DateTimeOffset(2026, 12, 3, 11, 0, 0, TimeSpan.FromHours(1)),
+        ElapsedSeconds = 0.25, Retries = 1,
+        Inputs = [new FileRecord("stars.csv", 10, "aa"), new FileRecord($"in/{tile}.fits", 20, "bb")],
+        Outputs = [new FileRecord($"out/{tile}.txt", (long)stars, "cc")],
+        Counts = new(StringComparer.Ordinal) { ["stars"] = stars },
+        Warnings = [.. warnings],
+    }.Write(TileRecords.ManifestPath(step.OutputDir, tile));
+
+    static void WriteFailed(StepDeclaration step, string tile, string reason) => new Manifest
+    {
+        Step = step.Name, TileId = tile, Status = "failed", ElapsedSeconds = 0.5, Retries = 2,
+        FailedTiles = [new FailedTile(tile, "VASCO0402", reason)],
+    }.Write(TileRecords.FailedPath(step.OutputDir, tile));
+
+    /// <summary>manifest.json over the tiles, with the cache and (into another folder) without, which must be the same file.</summary>
+    static Manifest Aggregate(StepDeclaration step, string[] tiles, string cache)
+    {
+        var plain = StepManifests.Aggregate(step with { ManifestDir = step.ManifestDir + "plain/" }, "/run", "r", tiles, Values, new Dictionary<string, string>());
+        var cached = StepManifests.Aggregate(step, "/run", "r", tiles, Values, new Dictionary<string, string>(), cacheFile: cache);
+        Assert.That(File.ReadAllText(Path.Combine(step.ManifestDir, StepManifests.FileName)),
+            Is.EqualTo(File.ReadAllText(Path.Combine(step.ManifestDir, "plain", StepManifests.FileName))), "the cache changes nothing in manifest.json");
+        Assert.That(cached.ToJsonBytes(), Is.EqualTo(plain.ToJsonBytes()));
+        return cached;
+    }
+
+    [Test]
+    public void OnlyRewrittenRecordsAreReadAgainAndTheManifestIsTheSameAsWithoutTheCache()
+    {
+        var run = TestTemp.NewPath("record-cache-");
+        var step = new StepDeclaration("StarCount", 1, true, [], ["StarMagLimit"], [], [], Path.Combine(run, "starcount") + "/", Path.Combine(run, "logs"));
+        Directory.CreateDirectory(step.OutputDir);
+        string[] tiles = ["t1", "t2", "t3"];
+        WriteOk(step, "t1", 10, "near the edge");
+        WriteOk(step, "t2", 20);
+        WriteFailed(step, "t3", "no stars file");
+        var cache = TileRecordCache.PathOf(Path.Combine(run, "obj", "stamps"), step.Name);
+
+        var first = Aggregate(step, tiles, cache);
+        Assert.That(File.Exists(cache));
+        Assert.That(first.Counts["stars"], Is.EqualTo(30));
+        Assert.That(first.Status, Is.EqualTo("partial"));
+
+        // t2 rebuilt (by rename, as the steps write), t3 now built; t1 untouched.
+        WriteOk(step, "t2", 25);
+        File.Delete(TileRecords.FailedPath(step.OutputDir, "t3"));
+        WriteOk(step, "t3", 5);
+        var second = Aggregate(step, tiles, cache);
+        Assert.That(second.Counts["stars"], Is.EqualTo(40));
+        Assert.That(second.Status, Is.EqualTo("ok"));
+        Assert.That(second.Warnings, Is.EqualTo(new[] { "t1: near the edge" }));
+
+        // The unchanged tile came from the cache: its manifest now says something else but has its old size and time.
+        var t1 = TileRecords.ManifestPath(step.OutputDir, "t1");
+        var (length, time) = (new FileInfo(t1).Length, File.GetLastWriteTimeUtc(t1));
+        File.WriteAllText(t1, File.ReadAllText(t1).Replace("\"stars\": 10", "\"stars\": 70"));
+        File.SetLastWriteTimeUtc(t1, time);
+        Assert.That(new FileInfo(t1).Length, Is.EqualTo(length));
+        Assert.That(StepManifests.Aggregate(step, "/run", "r", tiles, Values, new Dictionary<string, string>(), cacheFile: cache).Counts["stars"], Is.EqualTo(40), "read from the cache");
+        Assert.That(StepManifests.Aggregate(step, "/run", "r", tiles, Values, new Dictionary<string, string>()).Counts["stars"], Is.EqualTo(100), "read from the file");
+
+        // A removed record is read as missing; a tile no longer in the run leaves the cache.
+        WriteOk(step, "t1", 70, "near the edge");
+        File.Delete(TileRecords.ManifestPath(step.OutputDir, "t3"));
+        var third = Aggregate(step, ["t1", "t3"], cache);
+        Assert.That(third.Tiles!.Select(t => (t.TileId, t.Status)), Is.EqualTo(new[] { ("t1", "ok"), ("t3", "not built") }));
+        Assert.That(TileRecordCache.Load(cache).Keys, Is.EquivalentTo(new[] { "t1", "t3" }));
+
+        // A damaged cache is no cache.
+        var bytes = File.ReadAllBytes(cache);
+        File.WriteAllBytes(cache, bytes[..(bytes.Length / 2)]);
+        Assert.That(TileRecordCache.Load(cache), Is.Empty);
+        Assert.That(Aggregate(step, ["t1", "t3"], cache).Counts["stars"], Is.EqualTo(70));
+    }
+}
