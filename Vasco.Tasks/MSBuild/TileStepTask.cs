@@ -110,13 +110,13 @@ public abstract class TileStepTask : VascoTask, ICancelableTask
 
     bool FailFast => ParameterValues.Has("FailFast") && ParameterValues.Boolean("FailFast");
 
-    /// <summary>What the build says of each tile of a step as it finishes.</summary>
-    Action<TileOutcome> Reporter(string step, int stale)
+    /// <summary>What the build says of each tile of a step as it finishes; the step's progress unless a flow says its own.</summary>
+    Action<TileOutcome> Reporter(string step, int stale, bool progressLines = true)
     {
         var progress = new StepProgress(step, stale);
         return o =>
         {
-            if (progress.Tile(o.Status != TileStatus.Ok) is { } line) LogHigh(line);
+            if (progressLines && progress.Tile(o.Status != TileStatus.Ok) is { } line) LogHigh(line);
             // A warning kept only in a manifest is one nobody reads: each goes to the build output as well.
             foreach (var (code, text) in o.CodedWarnings) LogWarning(code, $"{step}: tile {o.TileId}: {text}");
             if (o.Status == TileStatus.Failed) LogTileError(o.Code!, $"{step}: tile {o.TileId}: {o.Message}", o.File);
@@ -138,12 +138,15 @@ public abstract class TileStepTask : VascoTask, ICancelableTask
     void RunFlow(Dictionary<string, StepDeclaration> steps, List<(StepDeclaration Step, List<Tile> Stale)> work)
     {
         var flow = new TileFlow { MaxParallel = ParameterValues.MaxParallel, FailFast = FailFast, Cancellation = _cancel.Token };
+        // All steps run at once, so one progress line for the build's tiles, not one per step.
+        var progress = new FlowProgress(work.SelectMany(w => w.Stale.Select(t => t.TileId)));
         var parts = work.Select(w =>
         {
             Prepare(w.Step);
+            var report = Reporter(w.Step.Name, w.Stale.Count, progressLines: false);
             return new TileFlow.Step
             {
-                Runner = RunnerFor(steps, w.Step), Work = WorkFor(w.Step), Stale = w.Stale, OnTile = Reporter(w.Step.Name, w.Stale.Count),
+                Runner = RunnerFor(steps, w.Step), Work = WorkFor(w.Step), Stale = w.Stale, OnTile = o => { report(o); if (progress.Through(o) is { } line) LogHigh(line); },
                 OnDone = (outcomes, elapsed) => LogHigh(TileOutcome.Summary(w.Step.Name, outcomes, elapsed, AllTiles.Length - w.Stale.Count)),
             };
         }).ToList();

@@ -14,7 +14,7 @@ public sealed class StepProgress
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
     public static readonly TimeSpan Quiet = TimeSpan.FromSeconds(10);
 
-    readonly string _step;
+    readonly string _step, _what;
     readonly int _total;
     readonly TimeProvider _time;
     readonly object _lock = new();
@@ -22,10 +22,10 @@ public sealed class StepProgress
     long _lastSaid;
     int _done, _failed, _lastTenth;
 
-    /// <summary>Starts the clock: the step's tiles start now.</summary>
-    public StepProgress(string step, int total, TimeProvider? time = null)
+    /// <summary>Starts the clock: the step's tiles start now. <paramref name="what"/>: what the counted tiles are ("done").</summary>
+    public StepProgress(string step, int total, TimeProvider? time = null, string what = "done")
     {
-        (_step, _total, _time) = (step, total, time ?? TimeProvider.System);
+        (_step, _total, _time, _what) = (step, total, time ?? TimeProvider.System, what);
         _start = _lastSaid = _time.GetTimestamp();
     }
 
@@ -44,11 +44,42 @@ public sealed class StepProgress
             var elapsed = _time.GetElapsedTime(_start, now);
             var left = TimeSpan.FromTicks(elapsed.Ticks / _done * (_total - _done));
             return string.Create(CultureInfo.InvariantCulture,
-                $"{_step}: {_done} of {_total} tile(s) done{(_failed > 0 ? $" ({_failed} failed)" : "")}, {Duration(elapsed)}, about {Duration(left)} left");
+                $"{_step}: {_done} of {_total} tile(s) {_what}{(_failed > 0 ? $" ({_failed} failed)" : "")}, {Duration(elapsed)}, about {Duration(left)} left");
         }
     }
 
     /// <summary>"45 s", "2 min 10 s", "3 h 05 min".</summary>
     public static string Duration(TimeSpan t) => t.TotalHours >= 1 ? $"{(int)t.TotalHours} h {t.Minutes:00} min"
         : t.TotalMinutes >= 1 ? $"{(int)t.TotalMinutes} min {t.Seconds:00} s" : $"{Math.Max(0, (int)Math.Round(t.TotalSeconds))} s";
+}
+
+/// <summary>
+/// A flow's progress (<see cref="TileFlow"/>: all the build's steps at once): a tile counts once it is through every step
+/// that runs it in this build, failed if any of them failed it. "Vasco: 40 of 400 tile(s) through their steps, ...".
+/// </summary>
+public sealed class FlowProgress
+{
+    readonly Dictionary<string, int> _stepsLeft;
+    readonly HashSet<string> _failed = new(StringComparer.Ordinal);
+    readonly StepProgress _progress;
+
+    /// <summary>Each stale tile once per step that runs it. Starts the clock.</summary>
+    public FlowProgress(IEnumerable<string> staleTilePerStep, TimeProvider? time = null)
+    {
+        _stepsLeft = staleTilePerStep.GroupBy(t => t, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        _progress = new StepProgress("Vasco", _stepsLeft.Count, time, "through their steps");
+    }
+
+    /// <summary>Counts a tile through one step; returns the line to say now, or null.</summary>
+    public string? Through(TileOutcome outcome)
+    {
+        bool failed;
+        lock (_stepsLeft)
+        {
+            if (outcome.Status == TileStatus.Failed) _failed.Add(outcome.TileId);
+            if (--_stepsLeft[outcome.TileId] > 0) return null;
+            failed = _failed.Contains(outcome.TileId);
+        }
+        return _progress.Tile(failed);
+    }
 }

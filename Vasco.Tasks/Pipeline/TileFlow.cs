@@ -10,7 +10,9 @@ namespace Vasco.Pipeline;
 /// overlap the computing. Among the tiles ready to compute, the one furthest along goes first, so tiles leave the pipeline
 /// early and a batched step's tiles gather.
 /// A batched step's prepared tiles wait for a batch, one batch of a step at a time: it runs once all the step's tiles are
-/// prepared, or as soon as a worker has nothing else to do (a core that would idle, a service slot that is free).
+/// prepared, once a quarter of them are (so the steps after it, often waiting on services, start while the first tiles are
+/// still computing, at the cost of at most three more calls), or as soon as a worker has nothing else to do (a core that
+/// would idle, a service slot that is free).
 /// Each step's manifest.json is written when its last tile is through. The tiles' own records are
 /// <see cref="StepRunner"/>'s, exactly as when a step runs alone.
 /// </summary>
@@ -54,6 +56,8 @@ public sealed class TileFlow
         public readonly List<(Node Node, StepRunner.PreparedTile Tile)> Prepared = [];
         public int Left = step.Stale.Count;
         public int Unprepared = step.Stale.Count;
+        /// <summary>Prepared tiles enough for a batch while others are still coming: a quarter of the step's tiles.</summary>
+        public readonly int BatchAt = Math.Max(1, (step.Stale.Count + 3) / 4);
         public bool Batching;
         public long Started = -1;
         public bool Network => Step.Work.WaitsOnNetwork;
@@ -172,8 +176,8 @@ public sealed class TileFlow
     Job? Pick(bool network)
     {
         var batched = _steps.Where(s => s.Network == network && s.Prepared.Count > 0 && !s.Batching).ToList();
-        // A batch that has all its tiles goes first: the tiles after it wait on it.
-        if (batched.FirstOrDefault(s => s.Unprepared == 0) is { } whole) return Batch(whole);
+        // A batch that has all its tiles, or a quarter of them, goes first: the tiles after it wait on it.
+        if (batched.FirstOrDefault(s => s.Unprepared == 0 || s.Prepared.Count >= s.BatchAt) is { } full) return Batch(full);
         var ready = network ? _netReady : _cpuReady;
         if (ready.Count > 0) return new Job(ready.Dequeue(), null, null);
         // Nothing else to do now: rather than idle, serve the tiles prepared so far.

@@ -40,4 +40,25 @@ public class StepProgressTests
         var small = new StepProgress("Psf", 4, clock);
         Assert.That(Enumerable.Range(0, 4).Select(_ => small.Tile(false)), Has.All.Null);
     }
+
+    [Test]
+    public void AFlowCountsATileOnceItIsThroughAllItsStepsAndFailedIfAnyFailedIt()
+    {
+        var clock = new FakeTimeProvider();
+        // Ten tiles through Pass1 and Psf; tile t9 is stale only for Psf.
+        var tiles = Enumerable.Range(0, 10).Select(i => $"t{i}").ToList();
+        var progress = new FlowProgress(tiles.Take(9).Concat(tiles), clock);
+        var lines = new List<string>();
+        void Through(string step, string tile, TileStatus status)
+        {
+            clock.Advance(TimeSpan.FromSeconds(2));
+            if (progress.Through(new TileOutcome(tile, status, 2)) is { } line) lines.Add(step + " " + line);
+        }
+        foreach (var t in tiles.Take(9)) Through("Pass1", t, t == "t3" ? TileStatus.Failed : TileStatus.Ok);
+        Assert.That(lines, Is.Empty, "no tile is through Psf yet");
+        foreach (var t in tiles) Through("Psf", t, t == "t3" ? TileStatus.Skipped : TileStatus.Ok);
+        Assert.That(lines[0], Is.EqualTo("Psf Vasco: 1 of 10 tile(s) through their steps, 20 s, about 3 min 00 s left"));
+        Assert.That(lines, Has.Some.Contains("Vasco: 4 of 10 tile(s) through their steps (1 failed)"), "t3 failed in Pass1, skipped in Psf");
+        Assert.That(lines, Has.None.Contains("10 of 10"), "the steps' own summaries say the end");
+    }
 }

@@ -115,6 +115,30 @@ public class TileFlowTests
     }
 
     [Test]
+    public void ABatchedStepServesAQuarterOfItsTilesWhileTheOthersAreStillComing()
+    {
+        var all = Declare(("First", []), ("Match", ["First"]), ("Last", ["Match"]));
+        var events = new List<string>();
+        void Log(string e) { lock (events) events.Add(e); }
+        var first = TileWork.PerTile(t => { Write(t, "first"); Log("First " + t.Tile.TileId); });
+        var batches = new List<string[]>();
+        var match = TileWork.Batched(
+            prepare: t => t.Tile.TileId,
+            batch: tiles => { var ids = tiles.Select(p => p.Prepared).ToArray(); lock (batches) batches.Add(ids); return ids.Length; },
+            finish: (t, id, size) => Write(t, $"matched in a batch of {size}"));
+        var last = TileWork.PerTile(t => { Write(t, "last"); Log("Last " + t.Tile.TileId); });
+        var ids = new[] { "a", "b", "c", "d", "e", "f", "g", "h" };
+        var tiles = ids.Select(T).ToArray();
+        // One core, so the order is the flow's own: with a barrier at the batched step, every tile's First would come before any Last.
+        var outcomes = new TileFlow { MaxParallel = 1 }.Run(
+            [Step(all, "First", first, tiles), Step(all, "Match", match, tiles), Step(all, "Last", last, tiles)], ids);
+
+        Assert.That(outcomes.Values.SelectMany(o => o).Select(o => o.Status), Is.All.EqualTo(TileStatus.Ok));
+        Assert.That(batches.Select(b => string.Concat(b)), Is.EqualTo(new[] { "ab", "cd", "ef", "gh" }), "a batch as soon as a quarter of the 8 tiles are prepared");
+        Assert.That(events.IndexOf("Last a"), Is.LessThan(events.IndexOf("First c")), "the first tiles leave the flow while the others are still coming");
+    }
+
+    [Test]
     public void FailFastLeavesTheTilesNotStartedWithoutARecord()
     {
         var all = Declare(("Only", []), ("After", ["Only"]));
