@@ -132,7 +132,7 @@ public sealed class StepRunner
 
     /// <summary>
     /// Runs the step's stale tiles, MaxParallel at a time: each tile's work, or (a batched step) each tile's preparation,
-    /// then one batch of the tiles prepared without error, then each tile's finish. A failed batch fails its tiles, not the others.
+    /// then batches (of at most <see cref="TileWork.MaxBatchTiles"/>) of the tiles prepared without error, then each tile's finish. A failed batch fails its tiles, not the others.
     /// </summary>
     public IReadOnlyList<TileOutcome> Run(IReadOnlyList<Tile> stale, IReadOnlyList<string> allTileIds, TileWork work, Action<TileOutcome>? onTile = null)
     {
@@ -157,7 +157,8 @@ public sealed class StepRunner
                 if (outcome is not null) Report(outcome);
                 else lock (prepared) prepared.Add(ready!);
             });
-            if (prepared.Count > 0 && !cancel.IsCancellationRequested) RunBatch(prepared, work, Report, Parameters.MaxParallel);
+            foreach (var batch in prepared.Chunk(TileWork.MaxBatchTiles))
+                if (!cancel.IsCancellationRequested) RunBatch(batch, work, Report, Parameters.MaxParallel);
         }
         finally { Close(allTileIds); }
         return outcomes;

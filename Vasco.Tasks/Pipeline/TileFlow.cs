@@ -11,8 +11,8 @@ namespace Vasco.Pipeline;
 /// early and a batched step's tiles gather.
 /// A batched step's prepared tiles wait for a batch, one batch of a step at a time: it runs once all the step's tiles are
 /// prepared, once a quarter of them are (so the steps after it, often waiting on services, start while the first tiles are
-/// still computing, at the cost of at most three more calls), or as soon as a worker has nothing else to do (a core that
-/// would idle, a service slot that is free).
+/// still computing, at the cost of at most three more calls) or <see cref="MaxBatchTiles"/>, or as soon as a worker has
+/// nothing else to do (a core that would idle, a service slot that is free).
 /// Each step's manifest.json is written when its last tile is through. The tiles' own records are
 /// <see cref="StepRunner"/>'s, exactly as when a step runs alone.
 /// </summary>
@@ -30,6 +30,8 @@ public sealed class TileFlow
     }
 
     public required int MaxParallel { get; init; }
+    /// <summary>The most tiles in one batch (<see cref="TileWork.MaxBatchTiles"/>).</summary>
+    public int MaxBatchTiles { get; init; } = TileWork.MaxBatchTiles;
     /// <summary>Tiles waiting on services at once, beside the computing ones (each client limits its own requests further).</summary>
     public int NetworkParallel { get; init; } = 8;
     /// <summary>Stop at the first failed tile: tiles not started are left stale (no record), running ones finish.</summary>
@@ -48,7 +50,7 @@ public sealed class TileFlow
         public readonly List<Node> Next = [];
     }
 
-    sealed class StepState(Step step, int index)
+    sealed class StepState(Step step, int index, int maxBatch)
     {
         public readonly Step Step = step;
         public readonly int Index = index;
@@ -56,8 +58,8 @@ public sealed class TileFlow
         public readonly List<(Node Node, StepRunner.PreparedTile Tile)> Prepared = [];
         public int Left = step.Stale.Count;
         public int Unprepared = step.Stale.Count;
-        /// <summary>Prepared tiles enough for a batch while others are still coming: a quarter of the step's tiles.</summary>
-        public readonly int BatchAt = Math.Max(1, (step.Stale.Count + 3) / 4);
+        /// <summary>Prepared tiles enough for a batch while others are still coming: a quarter of the step's tiles, or a full batch.</summary>
+        public readonly int BatchAt = Math.Min(maxBatch, Math.Max(1, (step.Stale.Count + 3) / 4));
         public bool Batching;
         public long Started = -1;
         public bool Network => Step.Work.WaitsOnNetwork;
@@ -81,7 +83,7 @@ public sealed class TileFlow
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
         _cancel = cancel;
         _allTileIds = allTileIds;
-        _steps = steps.Select((s, i) => new StepState(s, i)).ToArray();
+        _steps = steps.Select((s, i) => new StepState(s, i, MaxBatchTiles)).ToArray();
         var order = allTileIds.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i, StringComparer.Ordinal);
         var nodes = new Dictionary<(int, string), Node>();
         var index = steps.Select((s, i) => (s.Runner.Step.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
@@ -187,8 +189,8 @@ public sealed class TileFlow
     Job Batch(StepState state)
     {
         state.Batching = true;
-        var tiles = state.Prepared.ToList();
-        state.Prepared.Clear();
+        var tiles = state.Prepared.Take(MaxBatchTiles).ToList();
+        state.Prepared.RemoveRange(0, tiles.Count);
         return new Job(null, state, tiles);
     }
 

@@ -136,6 +136,18 @@ public class TileFlowTests
         Assert.That(outcomes.Values.SelectMany(o => o).Select(o => o.Status), Is.All.EqualTo(TileStatus.Ok));
         Assert.That(batches.Select(b => string.Concat(b)), Is.EqualTo(new[] { "ab", "cd", "ef", "gh" }), "a batch as soon as a quarter of the 8 tiles are prepared");
         Assert.That(events.IndexOf("Last a"), Is.LessThan(events.IndexOf("First c")), "the first tiles leave the flow while the others are still coming");
+
+        // A batch never serves more than MaxBatchTiles, however many tiles are prepared.
+        batches.Clear();
+        var again = new TileFlow { MaxParallel = 1, MaxBatchTiles = 3 }.Run([Step(all, "Match", match, tiles)], ids);
+        Assert.That(again["Match"].Select(o => o.Status), Is.All.EqualTo(TileStatus.Ok));
+        Assert.That(batches.Select(b => b.Length), Is.EqualTo(new[] { 2, 2, 2, 2 }), "a quarter of 8 is less than 3");
+        batches.Clear();
+        var many = Enumerable.Range(0, 40).Select(i => $"m{i:00}").ToArray();
+        var manyTiles = many.Select(T).ToArray();
+        new TileFlow { MaxParallel = 1, MaxBatchTiles = 3 }.Run([Step(all, "First", first, manyTiles), Step(all, "Match", match, manyTiles)], many);
+        Assert.That(batches.Select(b => b.Length), Is.All.EqualTo(3).Or.EqualTo(1), "40 tiles: batches of 3 (a quarter would be 10), and the one left");
+        Assert.That(batches.Sum(b => b.Length), Is.EqualTo(40));
     }
 
     [Test]
