@@ -16,18 +16,87 @@ public static class CurrentTiles
     public static FailedTile? Problem(StepDeclaration final, IReadOnlyDictionary<string, StepDeclaration> steps, string stampDir, string tileId)
     {
         foreach (var step in Chain(final, steps))
-        {
-            if (File.Exists(TileRecords.ManifestPath(step.OutputDir, tileId))) continue;
-            var failed = Manifest.TryRead(TileRecords.FailedPath(step.OutputDir, tileId))?.FailedTiles.FirstOrDefault();
-            return failed is not null
-                ? new FailedTile(tileId, failed.Code, $"{step.Name}: {failed.Reason}")
-                : new FailedTile(tileId, ErrorCodes.TileFailed, $"{step.Name}: not built (the build stopped before this tile, or its outputs were removed)");
-        }
+            if (!File.Exists(TileRecords.ManifestPath(step.OutputDir, tileId))) return Missing(step, tileId);
         var made = Manifest.TryRead(TileRecords.ManifestPath(final.OutputDir, tileId))?.Stamp;
         var now = StampPlanner.ReadDigest(StampPlanner.StampPath(stampDir, final.Name, tileId));
-        return made is not null && made == now ? null
-            : new FailedTile(tileId, ErrorCodes.TileFailed,
-                $"{final.Name}: not rebuilt since its inputs or parameters changed (the build stopped early, or Tiles= left it out); a build of the whole run brings it up to date");
+        return made is not null && made == now ? null : NotRebuilt(final, tileId);
+    }
+
+    /// <summary>
+    /// <see cref="Problem"/> for many tiles of a run at once, with the same answers: which tiles have a manifest comes from
+    /// one listing of each step's folder, the current stamps from the plan's index of each step's stamps
+    /// (obj/vasco/&lt;RunId&gt;/stamps/&lt;Step&gt;.index, written with them), and a final manifest's stamp from its first kilobyte.
+    /// At 10,000 tiles and eight final steps, that is 8 reads a tile instead of 90 file queries and reads.
+    /// </summary>
+    public sealed class Checker
+    {
+        readonly IReadOnlyDictionary<string, StepDeclaration> _steps;
+        readonly string _stampDir;
+        readonly Dictionary<string, HashSet<string>> _withManifest = new(StringComparer.Ordinal);
+        readonly Dictionary<string, Dictionary<string, string>> _digests = new(StringComparer.Ordinal);
+        readonly Dictionary<string, IReadOnlyList<StepDeclaration>> _chains = new(StringComparer.Ordinal);
+
+        /// <summary>Reads, once, what checking tiles against <paramref name="finals"/> needs.</summary>
+        public Checker(IEnumerable<StepDeclaration> finals, IReadOnlyDictionary<string, StepDeclaration> steps, string stampDir)
+        {
+            (_steps, _stampDir) = (steps, stampDir);
+            foreach (var final in finals)
+            {
+                var chain = _chains[final.Name] = Chain(final, steps);
+                foreach (var step in chain.Where(s => !_withManifest.ContainsKey(s.Name)))
+                    _withManifest[step.Name] = !Directory.Exists(step.OutputDir) ? new(StringComparer.Ordinal)
+                        : Directory.EnumerateFiles(step.OutputDir, "*" + TileRecords.ManifestSuffix)
+                            .Select(f => Path.GetFileName(f)[..^TileRecords.ManifestSuffix.Length]).ToHashSet(StringComparer.Ordinal);
+                _digests[final.Name] = StampPlanner.ReadIndex(stampDir, final.Name);
+            }
+        }
+
+        /// <summary>As <see cref="CurrentTiles.Problem"/>. Thread-safe.</summary>
+        public FailedTile? Problem(StepDeclaration final, string tileId)
+        {
+            foreach (var step in _chains[final.Name])
+                if (!_withManifest[step.Name].Contains(tileId)) return Missing(step, tileId);
+            var made = ManifestStamp(TileRecords.ManifestPath(final.OutputDir, tileId));
+            // The index is written after the stamps, so a stamp it does not list is read.
+            var now = _digests[final.Name].TryGetValue(tileId, out var d) ? d : StampPlanner.ReadDigest(StampPlanner.StampPath(_stampDir, final.Name, tileId));
+            return made is not null && made == now ? null : NotRebuilt(final, tileId);
+        }
+    }
+
+    static FailedTile Missing(StepDeclaration step, string tileId)
+    {
+        var failed = Manifest.TryRead(TileRecords.FailedPath(step.OutputDir, tileId))?.FailedTiles.FirstOrDefault();
+        return failed is not null
+            ? new FailedTile(tileId, failed.Code, $"{step.Name}: {failed.Reason}")
+            : new FailedTile(tileId, ErrorCodes.TileFailed, $"{step.Name}: not built (the build stopped before this tile, or its outputs were removed)");
+    }
+
+    static FailedTile NotRebuilt(StepDeclaration final, string tileId) => new(tileId, ErrorCodes.TileFailed,
+        $"{final.Name}: not rebuilt since its inputs or parameters changed (the build stopped early, or Tiles= left it out); a build of the whole run brings it up to date");
+
+    /// <summary>A tile manifest's "stamp" (written near its start), or null when it has none or cannot be read.</summary>
+    public static string? ManifestStamp(string path)
+    {
+        byte[] head;
+        try
+        {
+            using var file = File.OpenRead(path);
+            head = new byte[Math.Min(file.Length, 2048)];
+            file.ReadExactly(head);
+            if (file.Length > head.Length && FromStart(head, final: false) is { } early) return early;
+            if (file.Length == head.Length) return FromStart(head, final: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException) { return null; }
+        return Manifest.TryRead(path)?.Stamp;  // a long manifest whose stamp comes late
+
+        static string? FromStart(byte[] json, bool final)
+        {
+            var reader = new System.Text.Json.Utf8JsonReader(json, isFinalBlock: final, default);
+            while (reader.Read())
+                if (reader.TokenType == System.Text.Json.JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals("stamp"u8))
+                    return reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.String ? reader.GetString() : null;
+            return null;
+        }
     }
 
     /// <summary>The per-tile steps <paramref name="final"/> reads from, upstream first, then <paramref name="final"/> itself.</summary>

@@ -202,9 +202,12 @@ public sealed class StampPlanner
     public static string? ReadDigest(string stampPath) =>
         File.Exists(stampPath) ? File.ReadLines(stampPath).FirstOrDefault() : null;
 
-    Dictionary<string, string> ReadIndex(string step)
+    Dictionary<string, string> ReadIndex(string step) => ReadIndex(StampDir, step);
+
+    /// <summary>The plan's index of a step's stamps: each tile's digest as of the last plan (empty when there is none).</summary>
+    public static Dictionary<string, string> ReadIndex(string stampDir, string step)
     {
-        var path = Path.Combine(StampDir, step + ".index");
+        var path = Path.Combine(stampDir, step + ".index");
         var index = new Dictionary<string, string>(StringComparer.Ordinal);
         if (!File.Exists(path)) return index;
         foreach (var line in File.ReadLines(path))

@@ -248,9 +248,9 @@ public sealed class FilterStep : TileStep
         if (Directory.Exists(vettingDir))
             foreach (var stale in new[] { funnelPath, Path.Combine(vettingDir, "ir_only.csv") }) File.Delete(stale);
         var problems = new FailedTile?[tiles.Count];
-        InParallel.For(tiles.Count, maxParallel, i => problems[i] = CurrentTiles.Problem(filter, env.Steps, stampDir, tiles[i])
-            ?? stages.Select(s => CurrentTiles.Problem(s.Step, env.Steps, stampDir, tiles[i])).FirstOrDefault(p => p is not null)
-            ?? (secondLook is null ? null : CurrentTiles.Problem(secondLook, env.Steps, stampDir, tiles[i])));
+        var finals = new[] { filter }.Concat(stages.Select(s => s.Step)).Concat(secondLook is null ? [] : [secondLook]).ToList();
+        var checker = new CurrentTiles.Checker(finals, env.Steps, stampDir);
+        InParallel.For(tiles.Count, maxParallel, i => problems[i] = finals.Select(f => checker.Problem(f, tiles[i])).FirstOrDefault(p => p is not null));
         var current = tiles.Where((_, i) => problems[i] is null).ToList();
         var files = current.Select(t => Candidates.PathOf(env.Steps, t)).ToList();
         int count;
