@@ -31,7 +31,11 @@ public sealed record PlanRequest
 }
 
 /// <summary>What the plan found: the run's tiles, those the build selects (empty: all), and the resolved values.</summary>
-public sealed record PlanResult(IReadOnlyList<Tile> Tiles, IReadOnlyList<Tile> Selected, ParameterSet Parameters);
+public sealed record PlanResult(IReadOnlyList<Tile> Tiles, IReadOnlyList<Tile> Selected, ParameterSet Parameters)
+{
+    /// <summary>Each per-tile step's selected tiles whose record is missing or older than their stamp: what the step will run.</summary>
+    public IReadOnlyList<(string Step, IReadOnlyList<Tile> Tiles)> Stale { get; init; } = [];
+}
 
 /// <summary>
 /// The start of every build: resolves the parameters, computes the run's tiles (or a shard's), and writes the per-tile
@@ -123,25 +127,28 @@ public static class RunPlan
         if (plans.FirstOrDefault(p => p.Step == StepDeclaration.TilingStep) is { } tiling)
             TilingStep.PlanTiles(StampPlanner.StampPath(r.StampDir, tiling.Step, null), tiles, stampChanged: tiling.Changed + tiling.Forced > 0);
         Lap("tile list");
-        var stale = r.Steps.Where(s => s.PerTile).Select(s => (s.Name, Count: StaleTiles(s, r.StampDir, selected))).Where(s => s.Count > 0).ToList();
+        var perTileSteps = r.Steps.Where(s => s.PerTile).ToList();
+        var staleOf = new IReadOnlyList<Tile>[perTileSteps.Count];
+        InParallel.For(perTileSteps.Count, parameters.MaxParallel, i => staleOf[i] = StaleTiles(perTileSteps[i], r.StampDir, selected));
+        var stale = perTileSteps.Select((s, i) => (s.Name, Tiles: staleOf[i])).Where(s => s.Tiles.Count > 0).ToList();
         Lap("stale");
         say(true, stale.Count == 0 ? $"Vasco: run {r.RunId}: {tiles.Count} tile(s), every step up to date for the {selected.Count} selected"
-            : $"Vasco: run {r.RunId}: {tiles.Count} tile(s); to do, in tiles per step: {string.Join(", ", stale.Select(s => $"{s.Name} {s.Count}"))} (a target runs those it needs)");
+            : $"Vasco: run {r.RunId}: {tiles.Count} tile(s); to do, in tiles per step: {string.Join(", ", stale.Select(s => $"{s.Name} {s.Tiles.Count}"))} (a target runs those it needs)");
         say(false, $"Plan: {tiles.Count} tile(s), {selected.Count} selected; {string.Join(", ", timings)}");
-        return new PlanResult(tiles, selected.Count == tiles.Count ? [] : selected, parameters);
+        return new PlanResult(tiles, selected.Count == tiles.Count ? [] : selected, parameters) { Stale = stale };
     }
 
     /// <summary>
-    /// How many of the selected tiles the step's target will run: those without a record, or whose record is older than the
+    /// Which of the selected tiles the step's target will run: those without a record, or whose record is older than the
     /// stamp (MSBuild's own test). One directory listing per folder, not a file query per tile.
     /// </summary>
-    static int StaleTiles(StepDeclaration step, string stampDir, IReadOnlyList<Tile> selected)
+    static IReadOnlyList<Tile> StaleTiles(StepDeclaration step, string stampDir, IReadOnlyList<Tile> selected)
     {
         static Dictionary<string, DateTime> Dated(string dir, string suffix) => !Directory.Exists(dir) ? new(StringComparer.Ordinal)
             : new DirectoryInfo(dir).EnumerateFiles("*" + suffix).ToDictionary(f => f.Name[..^suffix.Length], f => f.LastWriteTimeUtc, StringComparer.Ordinal);
         var records = Dated(step.OutputDir, ".tile.json");
         var stamps = Dated(Path.Combine(stampDir, step.Name), ".stamp");
-        return selected.Count(t => !records.TryGetValue(t.TileId, out var made) || !stamps.TryGetValue(t.TileId, out var stamped) || made < stamped);
+        return selected.Where(t => !records.TryGetValue(t.TileId, out var made) || !stamps.TryGetValue(t.TileId, out var stamped) || made < stamped).ToList();
     }
 
     /// <summary>Each parameter's value: the command line, then the run file, then the config file, then the default.</summary>
