@@ -13,7 +13,7 @@ namespace Vasco.Pipeline;
 /// prepared, once a quarter of them are (so the steps after it, often waiting on services, start while the first tiles are
 /// still computing, at the cost of at most three more calls) or <see cref="MaxBatchTiles"/>, or as soon as a worker has
 /// nothing else to do (a core that would idle, a service slot that is free).
-/// Each step's manifest.json is written when its last tile is through. The tiles' own records are
+/// Each step's manifest.json is written when its last tile is through, beside the work (the flow waits for them all). The tiles' own records are
 /// <see cref="StepRunner"/>'s, exactly as when a step runs alone.
 /// </summary>
 public sealed class TileFlow
@@ -69,6 +69,9 @@ public sealed class TileFlow
     sealed record Job(Node? Node, StepState? Batch, List<(Node Node, StepRunner.PreparedTile Tile)>? Tiles);
 
     readonly object _lock = new();
+    // Each step's manifest.json, written beside the work: at 10,000 tiles each takes 0.3-0.5 s, fifteen of them in a row
+    // were a third of a one-stale build.
+    readonly List<Task> _closing = [];
     readonly PriorityQueue<Node, (int, int)> _cpuReady = new();
     readonly PriorityQueue<Node, (int, int)> _netReady = new();
     StepState[] _steps = [];
@@ -111,6 +114,10 @@ public sealed class TileFlow
                 .Select(i => new Thread(() => Work(network: i >= MaxParallel)) { IsBackground = true, Name = $"vasco-flow-{i}" }).ToList();
             foreach (var w in workers) w.Start();
             foreach (var w in workers) w.Join();
+            Task[] closing;
+            lock (_lock) closing = [.. _closing];
+            try { Task.WaitAll(closing); }
+            catch (AggregateException e) { _broken ??= e.InnerExceptions[0]; }
             if (_broken is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(_broken);
         }
         finally
@@ -243,7 +250,8 @@ public sealed class TileFlow
             Monitor.PulseAll(_lock);
         }
         state.Step.OnTile?.Invoke(outcome);
-        if (last) Done(state);
+        if (last)
+            lock (_lock) _closing.Add(Task.Run(() => Done(state)));
     }
 
     void Done(StepState state)
