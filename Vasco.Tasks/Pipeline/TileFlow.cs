@@ -10,8 +10,9 @@ namespace Vasco.Pipeline;
 /// overlap the computing. Among the tiles ready to compute, the one furthest along goes first, so tiles leave the pipeline
 /// early and a batched step's tiles gather.
 /// A batched step's prepared tiles wait for a batch, one batch of a step at a time: it runs once all the step's tiles are
-/// prepared, once a quarter of them are (so the steps after it, often waiting on services, start while the first tiles are
-/// still computing, at the cost of at most three more calls) or <see cref="MaxBatchTiles"/>, or as soon as a worker has
+/// prepared, once <see cref="MaxBatchTiles"/> are, once a quarter of them are when a later step waits on a service (so
+/// that waiting starts while the first tiles are still computing, at the cost of at most three more calls; without it,
+/// early batches only cost calls: bench/flow.sh), or as soon as a worker has
 /// nothing else to do (a core that would idle, a service slot that is free).
 /// Each step's manifest.json is written when its last tile is through, beside the work (the flow waits for them all). The tiles' own records are
 /// <see cref="StepRunner"/>'s, exactly as when a step runs alone.
@@ -58,8 +59,14 @@ public sealed class TileFlow
         public readonly List<(Node Node, StepRunner.PreparedTile Tile)> Prepared = [];
         public int Left = step.Stale.Count;
         public int Unprepared = step.Stale.Count;
-        /// <summary>Prepared tiles enough for a batch while others are still coming: a quarter of the step's tiles, or a full batch.</summary>
-        public readonly int BatchAt = Math.Min(maxBatch, Math.Max(1, (step.Stale.Count + 3) / 4));
+        /// <summary>
+        /// Prepared tiles enough for a batch while others are still coming: a full batch, or, when a later step of the build
+        /// waits on a service (<see cref="Early"/>), a quarter of the step's tiles.
+        /// </summary>
+        public int BatchAt = maxBatch;
+
+        /// <summary>Batches early, so that a later step's waiting overlaps the computing of the tiles still coming.</summary>
+        public void Early(int maxBatch) => BatchAt = Math.Min(maxBatch, Math.Max(1, (Step.Stale.Count + 3) / 4));
         public bool Batching;
         public long Started = -1;
         public bool Network => Step.Work.WaitsOnNetwork;
@@ -87,6 +94,9 @@ public sealed class TileFlow
         _cancel = cancel;
         _allTileIds = allTileIds;
         _steps = steps.Select((s, i) => new StepState(s, i, MaxBatchTiles)).ToArray();
+        // An early batch costs a call (a STILTS start, about 1.3 s here): worth it only when there is waiting to overlap.
+        foreach (var state in _steps.Where(s => s.Step.Work.IsBatched && _steps.Skip(s.Index + 1).Any(l => l.Network && l.Step.Stale.Count > 0)))
+            state.Early(MaxBatchTiles);
         var order = allTileIds.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i, StringComparer.Ordinal);
         var nodes = new Dictionary<(int, string), Node>();
         var index = steps.Select((s, i) => (s.Runner.Step.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
