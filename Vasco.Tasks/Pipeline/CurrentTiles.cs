@@ -8,29 +8,13 @@ namespace Vasco.Pipeline;
 public static class CurrentTiles
 {
     /// <summary>
-    /// Why the tile's result of <paramref name="final"/> is not current, or null when it is: every per-tile step
-    /// that <paramref name="final"/> reads from (directly or not) has the tile's manifest, and the final step's manifest
-    /// was made under the tile's current stamp. The final stamp covers the stamps of the steps it reads, so a matching
-    /// digest means nothing upstream changed since; the manifests' presence means nothing upstream failed since.
-    /// </summary>
-    public static FailedTile? Problem(StepDeclaration final, IReadOnlyDictionary<string, StepDeclaration> steps, string stampDir, string tileId)
-    {
-        foreach (var step in Chain(final, steps))
-            if (!File.Exists(TileRecords.ManifestPath(step.OutputDir, tileId))) return Missing(step, tileId);
-        var made = Manifest.TryRead(TileRecords.ManifestPath(final.OutputDir, tileId))?.Stamp;
-        var now = StampPlanner.ReadDigest(StampPlanner.StampPath(stampDir, final.Name, tileId));
-        return made is not null && made == now ? null : NotRebuilt(final, tileId);
-    }
-
-    /// <summary>
-    /// <see cref="Problem"/> for many tiles of a run at once, with the same answers: which tiles have a manifest comes from
-    /// one listing of each step's folder, the current stamps from the plan's index of each step's stamps
-    /// (obj/vasco/&lt;RunId&gt;/stamps/&lt;Step&gt;.index, written with them), and a final manifest's stamp from its first kilobyte.
-    /// At 10,000 tiles and eight final steps, that is 8 reads a tile instead of 90 file queries and reads.
+    /// Checks tiles of a run against their final steps: which tiles have a manifest comes from one listing of each step's
+    /// folder, the current stamps from the plan's index of each step's stamps (obj/vasco/&lt;RunId&gt;/stamps/&lt;Step&gt;.index,
+    /// written with them), and a final manifest's stamp from its first 2 KB. At 10,000 tiles and eight final steps, that
+    /// is 8 reads a tile instead of 90 file queries and reads.
     /// </summary>
     public sealed class Checker
     {
-        readonly IReadOnlyDictionary<string, StepDeclaration> _steps;
         readonly string _stampDir;
         readonly Dictionary<string, HashSet<string>> _withManifest = new(StringComparer.Ordinal);
         readonly Dictionary<string, Dictionary<string, string>> _digests = new(StringComparer.Ordinal);
@@ -39,7 +23,7 @@ public static class CurrentTiles
         /// <summary>Reads, once, what checking tiles against <paramref name="finals"/> needs.</summary>
         public Checker(IEnumerable<StepDeclaration> finals, IReadOnlyDictionary<string, StepDeclaration> steps, string stampDir)
         {
-            (_steps, _stampDir) = (steps, stampDir);
+            _stampDir = stampDir;
             foreach (var final in finals)
             {
                 var chain = _chains[final.Name] = Chain(final, steps);
@@ -51,7 +35,13 @@ public static class CurrentTiles
             }
         }
 
-        /// <summary>As <see cref="CurrentTiles.Problem"/>. Thread-safe.</summary>
+        /// <summary>
+        /// Why the tile's result of <paramref name="final"/> is not current, or null when it is: every per-tile step
+        /// that <paramref name="final"/> reads from (directly or not) has the tile's manifest, and the final step's manifest
+        /// was made under the tile's current stamp. The final stamp covers the stamps of the steps it reads, so a matching
+        /// digest means nothing upstream changed since; the manifests' presence means nothing upstream failed since.
+        /// Thread-safe.
+        /// </summary>
         public FailedTile? Problem(StepDeclaration final, string tileId)
         {
             foreach (var step in _chains[final.Name])

@@ -42,6 +42,12 @@ public class TileFlowTests
         t.AddOutput(path);
     }
 
+    // A batched step that records each batch's tiles, and writes each tile's output with its batch's size.
+    static TileWork Matching(List<string[]> batches) => TileWork.Batched(
+        prepare: t => t.Tile.TileId,
+        batch: tiles => { var ids = tiles.Select(p => p.Prepared).ToArray(); lock (batches) batches.Add(ids); return ids.Length; },
+        finish: (t, id, size) => Write(t, $"matched in a batch of {size}"));
+
     [Test]
     public void ATileGoesOnToItsNextStepWhileAnotherTileIsStillInTheFirst()
     {
@@ -97,10 +103,7 @@ public class TileFlowTests
             Write(t, "first");
         });
         var batches = new List<string[]>();
-        var match = TileWork.Batched(
-            prepare: t => t.Tile.TileId,
-            batch: tiles => { var ids = tiles.Select(p => p.Prepared).ToArray(); lock (batches) batches.Add(ids); return ids.Length; },
-            finish: (t, id, size) => Write(t, $"matched in a batch of {size}"));
+        var match = Matching(batches);
         var last = TileWork.PerTile(t => Write(t, "last"));
         var tiles = new[] { T("a"), T("b"), T("c"), T("d") };
         var outcomes = new TileFlow { MaxParallel = 2 }.Run(
@@ -127,10 +130,7 @@ public class TileFlowTests
             Write(t, "first");
         });
         var batches = new List<string[]>();
-        var match = TileWork.Batched(
-            prepare: t => t.Tile.TileId,
-            batch: tiles => { var ids = tiles.Select(p => p.Prepared).ToArray(); lock (batches) batches.Add(ids); return ids.Length; },
-            finish: (t, id, size) => Write(t, $"matched in a batch of {size}"));
+        var match = Matching(batches);
         var ask = TileWork.PerTile(t => { Write(t, "asked"); if (t.Tile.TileId == "a") lastOfFirst.Set(); }) with { WaitsOnNetwork = true };
         var ids = new[] { "a", "b", "c", "d", "e", "f", "g", "h" };
         var tiles = ids.Select(T).ToArray();
