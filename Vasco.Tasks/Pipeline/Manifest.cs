@@ -42,7 +42,7 @@ public sealed class Manifest
     [JsonExtensionData]
     public Dictionary<string, object?> Fields { get; set; } = new(StringComparer.Ordinal);
 
-    static readonly JsonSerializerOptions Options = new()
+    internal static readonly JsonSerializerOptions JsonOptions = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
@@ -51,13 +51,13 @@ public sealed class Manifest
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    public byte[] ToJsonBytes() => JsonSerializer.SerializeToUtf8Bytes(this, Options);
+    public byte[] ToJsonBytes() => JsonSerializer.SerializeToUtf8Bytes(this, JsonOptions);
 
     /// <summary>Writes atomically: a reader never sees half a manifest.</summary>
     public void Write(string path) => AtomicFile.WriteAllBytes(path, ToJsonBytes());
 
     public static Manifest Read(string path) =>
-        JsonSerializer.Deserialize<Manifest>(File.ReadAllBytes(path), Options)
+        JsonSerializer.Deserialize<Manifest>(File.ReadAllBytes(path), JsonOptions)
         ?? throw new InvalidDataException($"Manifest '{path}' is empty.");
 
     /// <summary>Reads a manifest, or null when it is missing or unreadable (a crash leaves no manifest, never half of one).</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Vasco.IO;
 using Vasco.Pipeline;
 using Vasco.Tiling;
 
@@ -144,11 +145,10 @@ public static class RunPlan
     /// </summary>
     static IReadOnlyList<Tile> StaleTiles(StepDeclaration step, string stampDir, IReadOnlyList<Tile> selected)
     {
-        static Dictionary<string, DateTime> Dated(string dir, string suffix) => !Directory.Exists(dir) ? new(StringComparer.Ordinal)
-            : new DirectoryInfo(dir).EnumerateFiles("*" + suffix).ToDictionary(f => f.Name[..^suffix.Length], f => f.LastWriteTimeUtc, StringComparer.Ordinal);
-        var records = Dated(step.OutputDir, ".tile.json");
-        var stamps = Dated(Path.Combine(stampDir, step.Name), ".stamp");
-        return selected.Where(t => !records.TryGetValue(t.TileId, out var made) || !stamps.TryGetValue(t.TileId, out var stamped) || made < stamped).ToList();
+        var records = FolderListing.Of(step.OutputDir, TileRecords.ManifestSuffix);
+        var stamps = FolderListing.Of(Path.Combine(stampDir, step.Name), ".stamp");
+        return selected.Where(t => !records.TryGetValue(t.TileId + TileRecords.ManifestSuffix, out var made) || !stamps.TryGetValue(t.TileId + ".stamp", out var stamped)
+            || made.LastWriteUtc < stamped.LastWriteUtc).ToList();
     }
 
     /// <summary>Each parameter's value: the command line, then the run file, then the config file, then the default.</summary>

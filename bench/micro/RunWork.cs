@@ -60,5 +60,16 @@ public class RunWork
 
     [Benchmark]
     public int AggregateStepManifest() =>
-        StepManifests.Aggregate(_step, _work, "bench", _tileIds, _parameters, _tools).Inputs.Count;
+        StepManifests.Aggregate(_step, _work, "bench", _tileIds, _parameters, _tools).Counts.Count;
+
+    /// <summary>A one-stale build's aggregation: one tile's manifest rewritten since the last one, the others cached.</summary>
+    [Benchmark]
+    public int AggregateOneChanged()
+    {
+        var cache = TileRecordCache.PathOf(Path.Combine(_work, "stamps"), _step.Name);
+        if (!File.Exists(cache)) StepManifests.Aggregate(_step, _work, "bench", _tileIds, _parameters, _tools, cacheFile: cache);
+        var changed = TileRecords.ManifestPath(_step.OutputDir, _tileIds[42]);
+        Manifest.Read(changed).Write(changed);
+        return StepManifests.Aggregate(_step, _work, "bench", _tileIds, _parameters, _tools, cacheFile: cache).Counts.Count;
+    }
 }
