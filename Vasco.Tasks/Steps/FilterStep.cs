@@ -263,16 +263,17 @@ public sealed class FilterStep : TileStep
                 var vettedTiles = current.Select((t, i) => new VettedTile(t, files[i],
                     stages.ToDictionary(s => s.Stage.Folder, s => VettingStage.VerdictsOf(s.Step.Name).PathOf(env.Steps, t), StringComparer.Ordinal))
                     { SecondLookFile = secondLook is null ? null : OtherPlatesStep.Results.PathOf(env.Steps, t) }).ToList();
-                vetted = VettedCandidates.Write(path, Path.Combine(vettingDir, "ir_only.csv"), vettedTiles, stages.Select(s => s.Stage).ToList());
+                vetted = VettedCandidates.Write(path, Path.Combine(vettingDir, "ir_only.csv"), vettedTiles, stages.Select(s => s.Stage).ToList(), maxParallel);
                 count = vetted.Count;
             }
         }
         catch (IOException) { File.Delete(path); throw; }
         var manifest = new Manifest { Step = "Filter", StepNumber = 8, RunId = env.RunId, StartedUtc = started };
         manifest.FailedTiles.AddRange(problems.OfType<FailedTile>());
-        foreach (var tile in current)
+        var records = new Manifest[current.Count];
+        InParallel.For(current.Count, maxParallel, i => records[i] = Manifest.Read(TileRecords.ManifestPath(filter.OutputDir, current[i])));
+        foreach (var m in records)
         {
-            var m = Manifest.Read(TileRecords.ManifestPath(filter.OutputDir, tile));
             foreach (var (k, v) in m.Counts) manifest.Counts[k] = manifest.Counts.GetValueOrDefault(k) + v;
             manifest.Inputs.AddRange(m.Outputs.Where(o => o.Path.EndsWith(Candidates.Suffix, StringComparison.Ordinal)));
         }
@@ -290,7 +291,7 @@ public sealed class FilterStep : TileStep
         manifest.Status = manifest.FailedTiles.Count == 0 ? "ok" : "partial";
         manifest.Outputs.Insert(0, FileRecord.Of(path, env.RunDir));
         manifest.Fields["candidates"] = count;
-        manifest.Fields["tiles_with_candidates"] = files.Count(f => File.ReadLines(f).Skip(1).Any(l => l.Length > 0));
+        manifest.Fields["tiles_with_candidates"] = vetted?.TilesWithCandidates ?? files.Count(f => File.ReadLines(f).Skip(1).Any(l => l.Length > 0));
         manifest.FinishedUtc = DateTimeOffset.UtcNow;
         manifest.Write(manifestPath);
         return new RunCandidates(path, count, current.Count, tiles.Count, manifest.FailedTiles.Count, vetted, funnel);

@@ -125,7 +125,11 @@ public static class SummarizeStep
         AtomicFile.WriteAllText(vot, Report.VoTable(runId, header, cells));
         AtomicFile.WriteAllText(reg, Report.Ds9Regions(cells));
         AtomicFile.WriteAllText(ecsv, Report.Ecsv(header, cells));
-        AtomicFile.WriteAllText(html, Report.Html(runId, summaryMarkdown, plots, candidates, links, failedTiles, funnel));
+        AtomicFile.Write(html, stream =>
+        {
+            using var page = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 16, leaveOpen: true);
+            Report.WriteHtml(page, runId, summaryMarkdown, plots, candidates, links, failedTiles, funnel);
+        });
         return [html, reg, ecsv, vot];
     }
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Vasco.IO;
+using Vasco.Pipeline;
 
 namespace Vasco.Vetting;
 
@@ -13,6 +14,9 @@ public sealed record VettedTile(string TileId, string CandidatesFile, IReadOnlyD
 /// <summary>What <see cref="VettedCandidates.Write"/> wrote: how many rows, each candidate's status per stage (for the funnel), and the not-checked counts per stage.</summary>
 public sealed record VettedList(int Count, IReadOnlyList<IReadOnlyDictionary<string, string>> Statuses, IReadOnlyDictionary<string, int> NotCheckedByStage, int IrOnly)
 {
+    /// <summary>How many tiles gave at least one candidate.</summary>
+    public int TilesWithCandidates { get; init; }
+
     /// <summary>Why, per stage: the distinct reasons candidates were not checked.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> NotCheckedWhy { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
@@ -33,7 +37,12 @@ public static class VettedCandidates
     /// <summary>The second look's class of a candidate (red_only, vanished, still_present, undecided), after the vetting.</summary>
     public const string ClassColumn = "classification";
 
-    public static VettedList Write(string candidatesPath, string irOnlyPath, IReadOnlyList<VettedTile> tiles, IReadOnlyList<FunnelStage> stages)
+    /// <summary>
+    /// Writes the run's candidates.csv and ir_only.csv from the tiles' files (read <paramref name="maxParallel"/> tiles at a time),
+    /// in the tiles' order. A tile without candidates adds no row, so its stages' files are not read, except the first tile's,
+    /// which give the header: at 10,000 synthetic tiles, 8,349 had none, and their files were 58,000 of 80,000 read.
+    /// </summary>
+    public static VettedList Write(string candidatesPath, string irOnlyPath, IReadOnlyList<VettedTile> tiles, IReadOnlyList<FunnelStage> stages, int maxParallel = 1)
     {
         var sb = new StringBuilder();
         var ir = new StringBuilder("tile_id,number,ra,dec,mag,archive_matches\n");
@@ -44,11 +53,17 @@ public static class VettedCandidates
         var irOnly = 0;
         var classes = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var undecided = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var tile in tiles)
+        var read = new TileFiles[tiles.Count];
+        InParallel.For(tiles.Count, maxParallel, i =>
         {
+            var tile = tiles[i];
             var candidates = PlainCsv.Read(tile.CandidatesFile);
-            var stageTables = stages.Select(s => (Stage: s, Table: StageTable.Read(tile.StageFiles[s.Folder]))).ToList();
-            var second = tile.SecondLookFile is { } f ? StageTable.Read(f) : default;
+            read[i] = i > 0 && candidates.Rows.Count == 0 ? new(candidates, null, default)
+                : new(candidates, [.. stages.Select(s => (s, StageTable.Read(tile.StageFiles[s.Folder])))], tile.SecondLookFile is { } f ? StageTable.Read(f) : default);
+        });
+        foreach (var (tile, (candidates, stageTables, second)) in tiles.Zip(read))
+        {
+            if (stageTables is null) continue;
             var tileHeader = candidates.Header.Concat(stageTables.SelectMany(t => new[] { t.Stage.Column }.Concat(t.Table.DetailColumns))).Append(OverallColumn)
                 .Concat(second.ByNumber is null ? [] : new[] { ClassColumn }.Concat(second.DetailColumns)).ToArray();
             if (header is null)
@@ -105,9 +120,14 @@ public static class VettedCandidates
         AtomicFile.WriteAllText(irOnlyPath, ir.ToString());
         return new VettedList(statuses.Count, statuses, notChecked, irOnly)
         {
+            TilesWithCandidates = read.Count(r => r.Candidates.Rows.Count > 0),
             NotCheckedWhy = whys.Where(w => w.Value.Count > 0).ToDictionary(w => w.Key, w => (IReadOnlyList<string>)w.Value.ToList(), StringComparer.Ordinal),
             Classes = classes,
             UndecidedWhy = undecided.ToList(),
         };
     }
+
+    /// <summary>A tile's files as read; no stage tables for a tile without candidates (but the first).</summary>
+    sealed record TileFiles(PlainCsv Candidates, List<(FunnelStage Stage, (IReadOnlyList<string> DetailColumns, IReadOnlyDictionary<string, StageVerdict> ByNumber) Table)>? StageTables,
+        (IReadOnlyList<string> DetailColumns, IReadOnlyDictionary<string, StageVerdict> ByNumber) Second);
 }
