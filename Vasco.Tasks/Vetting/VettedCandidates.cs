@@ -1,6 +1,5 @@
 using System.Text;
 using Vasco.IO;
-using Vasco.Pipeline;
 
 namespace Vasco.Vetting;
 

@@ -1,4 +1,4 @@
-namespace Vasco.Pipeline;
+namespace Vasco.IO;
 
 /// <summary>Reading many tiles' files at once, for the run-wide steps.</summary>
 public static class InParallel
