@@ -86,22 +86,20 @@ public static class StepManifests
     /// </summary>
     sealed class ManifestText
     {
-        readonly System.Buffers.ArrayBufferWriter<byte> _out = new(1 << 20);
+        readonly ArrayBufferWriter<byte> _out = new(1 << 20);
         bool _first = true;
 
         public void Member<T>(string name, T value)
         {
             Name(name);
             // A nested object or array comes indented from the top level: one more step in.
-            var bytes = JsonSerializer.SerializeToUtf8Bytes(value, Manifest.JsonOptions);
-            var start = 0;
-            for (var i = bytes.AsSpan().IndexOf((byte)'\n'); i >= 0; i = bytes.AsSpan(start).IndexOf((byte)'\n') is var j and >= 0 ? start + j : -1)
+            var rest = JsonSerializer.SerializeToUtf8Bytes(value, Manifest.JsonOptions).AsSpan();
+            for (int i; (i = rest.IndexOf((byte)'\n')) >= 0; rest = rest[(i + 1)..])
             {
-                _out.Write(bytes.AsSpan(start, i + 1 - start));
+                _out.Write(rest[..(i + 1)]);
                 Raw("  ");
-                start = i + 1;
             }
-            _out.Write(bytes.AsSpan(start));
+            _out.Write(rest);
         }
 
         public void Elements(string name, IEnumerable<ReadOnlyMemory<byte>> elements)
