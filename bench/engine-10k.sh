@@ -46,7 +46,7 @@ cold=$(seconds)
 noop=$(for i in $(seq "$repeats"); do seconds; done | median)
 stale=$(for i in $(seq "$repeats"); do
   # Move target t00042 a little (alternately), so exactly one tile changes.
-  awk -F, -v OFS=, -v k="$i" 'NR > 1 && $1 == "t00042" { $3 = sprintf("%.6f", $3 + (k % 2 ? 0.01 : -0.01)) } { print }' targets.csv > t.csv && mv t.csv targets.csv
+  nudge_target t00042 "$i"
   seconds
 done | median)
 

@@ -44,9 +44,9 @@ read -r cold cold_rss < <(build)
 noops=$(for i in $(seq "$repeats"); do build; done)
 noop=$(echo "$noops" | awk '{print $1}' | median)
 noop_rss=$(echo "$noops" | awk '{print $2}' | sort -n | tail -1)
-stale_tile=$(printf "s%05d" $(( n > 42 ? 42 : n / 2 )))
+stale_tile=$(stale_tile "$n")
 stales=$(for i in $(seq "$repeats"); do
-  awk -F, -v OFS=, -v k="$i" -v t="$stale_tile" 'NR > 1 && $1 == t { $3 = sprintf("%.6f", $3 + (k % 2 ? 0.01 : -0.01)) } { print }' targets.csv > t.csv && mv t.csv targets.csv
+  nudge_target "$stale_tile" "$i"
   build -v:m
   # the build must have rerun that one tile (-v:m prints each step's count)
   grep -q "Pass2: 1 tile(s) done" build.log || { echo "the one-stale build did not rerun $stale_tile:" >&2; tail -30 build.log >&2; exit 1; }

@@ -3,10 +3,11 @@
 # before, from a worktree of this repository), whose run file imports the SDK of that worktree. Each round checks the
 # worktree out at each commit (the stamps hold the SDK's paths, so the same path must serve both), rebuilds the task
 # assembly, builds once to re-read every cache after the change of code, then times one one-stale build (target
-# s00042 moved by 0.01 deg; the build must rerun it) with MSBuild's task times.
+# bench/lib.sh's stale_tile moved by 0.01 deg; the build must rerun it) with MSBuild's task times.
 # Usage: bash bench/stale-ab.sh BASE NEW [N] [rounds]    (results appended to bench/results/pipeline-stale-ab.txt)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
+source "$repo/bench/lib.sh"
 base=$1 new=$2 n=${3:-10000} rounds=${4:-3}
 work=${VASCO_BENCH_DIR:-/tmp/vasco-bench}/pipeline-noop-$n
 [ -f "$work/run.vascoproj" ] || { echo "no bench folder $work: run bash bench/pipeline-noop.sh $n from a worktree first" >&2; exit 1; }
@@ -14,12 +15,13 @@ sdk=$(sed -n 's|.*<Import Project="\(.*\)/Vasco.Targets/Sdk/Sdk.props".*|\1|p' "
 git -C "$sdk" rev-parse --git-dir >/dev/null 2>&1 || { echo "$sdk (the bench folder's SDK) is not a git worktree" >&2; exit 1; }
 [ -z "$(git -C "$sdk" status --porcelain --untracked-files=no)" ] || { echo "$sdk has changes: commit or drop them first" >&2; exit 1; }
 cd "$work"
+tile=$(stale_tile "$n")
 k=0
 stale() {
   k=$((k + 1))
-  awk -F, -v OFS=, -v k="$k" 'NR > 1 && $1 == "s00042" { $3 = sprintf("%.6f", $3 + (k % 2 ? 0.01 : -0.01)) } { print }' targets.csv > t.csv && mv t.csv targets.csv
+  nudge_target "$tile" "$k"
   /usr/bin/time -f "%e %M" -o time.txt dotnet build run.vascoproj -nologo -v:m -tl:off -nodeReuse:false -clp:PerformanceSummary > stale.log 2>&1 || { tail -30 stale.log; exit 1; }
-  grep -q "Pass2: 1 tile(s) done" stale.log || { echo "the one-stale build did not rerun s00042" >&2; exit 1; }
+  grep -q "Pass2: 1 tile(s) done" stale.log || { echo "the one-stale build did not rerun $tile" >&2; exit 1; }
 }
 for round in $(seq "$rounds"); do
   for commit in "$base" "$new"; do

@@ -68,15 +68,10 @@ public static class TileRecordCache
         }
     }
 
-    /// <summary>Records as compact JSON, named as in the manifests (snake_case), null members left out.</summary>
+    /// <summary>Records as the manifests write them (<see cref="Manifest.JsonOptions"/>), on one line.</summary>
     public static class Json
     {
-        static readonly JsonSerializerOptions Options = new()
-        {
-            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-            DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-            NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        };
+        static readonly JsonSerializerOptions Options = new(Manifest.JsonOptions) { WriteIndented = false };
 
         public static ReadOnlyMemory<byte> Of<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, Options);
     }
@@ -89,9 +84,10 @@ public static class TileRecordCache
     /// <summary>A tile's signature: its manifest's size and time, then its failure record's.</summary>
     public static long[] Signature(Dictionary<string, FolderListing.Dated> listing, string tileId)
     {
-        var (m, f) = (listing.TryGetValue(tileId + TileRecords.ManifestSuffix, out var a) ? (a.Bytes, a.LastWriteUtc.Ticks) : (-1, -1),
-                      listing.TryGetValue(tileId + TileRecords.FailedSuffix, out var b) ? (b.Bytes, b.LastWriteUtc.Ticks) : (-1, -1));
-        return [m.Item1, m.Item2, f.Item1, f.Item2];
+        var (m, f) = (At(tileId + TileRecords.ManifestSuffix), At(tileId + TileRecords.FailedSuffix));
+        return [m.Bytes, m.Ticks, f.Bytes, f.Ticks];
+
+        (long Bytes, long Ticks) At(string name) => listing.TryGetValue(name, out var file) ? (file.Bytes, file.LastWriteUtc.Ticks) : (-1, -1);
     }
 
     /// <summary>The cached tiles by id, or none when the file is missing, unreadable or from other code.</summary>
@@ -105,19 +101,19 @@ public static class TileRecordCache
             var stream = new MemoryStream(bytes, writable: false);
             using var reader = new BinaryReader(stream, Encoding.UTF8);
             if (reader.ReadString() != Header) return tiles;
+            ReadOnlyMemory<byte> Slice()
+            {
+                var length = Count(reader);
+                var slice = bytes.AsMemory((int)stream.Position, length);
+                stream.Position += length;
+                return slice;
+            }
+            List<ReadOnlyMemory<byte>> Slices() => [.. Enumerable.Range(0, Count(reader)).Select(_ => Slice())];
             for (var n = Count(reader); n > 0; n--)
             {
                 var id = reader.ReadString();
                 var signature = new long[4];
                 for (var i = 0; i < signature.Length; i++) signature[i] = reader.ReadInt64();
-                ReadOnlyMemory<byte> Slice()
-                {
-                    var length = Count(reader);
-                    var slice = bytes.AsMemory((int)stream.Position, length);
-                    stream.Position += length;
-                    return slice;
-                }
-                List<ReadOnlyMemory<byte>> Slices() => [.. Enumerable.Range(0, Count(reader)).Select(_ => Slice())];
                 var kind = (Kind)reader.ReadByte();
                 tiles[id] = new Entry
                 {
