@@ -19,12 +19,14 @@ public sealed class VascoSummarize : VascoTask
     [Required] public ITaskItem[] Parameters { get; set; } = [];
     /// <summary>Where step 9 remembers the tiles it read (SummaryCache); empty: every tile is read every time.</summary>
     public string CacheFile { get; set; } = "";
+    /// <summary>The run's stamps (obj/vasco/&lt;RunId&gt;/stamps/), with the steps' folders as the build left them; empty: each tile's records are queried.</summary>
+    public string StampDir { get; set; } = "";
 
     protected override void ExecuteCore()
     {
         var env = EnvironmentItems.ToEnvironment(RunDir, RunId, Steps, null, null, null, null);
         var config = (SummarizeStep.Config)SummarizeStep.Contract.Bind(Items.ToParameters(Parameters));
-        var r = SummarizeStep.Run(env, AllTiles.Select(t => t.ItemSpec).ToList(), new SummarizeStep.Files(SummariesDir, CandidatesFile, DashboardFile, CacheFile), config);
+        var r = SummarizeStep.Run(env, AllTiles.Select(t => t.ItemSpec).ToList(), new SummarizeStep.Files(SummariesDir, CandidatesFile, DashboardFile, CacheFile, StampDir), config);
         LogHigh($"VascoSummarize: {RunPaths.Relative(RunDir, r.Summary)} ({r.Tiles} tile(s), {r.Candidates} candidate(s))");
     }
 }

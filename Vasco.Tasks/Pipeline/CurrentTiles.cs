@@ -1,3 +1,5 @@
+using Vasco.IO;
+
 namespace Vasco.Pipeline;
 
 /// <summary>
@@ -8,16 +10,18 @@ namespace Vasco.Pipeline;
 public static class CurrentTiles
 {
     /// <summary>
-    /// Checks tiles of a run against their final steps: which tiles have a manifest comes from one listing of each step's
-    /// folder, the current stamps from the plan's index of each step's stamps (obj/vasco/&lt;RunId&gt;/stamps/&lt;Step&gt;.index,
-    /// written with them), and a final manifest's stamp from its first 2 KB. At 10,000 tiles and eight final steps, that
-    /// is 8 reads a tile instead of 90 file queries and reads.
+    /// Checks tiles of a run against their final steps: which tiles have a manifest comes from each step's folder as the
+    /// build left it (<see cref="TileRecords.Snapshot"/>), the current stamps from the plan's index of each step's stamps
+    /// (obj/vasco/&lt;RunId&gt;/stamps/&lt;Step&gt;.index, written with them), and a final manifest's stamp from what the step's
+    /// manifest.json took from it (<see cref="TileRecordCache.Stamps"/>) while the manifest is as it was then, else from its
+    /// first 2 KB. At 10,000 tiles and eight final steps, that is a few reads of the whole run instead of 80,000 of files.
     /// </summary>
     public sealed class Checker
     {
         readonly string _stampDir;
-        readonly Dictionary<string, HashSet<string>> _withManifest = new(StringComparer.Ordinal);
+        readonly Dictionary<string, Dictionary<string, FolderListing.Dated>> _records = new(StringComparer.Ordinal);
         readonly Dictionary<string, Dictionary<string, string>> _digests = new(StringComparer.Ordinal);
+        readonly Dictionary<string, Dictionary<string, TileRecordCache.Made>> _made = new(StringComparer.Ordinal);
         readonly Dictionary<string, IReadOnlyList<StepDeclaration>> _chains = new(StringComparer.Ordinal);
 
         /// <summary>Reads, once, what checking tiles against <paramref name="finals"/> needs.</summary>
@@ -27,11 +31,14 @@ public static class CurrentTiles
             foreach (var final in finals)
             {
                 var chain = _chains[final.Name] = Chain(final, steps);
-                foreach (var step in chain.Where(s => !_withManifest.ContainsKey(s.Name)))
-                    _withManifest[step.Name] = !Directory.Exists(step.OutputDir) ? new(StringComparer.Ordinal)
-                        : Directory.EnumerateFiles(step.OutputDir, "*" + TileRecords.ManifestSuffix)
-                            .Select(f => Path.GetFileName(f)[..^TileRecords.ManifestSuffix.Length]).ToHashSet(StringComparer.Ordinal);
+                foreach (var step in chain.Where(s => !_records.ContainsKey(s.Name)))
+                {
+                    var snapshot = TileRecords.Snapshot(step, stampDir);
+                    if (!snapshot.Reused) snapshot.Save();
+                    _records[step.Name] = snapshot.Files;
+                }
                 _digests[final.Name] = StampPlanner.ReadIndex(stampDir, final.Name);
+                _made[final.Name] = TileRecordCache.Stamps(TileRecordCache.PathOf(stampDir, final.Name));
             }
         }
 
@@ -45,8 +52,9 @@ public static class CurrentTiles
         public FailedTile? Problem(StepDeclaration final, string tileId)
         {
             foreach (var step in _chains[final.Name])
-                if (!_withManifest[step.Name].Contains(tileId)) return Missing(step, tileId);
-            var made = ManifestStamp(TileRecords.ManifestPath(final.OutputDir, tileId));
+                if (!_records[step.Name].ContainsKey(tileId + TileRecords.ManifestSuffix)) return Missing(step, tileId);
+            var made = _made[final.Name].TryGetValue(tileId, out var m) && m.Signature.AsSpan().SequenceEqual(TileRecordCache.Signature(_records[final.Name], tileId))
+                ? m.Stamp : ManifestStamp(TileRecords.ManifestPath(final.OutputDir, tileId));
             // The index is written after the stamps, so a stamp it does not list is read.
             var now = _digests[final.Name].TryGetValue(tileId, out var d) ? d : StampPlanner.ReadDigest(StampPlanner.StampPath(_stampDir, final.Name, tileId));
             return made is not null && made == now ? null : NotRebuilt(final, tileId);

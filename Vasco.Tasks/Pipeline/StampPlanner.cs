@@ -43,8 +43,14 @@ public sealed class StampPlanner
 
     public sealed record StepPlan(string Step, int Changed, int Forced, IReadOnlyList<string> Pruned);
 
+    const string StampSuffix = ".stamp";
+
     public static string StampPath(string stampDir, string step, string? tileId) =>
-        tileId is null ? Path.Combine(stampDir, step + ".stamp") : Path.Combine(stampDir, step, tileId + ".stamp");
+        tileId is null ? Path.Combine(stampDir, step + StampSuffix) : Path.Combine(stampDir, step, tileId + StampSuffix);
+
+    /// <summary>A step's folder of per-tile stamps, with each stamp's time, as the last plan left it when nothing else changed it since.</summary>
+    public static FolderSnapshot StampSnapshot(string stampDir, string step) =>
+        FolderSnapshot.Open(Path.Combine(stampDir, step), Path.Combine(stampDir, step + ".stamps.listing"), StampSuffix);
 
     public IReadOnlyList<StepPlan> Plan()
     {
@@ -87,10 +93,12 @@ public sealed class StampPlanner
             var digests = new Dictionary<string, string>(Tiles.Count, StringComparer.Ordinal);
             var index = ReadIndex(step.Name);
             var changedCount = 0;
-            var stampFolder = Path.Combine(StampDir, step.Name);
-            Directory.CreateDirectory(stampFolder);
-            // One directory listing instead of a stat per stamp: a stamp deleted by hand is rewritten.
-            var existing = Directory.EnumerateFiles(stampFolder, "*.stamp").Select(Path.GetFileNameWithoutExtension).ToHashSet(StringComparer.Ordinal);
+            Directory.CreateDirectory(Path.Combine(StampDir, step.Name));
+            // One directory listing (or none, when the folder is as the last plan left it) instead of a stat per stamp:
+            // a stamp deleted by hand is rewritten.
+            var snapshot = StampSnapshot(StampDir, step.Name);
+            var existing = snapshot.Files.Keys.Select(Path.GetFileNameWithoutExtension).ToHashSet(StringComparer.Ordinal);
+            var touched = new List<string>();
             // The lines all tiles share enter each tile's digest through their own digest: a no-op
             // plan of 10,000 tiles hashes a few short lines per tile, not the whole list.
             var commonLine = "common " + Digest(common);
@@ -111,18 +119,22 @@ public sealed class StampPlanner
                 {
                     WriteStamp(path, digest, [.. common, .. lines.Skip(1)]);
                     changedCount++;
+                    touched.Add(tile.TileId + StampSuffix);
                 }
                 if (force && selected.Contains(tile.TileId))
                 {
                     File.SetLastWriteTimeUtc(path, now);
                     forced++;
+                    touched.Add(tile.TileId + StampSuffix);
                 }
             }
             tileDigests[step.Name] = digests;
             if (changedCount > 0 || index.Count != digests.Count) WriteIndex(step.Name, digests);
-            RerunIfInterrupted(step, now);
+            if (RerunIfInterrupted(step, now) is { } rerun) touched.Add(rerun + StampSuffix);
             var runTiles = RunTileIds is null ? digests.Keys.ToHashSet(StringComparer.Ordinal) : RunTileIds.ToHashSet(StringComparer.Ordinal);
-            var pruned = Prune(step, runTiles, digests.Keys.ToHashSet(StringComparer.Ordinal), existing);
+            var pruned = Prune(step, runTiles, digests.Keys.ToHashSet(StringComparer.Ordinal), existing, touched);
+            if (touched.Count > 0) snapshot.Refresh(touched);
+            snapshot.Save();
             reports.Add(new StepPlan(step.Name, changedCount, forced, pruned));
         }
         FileHashes.Save();
@@ -134,16 +146,18 @@ public sealed class StampPlanner
     /// to date, so MSBuild would skip it and its manifest.json would stay stale: one tile's stamp is touched so that the
     /// step runs again (that tile only) and aggregates. When some tile is stale anyway, the step runs without help.
     /// </summary>
-    void RerunIfInterrupted(StepDeclaration step, DateTime now)
+    /// <returns>The tile whose stamp was touched, if any.</returns>
+    string? RerunIfInterrupted(StepDeclaration step, DateTime now)
     {
-        if (!File.Exists(StepRunner.RunningMarker(step.OutputDir)) || Tiles.Count == 0) return;
+        if (!File.Exists(StepRunner.RunningMarker(step.OutputDir)) || Tiles.Count == 0) return null;
         foreach (var tile in Tiles)
         {
             var manifest = new FileInfo(TileRecords.ManifestPath(step.OutputDir, tile.TileId));
             if (!manifest.Exists || manifest.LastWriteTimeUtc < File.GetLastWriteTimeUtc(StampPath(StampDir, step.Name, tile.TileId)))
-                return;
+                return null;
         }
         File.SetLastWriteTimeUtc(StampPath(StampDir, step.Name, Tiles[^1].TileId), now);
+        return Tiles[^1].TileId;
     }
 
     void CheckDeclarations()
@@ -239,7 +253,7 @@ public sealed class StampPlanner
     /// manifest lists, the manifest, any failure record and the stamp. In a shard build the
     /// outputs of the run's other tiles stay (they are other shards'); stamps are the shard's own.
     /// </summary>
-    List<string> Prune(StepDeclaration step, HashSet<string> current, HashSet<string> planned, HashSet<string?> stamps)
+    List<string> Prune(StepDeclaration step, HashSet<string> current, HashSet<string> planned, HashSet<string?> stamps, List<string> deletedStamps)
     {
         var pruned = new List<string>();
         if (Directory.Exists(step.OutputDir))
@@ -261,7 +275,11 @@ public sealed class StampPlanner
             }
         }
         foreach (var stamp in stamps)
-            if (stamp is not null && !planned.Contains(stamp)) File.Delete(StampPath(StampDir, step.Name, stamp));
+            if (stamp is not null && !planned.Contains(stamp))
+            {
+                File.Delete(StampPath(StampDir, step.Name, stamp));
+                deletedStamps.Add(stamp + StampSuffix);
+            }
         if (pruned.Count > 0)
             StepManifests.Aggregate(step, RunDir, RunId, Tiles.Select(t => t.TileId).ToList(), Parameters, ToolVersions, cacheFile: TileRecordCache.PathOf(StampDir, step.Name));
         return pruned;
@@ -279,6 +297,13 @@ public static class TileRecords
     public static string FailedPath(string stepDir, string tileId) => Path.Combine(stepDir, tileId + FailedSuffix);
 
     /// <summary>The tile a per-tile record belongs to, or null for other files (the step's manifest.json).</summary>
+    /// <summary>
+    /// The tiles' records in a step's folder, with their sizes and times, as the last build left them when nothing else
+    /// changed the folder since (kept beside the step's stamps, obj/vasco/&lt;RunId&gt;/stamps/&lt;Step&gt;.records.listing).
+    /// </summary>
+    public static FolderSnapshot Snapshot(StepDeclaration step, string stampDir) =>
+        FolderSnapshot.Open(step.OutputDir, Path.Combine(stampDir, step.Name + ".records.listing"), ManifestSuffix, FailedSuffix);
+
     public static string? TileOf(string fileName) =>
         fileName.EndsWith(ManifestSuffix, StringComparison.Ordinal) ? fileName[..^ManifestSuffix.Length]
         : fileName.EndsWith(FailedSuffix, StringComparison.Ordinal) ? fileName[..^FailedSuffix.Length]

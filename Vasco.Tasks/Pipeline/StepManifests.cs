@@ -20,9 +20,9 @@ public static class StepManifests
     /// </summary>
     public static Totals Aggregate(StepDeclaration step, string runDir, string runId, IReadOnlyList<string> tileIds,
         ParameterSet parameters, IReadOnlyDictionary<string, string> toolVersions, IDictionary<string, object?>? fields = null, bool onlyIfChanged = false,
-        string? cacheFile = null)
+        string? cacheFile = null, IReadOnlyDictionary<string, FolderListing.Dated>? listing = null)
     {
-        var records = ReadTiles(step, tileIds, parameters.MaxParallel, cacheFile);
+        var records = ReadTiles(step, tileIds, parameters.MaxParallel, cacheFile, listing);
         DateTimeOffset? start = null, end = null;
         int ok = 0, failed = 0, pending = 0, retries = 0;
         var counts = new SortedDictionary<string, double>(StringComparer.Ordinal);
@@ -156,10 +156,11 @@ public static class StepManifests
     /// tile's records are as they were then, else read maxParallel at a time. At 10,000 tiles the reading was most of a
     /// one-stale build's time per step.
     /// </summary>
-    static List<(string TileId, TileRecordCache.Entry Entry)> ReadTiles(StepDeclaration step, IReadOnlyList<string> tileIds, int maxParallel, string? cacheFile)
+    static List<(string TileId, TileRecordCache.Entry Entry)> ReadTiles(StepDeclaration step, IReadOnlyList<string> tileIds, int maxParallel, string? cacheFile,
+        IReadOnlyDictionary<string, FolderListing.Dated>? listing)
     {
         var cached = cacheFile is null ? null : TileRecordCache.Load(cacheFile);
-        var listing = cacheFile is null ? null : TileRecordCache.List(step.OutputDir);
+        listing = cacheFile is null ? null : listing ?? TileRecordCache.List(step.OutputDir);
         var read = new (string, TileRecordCache.Entry)[tileIds.Count];
         InParallel.For(read.Length, maxParallel, i =>
         {

@@ -171,6 +171,8 @@ public sealed class StepRunner
     internal void Open()
     {
         Directory.CreateDirectory(Step.OutputDir);
+        // Taken before this step writes anything: what it writes, Close refreshes.
+        _records = TileRecords.Snapshot(Step, StampDir);
         // A killed build leaves temp files (never under an output's name) and this marker; the marker is removed only
         // once the step's manifest.json is written, so the next plan can tell an interrupted step (StampPlanner).
         AtomicFile.DeleteTempFiles(Step.OutputDir);
@@ -180,9 +182,17 @@ public sealed class StepRunner
     /// <summary>After a step's last tile (also after a failure): the step's manifest.json over all tiles, and the marker goes.</summary>
     internal void Close(IReadOnlyList<string> allTileIds)
     {
-        StepManifests.Aggregate(Step, RunDir, RunId, allTileIds, Parameters, ToolVersions, StepFields, cacheFile: TileRecordCache.PathOf(StampDir, Step.Name));
+        var records = _records;
+        if (records is not null)
+            lock (_begun) records.Refresh(_begun.SelectMany(t => (string[])[t + TileRecords.ManifestSuffix, t + TileRecords.FailedSuffix]));
+        StepManifests.Aggregate(Step, RunDir, RunId, allTileIds, Parameters, ToolVersions, StepFields,
+            cacheFile: TileRecordCache.PathOf(StampDir, Step.Name), listing: records?.Files);
         File.Delete(RunningMarker(Step.OutputDir));
+        records?.Save();
     }
+
+    FolderSnapshot? _records;
+    readonly List<string> _begun = [];
 
     /// <summary>
     /// One tile's work, or a batched step's preparation of it: the tile's outcome when it is finished (done, failed,
@@ -235,6 +245,7 @@ public sealed class StepRunner
 
     TileRun Begin(Tile tile, CancellationToken token)
     {
+        lock (_begun) _begun.Add(tile.TileId);
         var upstreamDirs = Step.After.Where(AllSteps.ContainsKey).ToDictionary(s => s, s => AllSteps[s].OutputDir, StringComparer.Ordinal);
         var ctx = new TileContext(tile, Step, RunDir, RunId, Parameters, upstreamDirs, token);
         var run = new TileRun(ctx, DateTimeOffset.UtcNow, Stopwatch.StartNew(),

@@ -141,13 +141,15 @@ public static class RunPlan
 
     /// <summary>
     /// Which of the selected tiles the step's target will run: those without a record, or whose record is older than the
-    /// stamp (MSBuild's own test). One directory listing per folder, not a file query per tile.
+    /// stamp (MSBuild's own test). One directory listing per folder, not a file query per tile, and none for a folder as the
+    /// last build left it (<see cref="FolderSnapshot"/>).
     /// </summary>
     static IReadOnlyList<Tile> StaleTiles(StepDeclaration step, string stampDir, IReadOnlyList<Tile> selected)
     {
-        var records = FolderListing.Of(step.OutputDir, TileRecords.ManifestSuffix);
-        var stamps = FolderListing.Of(Path.Combine(stampDir, step.Name), ".stamp");
-        return selected.Where(t => !records.TryGetValue(t.TileId + TileRecords.ManifestSuffix, out var made) || !stamps.TryGetValue(t.TileId + ".stamp", out var stamped)
+        var records = TileRecords.Snapshot(step, stampDir);
+        if (!records.Reused) records.Save();
+        var stamps = StampPlanner.StampSnapshot(stampDir, step.Name).Files;
+        return selected.Where(t => !records.Files.TryGetValue(t.TileId + TileRecords.ManifestSuffix, out var made) || !stamps.TryGetValue(t.TileId + ".stamp", out var stamped)
             || made.LastWriteUtc < stamped.LastWriteUtc).ToList();
     }
 

@@ -17,7 +17,8 @@ public static class SummarizeStep
         new ReportLinks(p.Text(VetArchivesStep.SkybotUrl), p.Text(VetAsteroidsStep.SkybotObserver).Trim()));
 
     /// <summary>Where step 9 reads and writes: its folder, step 8's candidates.csv, the dashboard CSV (empty in a shard build), the tile cache (empty: none).</summary>
-    public sealed record Files(string SummariesDir, string CandidatesFile, string DashboardFile, string CacheFile);
+    /// <param name="StampDir">The run's stamps, where the steps' folders are kept as the build left them (<see cref="TileRecords.Snapshot"/>); empty: each tile's records are queried.</param>
+    public sealed record Files(string SummariesDir, string CandidatesFile, string DashboardFile, string CacheFile, string StampDir = "");
 
     /// <summary>What step 9 wrote: the summary, the report, and how many tiles and candidates they count.</summary>
     public sealed record Result(string Summary, string Report, int Tiles, int Candidates);
@@ -37,7 +38,8 @@ public static class SummarizeStep
         var notCurrent = filterRecord?.FailedTiles
             ?? throw new VascoException(ErrorCodes.TileFailed, $"step 8's {RunPaths.Relative(runDir, filterManifest)} is missing or unreadable, so no tile is known to be current.",
                 "build the run again (step 8 writes it after its tiles).", filterManifest);
-        var data = RunSummary.LeaveOut(RunSummary.Collect(steps, tiles, t => Pass2Step.Catalog.PathOf(env.Steps, t), parallel, cacheFile.Length > 0 ? cacheFile : null), notCurrent);
+        var data = RunSummary.LeaveOut(RunSummary.Collect(steps, tiles, t => Pass2Step.Catalog.PathOf(env.Steps, t), parallel, cacheFile.Length > 0 ? cacheFile : null,
+            files.StampDir.Length > 0 ? files.StampDir : null), notCurrent);
         var figures = data.Select(d => d.Figures).ToList();
         var histograms = RunSummary.Histograms(data);
 

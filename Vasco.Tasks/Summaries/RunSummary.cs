@@ -32,18 +32,27 @@ public static class RunSummary
     /// Each tile's figures and pass-2 columns (<paramref name="pass2CatalogOf"/>: a tile's pass-2 catalog), in the order of <paramref name="tileIds"/>, read <paramref name="maxParallel"/>
     /// tiles at a time; with a <paramref name="cacheFile"/>, only the tiles whose files changed since the last time (<see cref="SummaryCache"/>).
     /// </summary>
+    /// With <paramref name="stampDir"/>, the records' sizes and times come from the steps' folders as the build left them
+    /// (<see cref="TileRecords.Snapshot"/>), not from a query of each.
     public static IReadOnlyList<TileData> Collect(IReadOnlyList<StepDeclaration> steps, IReadOnlyList<string> tileIds, Func<string, string> pass2CatalogOf,
-        int maxParallel = 1, string? cacheFile = null)
+        int maxParallel = 1, string? cacheFile = null, string? stampDir = null)
     {
         var perTile = steps.Where(s => s.PerTile).OrderBy(s => s.Number).ToList();
         var cache = cacheFile is null ? [] : SummaryCache.Load(cacheFile);
+        var records = stampDir is null ? null : perTile.Select(step =>
+        {
+            var snapshot = TileRecords.Snapshot(step, stampDir);
+            if (!snapshot.Reused) snapshot.Save();
+            return snapshot.Files;
+        }).ToList();
         var result = new (long[] Signature, TileData Data)[tileIds.Count];
         // Eight manifests and a catalog a tile: 90,000 files at 10,000 tiles, on every build that changed a tile.
         InParallel.For(tileIds.Count, maxParallel, i =>
         {
             var tile = tileIds[i];
             var catalog = pass2CatalogOf(tile);
-            var signature = SummaryCache.Signature(perTile.Select(step => ManifestOrFailure(step, tile)).Append(new FileInfo(catalog)));
+            var signature = records is null ? SummaryCache.Signature(perTile.Select(step => ManifestOrFailure(step, tile)).Append(new FileInfo(catalog)))
+                : [.. records.SelectMany(r => RecordSignature(r, tile)), .. SummaryCache.Signature([new FileInfo(catalog)])];
             result[i] = cache.TryGetValue(tile, out var hit) && hit.Signature.AsSpan().SequenceEqual(signature) ? hit
                 : (signature, Read(perTile, tile, catalog));
         });
@@ -64,6 +73,11 @@ public static class RunSummary
             ? new TileData(t.Figures with { Status = "failed", Failure = why }, [], [], [])
             : t).ToList();
     }
+
+    /// <summary>As <see cref="SummaryCache.Signature"/> of <see cref="ManifestOrFailure"/>, from a listing of the step's records.</summary>
+    static long[] RecordSignature(Dictionary<string, FolderListing.Dated> records, string tile) =>
+        records.TryGetValue(tile + TileRecords.ManifestSuffix, out var f) || records.TryGetValue(tile + TileRecords.FailedSuffix, out f)
+            ? [f.Bytes, f.LastWriteUtc.Ticks] : [-1, -1];
 
     /// <summary>The file <see cref="Figures"/> reads of a step: the tile's manifest, or its failure record when there is none.</summary>
     static FileInfo ManifestOrFailure(StepDeclaration step, string tile)
