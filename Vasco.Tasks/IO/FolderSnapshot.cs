@@ -58,13 +58,23 @@ public sealed class FolderSnapshot
     /// <summary>
     /// Keeps the snapshot for the next <see cref="Open"/>, or drops the kept one when this one may be incomplete (the folder
     /// changed within a clock tick of its listing). After <see cref="Refresh"/>, the folder's time now is kept: the
-    /// caller must have refreshed every change it made, and no one else may change the folder meanwhile (the run lock).
+    /// caller must have refreshed every change it made, and no one else may change the folder meanwhile (the run lock);
+    /// on a file system whose times are whole seconds it is not kept.
     /// </summary>
     public void Save()
     {
         var time = _listedAt == -1 ? TimeOf(_folder) : _listedAt;
-        if (time == 0) { File.Delete(_file); return; }
-        Directory.CreateDirectory(Path.GetDirectoryName(_file)!);
+        // A file system that keeps whole seconds (or two) would hide a change made within that second after the caller's own.
+        try
+        {
+            if (time == 0 || (_listedAt == -1 && time % TimeSpan.TicksPerSecond == 0)) { if (File.Exists(_file)) File.Delete(_file); return; }
+            Directory.CreateDirectory(Path.GetDirectoryName(_file)!);
+            Write(time);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }  // only a cache: the next Open lists the folder
+    }
+
+    void Write(long time) =>
         AtomicFile.Write(_file, stream =>
         {
             using var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
@@ -80,7 +90,6 @@ public sealed class FolderSnapshot
                 w.Write(file.LastWriteUtc.Ticks);
             }
         });
-    }
 
     static long TimeOf(string folder) => Directory.Exists(folder) ? Directory.GetLastWriteTimeUtc(folder).Ticks : 0;
 
