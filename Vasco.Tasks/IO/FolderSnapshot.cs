@@ -89,7 +89,7 @@ public sealed class FolderSnapshot
                 w.Write(file.Bytes);
                 w.Write(file.LastWriteUtc.Ticks);
             }
-        });
+        }, durable: false);
 
     static long TimeOf(string folder) => Directory.Exists(folder) ? Directory.GetLastWriteTimeUtc(folder).Ticks : 0;
 

@@ -14,10 +14,14 @@ public sealed class PlainCsv
     public IReadOnlyList<string[]> Rows { get; }
 
     /// <summary>Reads <paramref name="path"/>; an empty file has no header and no rows.</summary>
-    public static PlainCsv Read(string path)
+    public static PlainCsv Read(string path) => Parse(File.ReadAllText(path));
+
+    /// <summary>A table from its text.</summary>
+    public static PlainCsv Parse(string text)
     {
-        var lines = File.ReadAllLines(path);
-        return lines.Length == 0 ? new([], []) : new(lines[0].Split(','), lines.Skip(1).Where(l => l.Length > 0).Select(l => l.Split(',')).ToList());
+        if (text.Length == 0) return new([], []);
+        var lines = text.Split('\n');
+        return new(lines[0].TrimEnd('\r').Split(','), lines.Skip(1).Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).Select(l => l.Split(',')).ToList());
     }
 
     /// <summary>Where the column is, or -1.</summary>

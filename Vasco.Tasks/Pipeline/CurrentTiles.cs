@@ -42,6 +42,9 @@ public static class CurrentTiles
             }
         }
 
+        /// <summary>The tiles' records (.tile.json, .failed.json) of one of the steps checked, as listed for the check.</summary>
+        public IReadOnlyDictionary<string, FolderListing.Dated> Records(StepDeclaration step) => _records[step.Name];
+
         /// <summary>
         /// Why the tile's result of <paramref name="final"/> is not current, or null when it is: every per-tile step
         /// that <paramref name="final"/> reads from (directly or not) has the tile's manifest, and the final step's manifest

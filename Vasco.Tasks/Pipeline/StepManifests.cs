@@ -47,7 +47,10 @@ public static class StepManifests
         var status = failed == 0 && pending == 0 ? "ok" : ok == 0 && pending == 0 ? "failed" : "partial";
         var started = start ?? DateTimeOffset.UtcNow;
 
-        var json = new ManifestText();
+        Directory.CreateDirectory(step.ManifestDir);
+        var path = Path.Combine(step.ManifestDir, FileName);
+        // As large as the last one, and a little more: grown from small, the buffer's copies cost more than the writing.
+        var json = new ManifestText(File.Exists(path) ? (int)Math.Min(new FileInfo(path).Length + (1 << 16), Array.MaxLength) : 1 << 20);
         json.Member("schema", Manifest.SchemaName);
         json.Member("step", step.Name);
         json.Member("step_number", step.Number);
@@ -71,9 +74,7 @@ public static class StepManifests
         json.Elements("tiles", records.Select(r => r.Entry.Line));
         if (fields is not null)
             foreach (var (k, v) in fields) json.Member(k, v);
-        var bytes = json.End();
-        Directory.CreateDirectory(step.ManifestDir);
-        var path = Path.Combine(step.ManifestDir, FileName);
+        var bytes = json.End().Span;
         // The merge rewrites a step's manifest only when it changes, so merging twice changes nothing.
         if (!onlyIfChanged || !File.Exists(path) || !File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes)) AtomicFile.WriteAllBytes(path, bytes);
         if (cacheFile is not null) TileRecordCache.Save(cacheFile, records);
@@ -84,9 +85,9 @@ public static class StepManifests
     /// A manifest's JSON object, written member by member: as the serializer indents (<see cref="Manifest.JsonOptions"/>),
     /// except that the long arrays of records have one compact record a line, copied from the tiles' cached JSON.
     /// </summary>
-    sealed class ManifestText
+    sealed class ManifestText(int capacity)
     {
-        readonly ArrayBufferWriter<byte> _out = new(1 << 20);
+        readonly ArrayBufferWriter<byte> _out = new(capacity);
         bool _first = true;
 
         public void Member<T>(string name, T value)
@@ -116,10 +117,10 @@ public static class StepManifests
             Raw(any ? "\n  ]" : "]");
         }
 
-        public byte[] End()
+        public ReadOnlyMemory<byte> End()
         {
             Raw(_first ? "{}" : "\n}");
-            return _out.WrittenSpan.ToArray();
+            return _out.WrittenMemory;
         }
 
         void Name(string name)

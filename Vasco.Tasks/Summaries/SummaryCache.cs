@@ -34,7 +34,8 @@ public static class SummaryCache
         var tiles = new Dictionary<string, (long[], TileData)>(StringComparer.Ordinal);
         try
         {
-            using var reader = new BinaryReader(File.OpenRead(path), Encoding.UTF8);
+            // Read whole: a FileStream's Length, checked before each array, is a system call each time.
+            using var reader = new BinaryReader(new MemoryStream(File.ReadAllBytes(path), writable: false), Encoding.UTF8);
             if (reader.ReadString() != Header) return tiles;
             var keyCount = reader.ReadInt32();
             if (keyCount < 0 || keyCount > reader.BaseStream.Length) throw new InvalidDataException("the summary cache is damaged");
@@ -85,7 +86,7 @@ public static class SummaryCache
                 Write(writer, data.Mag);
                 Write(writer, data.Snr);
             }
-        });
+        }, durable: false);
     }
 
     static void Write<T>(BinaryWriter writer, T[] values) where T : unmanaged

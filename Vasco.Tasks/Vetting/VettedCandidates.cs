@@ -8,6 +8,12 @@ public sealed record VettedTile(string TileId, string CandidatesFile, IReadOnlyD
 {
     /// <summary>The second look's file for the tile (its class per candidate, after the vetting's columns), when the run has one.</summary>
     public string? SecondLookFile { get; init; }
+
+    /// <summary>
+    /// What says the tile's files are as they were (the sizes and times of the records the steps wrote after them), for
+    /// <see cref="VettedCandidates.Write"/>'s cache; null: always read.
+    /// </summary>
+    public long[]? Signature { get; init; }
 }
 
 /// <summary>What <see cref="VettedCandidates.Write"/> wrote: how many rows, each candidate's status per stage (for the funnel), and the not-checked counts per stage.</summary>
@@ -41,7 +47,10 @@ public static class VettedCandidates
     /// in the tiles' order. A tile without candidates adds no row, so its stages' files are not read, except the first tile's,
     /// which give the header: at 10,000 synthetic tiles, 8,349 had none, and their files were 58,000 of 80,000 read.
     /// </summary>
-    public static VettedList Write(string candidatesPath, string irOnlyPath, IReadOnlyList<VettedTile> tiles, IReadOnlyList<FunnelStage> stages, int maxParallel = 1)
+    /// With <paramref name="cacheFile"/>, a tile whose <see cref="VettedTile.Signature"/> is as it was last time is not read
+    /// again but taken from the texts kept there (<see cref="TileTexts"/>).
+    public static VettedList Write(string candidatesPath, string irOnlyPath, IReadOnlyList<VettedTile> tiles, IReadOnlyList<FunnelStage> stages, int maxParallel = 1,
+        string? cacheFile = null)
     {
         var sb = new StringBuilder();
         var ir = new StringBuilder("tile_id,number,ra,dec,mag,archive_matches\n");
@@ -53,13 +62,23 @@ public static class VettedCandidates
         var classes = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var undecided = new SortedSet<string>(StringComparer.Ordinal);
         var read = new TileFiles[tiles.Count];
+        var texts = new TileTexts.Tile[tiles.Count];
+        var kept = cacheFile is null ? [] : TileTexts.Load(cacheFile);
         InParallel.For(tiles.Count, maxParallel, i =>
         {
             var tile = tiles[i];
-            var candidates = PlainCsv.Read(tile.CandidatesFile);
+            var files = (string?[])[tile.CandidatesFile, .. stages.Select(s => tile.StageFiles[s.Folder]), tile.SecondLookFile];
+            var text = kept.TryGetValue(tile.TileId, out var k) && tile.Signature is { } signature && k.Signature.AsSpan().SequenceEqual(signature) ? k.Texts : new string?[files.Length];
+            text[0] ??= File.ReadAllText(files[0]!);
+            var candidates = PlainCsv.Parse(text[0]!);
+            if (i == 0 || candidates.Rows.Count > 0)
+                for (var n = 1; n < files.Length; n++)
+                    if (files[n] is not null) text[n] ??= File.ReadAllText(files[n]!);
+            texts[i] = new(tile.TileId, tile.Signature ?? [], text);
             read[i] = i > 0 && candidates.Rows.Count == 0 ? new(candidates, null, default)
-                : new(candidates, [.. stages.Select(s => (s, StageTable.Read(tile.StageFiles[s.Folder])))], tile.SecondLookFile is { } f ? StageTable.Read(f) : default);
+                : new(candidates, [.. stages.Select((s, n) => (s, StageTable.Parse(text[n + 1]!, files[n + 1]!)))], tile.SecondLookFile is { } f ? StageTable.Parse(text[^1]!, f) : default);
         });
+        if (cacheFile is not null) TileTexts.Save(cacheFile, texts);
         foreach (var (tile, (candidates, stageTables, second)) in tiles.Zip(read))
         {
             if (stageTables is null) continue;
@@ -124,6 +143,73 @@ public static class VettedCandidates
             Classes = classes,
             UndecidedWhy = undecided.ToList(),
         };
+    }
+
+    /// <summary>
+    /// The texts of each tile's files as last read (candidates, each stage's, the second look's; null for one not read), with
+    /// the tile's signature then: at 10,000 tiles, reading some 23,000 small files took about a second of every build that
+    /// changed a tile. Kept in the run's obj/ folder; a cache written by another build of Vasco's code, or unreadable, is ignored.
+    /// </summary>
+    public static class TileTexts
+    {
+        static readonly string Header = "vasco-vetted-tiles/1 " + typeof(TileTexts).Assembly.ManifestModule.ModuleVersionId;
+
+        public sealed record Tile(string TileId, long[] Signature, string?[] Texts);
+
+        public static Dictionary<string, Tile> Load(string path)
+        {
+            var tiles = new Dictionary<string, Tile>(StringComparer.Ordinal);
+            try
+            {
+                using var reader = new BinaryReader(new MemoryStream(File.ReadAllBytes(path), writable: false), Encoding.UTF8);
+                if (reader.ReadString() != Header) return tiles;
+                for (var n = reader.ReadInt32(); n > 0; n--)
+                {
+                    var id = reader.ReadString();
+                    var signature = new long[Count(reader)];
+                    for (var i = 0; i < signature.Length; i++) signature[i] = reader.ReadInt64();
+                    var texts = new string?[Count(reader)];
+                    for (var i = 0; i < texts.Length; i++) texts[i] = reader.ReadBoolean() ? reader.ReadString() : null;
+                    tiles[id] = new(id, signature, texts);
+                }
+                return tiles;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or FormatException or ArgumentException or OverflowException)
+            {
+                return new(StringComparer.Ordinal);  // no cache: every tile is read
+            }
+
+            static int Count(BinaryReader r) => r.ReadInt32() is var n and >= 0 && n <= r.BaseStream.Length - r.BaseStream.Position ? n : throw new InvalidDataException("the vetted tiles cache is damaged");
+        }
+
+        /// <summary>Keeps the tiles that have a signature; only a cache, so a failure to write it fails nothing.</summary>
+        public static void Save(string path, IEnumerable<Tile> tiles)
+        {
+            try
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+                AtomicFile.Write(path, stream =>
+                {
+                    using var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+                    var list = tiles.Where(t => t.Signature.Length > 0).ToList();
+                    w.Write(Header);
+                    w.Write(list.Count);
+                    foreach (var t in list)
+                    {
+                        w.Write(t.TileId);
+                        w.Write(t.Signature.Length);
+                        foreach (var v in t.Signature) w.Write(v);
+                        w.Write(t.Texts.Length);
+                        foreach (var text in t.Texts)
+                        {
+                            w.Write(text is not null);
+                            if (text is not null) w.Write(text);
+                        }
+                    }
+                }, durable: false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
     }
 
     /// <summary>A tile's files as read; no stage tables for a tile without candidates (but the first).</summary>

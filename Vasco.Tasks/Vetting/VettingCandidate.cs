@@ -43,9 +43,12 @@ public static class StageTable
             new[] { c.TileId, c.Number, CsvText.Number(c.Ra), CsvText.Number(c.Dec), verdicts[i].Status }.Concat(verdicts[i].Details.Select(VettingStatus.Cell))));
 
     /// <summary>A stage file read back: its detail columns, and per candidate number its status and details.</summary>
-    public static (IReadOnlyList<string> DetailColumns, IReadOnlyDictionary<string, StageVerdict> ByNumber) Read(string path)
+    public static (IReadOnlyList<string> DetailColumns, IReadOnlyDictionary<string, StageVerdict> ByNumber) Read(string path) => Parse(File.ReadAllText(path), path);
+
+    /// <summary>A stage file's text (<paramref name="path"/>: where it came from, for errors), as <see cref="Read"/> reads it.</summary>
+    public static (IReadOnlyList<string> DetailColumns, IReadOnlyDictionary<string, StageVerdict> ByNumber) Parse(string text, string path)
     {
-        var csv = PlainCsv.Read(path);
+        var csv = PlainCsv.Parse(text);
         var number = csv.IndexOf("number");
         var status = csv.IndexOf("status");
         if (number < 0 || status < 0 || csv.Header.Count < KeyColumns.Length)

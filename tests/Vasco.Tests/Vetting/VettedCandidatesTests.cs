@@ -73,4 +73,32 @@ public class VettedCandidatesTests
         var e = Assert.Throws<VascoException>(() => VettedCandidates.Write(path, Path.Combine(dir, "ir_only.csv"), [Tile(dir, "t1", []), other], Stages));
         Assert.That(e!.Message, Does.Contain("Tile t2's candidates or vetting files have other columns than the run's first tile's"));
     }
+
+    [Test]
+    public void ATileWhoseRecordsAreAsTheyWereIsNotReadAgainAndARerunTileIs()
+    {
+        var dir = Directory.CreateDirectory(TestTemp.NewPath("vetted-")).FullName;
+        var (path, irOnly, cache) = (Path.Combine(dir, "candidates.csv"), Path.Combine(dir, "ir_only.csv"), Path.Combine(dir, "obj", "Filter.vetted.cache"));
+        var t1 = Tile(dir, "t1", [("3", "passed", "")]) with { Signature = [120, 638000000000000000] };
+        VettedCandidates.Write(path, irOnly, [t1], Stages, cacheFile: cache);
+        var first = File.ReadAllLines(path);
+        Assert.That(first, Has.Length.EqualTo(2));
+
+        // Its records unchanged, the tile's files are not opened: gone, they are not missed.
+        File.Delete(t1.CandidatesFile);
+        foreach (var file in t1.StageFiles.Values) File.Delete(file);
+        VettedCandidates.Write(path, irOnly, [t1], Stages, cacheFile: cache);
+        Assert.That(File.ReadAllLines(path), Is.EqualTo(first));
+
+        // Rerun (a record rewritten), it is read again.
+        var rerun = Tile(dir, "t1", [("3", "passed", ""), ("8", "removed:ir_only", "allwise")]) with { Signature = [180, 638000000000000001] };
+        var list = VettedCandidates.Write(path, irOnly, [rerun], Stages, cacheFile: cache);
+        Assert.That(File.ReadAllLines(path), Is.EqualTo(new[] { Header, Row("t1", "3", "passed", "", "passed"), Row("t1", "8", "removed:ir_only", "allwise", "removed:ir_only") }));
+        Assert.That(list.IrOnly, Is.EqualTo(1));
+
+        // A damaged cache is not trusted.
+        File.WriteAllBytes(cache, File.ReadAllBytes(cache)[..40]);
+        File.Delete(rerun.CandidatesFile);
+        Assert.Throws<FileNotFoundException>(() => VettedCandidates.Write(path, irOnly, [rerun], Stages, cacheFile: cache));
+    }
 }
