@@ -63,6 +63,13 @@ public sealed class StampPlanner
         // Made for the first per-tile step: a run of step 0 alone (a whole survey's tiling) needs neither.
         HashSet<string>? selected = null;
         Dictionary<string, string>? tileLines = null;
+        // What the last plan made its digests from (PlanMemo). Removed before any index or stamp it vouches for is
+        // changed, written again once all are: a plan cut short leaves none, and the next one hashes everything.
+        var memoPath = PlanMemo.PathOf(StampDir);
+        var memo = PlanMemo.Read(memoPath);
+        if (memo is not null) File.Delete(memoPath);
+        var closures = new Dictionary<string, string>(StringComparer.Ordinal);
+        Dictionary<string, string>? tileKeys = null;
 
         foreach (var step in Steps.OrderBy(s => s.Number))
         {
@@ -102,11 +109,9 @@ public sealed class StampPlanner
             // The lines all tiles share enter each tile's digest through their own digest: a no-op
             // plan of 10,000 tiles hashes a few short lines per tile, not the whole list.
             var commonLine = "common " + Digest(common);
-            var tileLineSets = new List<string>[Tiles.Count];
-            for (var i = 0; i < Tiles.Count; i++)
+            List<string> Lines(Tile tile)
             {
-                var tile = Tiles[i];
-                var lines = tileLineSets[i] = new List<string>(2 + step.After.Count) { commonLine, tileLines[tile.TileId] };
+                var lines = new List<string>(2 + step.After.Count) { commonLine, tileLines[tile.TileId] };
                 foreach (var file in step.TileFilesFor(tile)) lines.Add(FileLine(file));
                 if (TileInputs is not null) foreach (var file in TileInputs(step, tile)) lines.Add(FileLine(file));
                 foreach (var up in step.After)
@@ -114,17 +119,38 @@ public sealed class StampPlanner
                     if (up == StepDeclaration.TilingStep) continue; // the tile line above is what tiling decided for this tile
                     lines.Add(byName[up].PerTile ? $"after {up} {tileDigests[up][tile.TileId]}" : $"after {up} {runDigests[up]}");
                 }
+                return lines;
             }
-            // 150,000 digests at 10,000 tiles: on every core.
+            // A tile's digest is made of the step's shared lines and what it reads of the steps before (its closure), and of
+            // the tile's own lines (its key, over every step): when both are as the last plan found them, so is the digest.
+            var closure = closures[step.Name] = Digest([commonLine, .. step.After.Where(up => up != StepDeclaration.TilingStep)
+                .Select(up => byName[up].PerTile ? $"after {up} {closures[up]}" : $"after {up} {runDigests[up]}")]);
+            tileKeys ??= TileKeys(byName.Values.Where(s => s.PerTile).OrderBy(s => s.Number).ToList());
+            var sameClosure = memo is not null && memo.Closures.TryGetValue(step.Name, out var was) && was == closure;
+            var tileLineSets = new List<string>?[Tiles.Count];
             var tileDigestList = new string[Tiles.Count];
-            InParallel.For(Tiles.Count, Environment.ProcessorCount, i => tileDigestList[i] = Digest(tileLineSets[i]));
+            var toHash = new List<int>();
             for (var i = 0; i < Tiles.Count; i++)
             {
-                var (tile, lines, digest) = (Tiles[i], tileLineSets[i], tileDigestList[i]);
+                var id = Tiles[i].TileId;
+                if (sameClosure && memo!.TileKeys.TryGetValue(id, out var key) && key == tileKeys[id] && index.TryGetValue(id, out var known))
+                    tileDigestList[i] = known;
+                else
+                {
+                    tileLineSets[i] = Lines(Tiles[i]);
+                    toHash.Add(i);
+                }
+            }
+            // Every digest of a new plan (150,000 at 10,000 tiles): on every core.
+            InParallel.For(toHash.Count, Environment.ProcessorCount, j => tileDigestList[toHash[j]] = Digest(tileLineSets[toHash[j]]!));
+            for (var i = 0; i < Tiles.Count; i++)
+            {
+                var (tile, digest) = (Tiles[i], tileDigestList[i]);
                 digests[tile.TileId] = digest;
                 var path = StampPath(StampDir, step.Name, tile.TileId);
                 if (!index.TryGetValue(tile.TileId, out var old) || old != digest || !existing.Contains(tile.TileId))
                 {
+                    var lines = tileLineSets[i] ?? Lines(tile);
                     WriteStamp(path, digest, [.. common, .. lines.Skip(1)]);
                     changedCount++;
                     touched.Add(tile.TileId + StampSuffix);
@@ -146,7 +172,67 @@ public sealed class StampPlanner
             reports.Add(new StepPlan(step.Name, changedCount, forced, pruned));
         }
         FileHashes.Save();
+        if (tileKeys is not null) PlanMemo.Write(memoPath, closures, tileKeys);
         return reports;
+    }
+
+    /// <summary>For whatever writes stamps or indexes besides the plan (a shard merge): the last plan's memo no longer holds.</summary>
+    public static void ForgetPlanMemo(string stampDir)
+    {
+        if (File.Exists(PlanMemo.PathOf(stampDir))) File.Delete(PlanMemo.PathOf(stampDir));
+    }
+
+    /// <summary>Each tile's own lines over every per-tile step (its definition, the files it alone reads), as one digest.</summary>
+    Dictionary<string, string> TileKeys(IReadOnlyList<StepDeclaration> perTile)
+    {
+        var lines = new List<string>[Tiles.Count];
+        for (var i = 0; i < Tiles.Count; i++)
+        {
+            var tile = Tiles[i];
+            lines[i] = ["tile " + tile.Fingerprint];
+            foreach (var step in perTile)
+            {
+                foreach (var file in step.TileFilesFor(tile)) lines[i].Add(step.Name + " " + FileLine(file));
+                if (TileInputs is not null) foreach (var file in TileInputs(step, tile)) lines[i].Add(step.Name + " " + FileLine(file));
+            }
+        }
+        var keys = new string[Tiles.Count];
+        InParallel.For(Tiles.Count, Environment.ProcessorCount, i => keys[i] = Digest(lines[i]));
+        return Tiles.Select((t, i) => (t.TileId, keys[i])).ToDictionary(p => p.TileId, p => p.Item2, StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The last plan's closures (per step) and tile keys (obj/vasco/&lt;RunId&gt;/stamps/plan.memo): what its digests were made of.
+    /// Tied to the code that made it, as the caches are: a changed Vasco hashes every tile once.
+    /// </summary>
+    sealed record PlanMemo(Dictionary<string, string> Closures, Dictionary<string, string> TileKeys)
+    {
+        static readonly string Header = "vasco-plan-memo/1 " + typeof(PlanMemo).Assembly.ManifestModule.ModuleVersionId;
+
+        public static string PathOf(string stampDir) => Path.Combine(stampDir, "plan.memo");
+
+        public static PlanMemo? Read(string path)
+        {
+            if (!File.Exists(path)) return null;
+            var (closures, keys) = (new Dictionary<string, string>(StringComparer.Ordinal), new Dictionary<string, string>(StringComparer.Ordinal));
+            using var lines = File.ReadLines(path).GetEnumerator();
+            if (!lines.MoveNext() || lines.Current != Header) return new(closures, keys);  // from other code: vouches for nothing
+            while (lines.MoveNext())
+            {
+                var parts = lines.Current.Split('\t');
+                if (parts.Length != 3) return new([], []);
+                (parts[0] == "step" ? closures : keys)[parts[1]] = parts[2];
+            }
+            return new(closures, keys);
+        }
+
+        public static void Write(string path, Dictionary<string, string> closures, Dictionary<string, string> tileKeys)
+        {
+            var sb = new StringBuilder(Header).Append('\n');
+            foreach (var (step, closure) in closures) sb.Append("step\t").Append(step).Append('\t').Append(closure).Append('\n');
+            foreach (var (tile, key) in tileKeys) sb.Append("tile\t").Append(tile).Append('\t').Append(key).Append('\n');
+            AtomicFile.WriteAllText(path, sb.ToString());
+        }
     }
 
     /// <summary>

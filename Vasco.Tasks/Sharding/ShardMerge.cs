@@ -83,6 +83,7 @@ public static class ShardMerge
         var runStamps = Path.Combine(stateDir, "stamps");
         var copied = 0;
         var ids = frozen.Select(t => t.TileId).ToList();
+        StampPlanner.ForgetPlanMemo(runStamps);  // the indexes below are the shards' plans', not the run's last plan's
         foreach (var step in perTileSteps)
         {
             var index = new StringBuilder();

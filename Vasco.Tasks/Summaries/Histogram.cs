@@ -25,12 +25,33 @@ public sealed record Histogram(string Quantity, string Unit, double Low, double 
     public static Histogram OverRange(string quantity, string unit, IReadOnlyList<double> values, int bins)
     {
         var finite = values.Where(double.IsFinite).ToArray();
-        Array.Sort(finite);
         if (finite.Length == 0) return Of(quantity, unit, [], 0, 1, bins);
-        var low = Math.Floor(finite[(int)(0.01 * (finite.Length - 1))]);
-        var high = Math.Ceiling(finite[(int)(0.99 * (finite.Length - 1))]);
+        // The two order statistics without sorting millions of sources (a run of 10,000 tiles): the same values.
+        var low = Math.Floor(Select(finite, (int)(0.01 * (finite.Length - 1))));
+        var high = Math.Ceiling(Select(finite, (int)(0.99 * (finite.Length - 1))));
         if (high <= low) high = low + 1;
         return Of(quantity, unit, finite, low, high, bins);
+    }
+
+    /// <summary>The k-th smallest of the values (as values sorted ascending would have at k); reorders them.</summary>
+    internal static double Select(double[] values, int k)
+    {
+        var (left, right) = (0, values.Length - 1);
+        while (left < right)
+        {
+            var pivot = values[left + (right - left) / 2];
+            var (i, j) = (left, right);
+            while (i <= j)
+            {
+                while (values[i] < pivot) i++;
+                while (values[j] > pivot) j--;
+                if (i <= j) (values[i], values[j], i, j) = (values[j], values[i], i + 1, j - 1);
+            }
+            if (k <= j) right = j;
+            else if (k >= i) left = i;
+            else return values[k];
+        }
+        return values[k];
     }
 
     public int Total => Counts.Sum();

@@ -1,6 +1,7 @@
 using Microsoft.Build.Framework;
 using NUnit.Framework;
 using Vasco.MSBuild;
+using Vasco.Pipeline;
 using Vasco.Tests.Support;
 using static Vasco.Tests.Adapters.Adapter;
 
@@ -74,6 +75,29 @@ public class VascoPlanTests
         Assert.That(plan.AllTiles[0].GetMetadata("Ra"), Is.EqualTo("132.825"));
         Assert.That(plan.SelectedTiles, Is.Empty, "without Tiles= every tile is selected");
         Assert.That(File.Exists(Path.Combine(plan.StampDir, "Tiling.stamp")), Is.True);
+    }
+
+    [Test]
+    public void AStampChangesExactlyWhenItsTileDoesAndTheLastPlansMemoAgreesWithAFullPlan()
+    {
+        var stampDir = Path.Combine(_runDir, "obj", "vasco", "m67", "stamps");
+        var memo = Path.Combine(stampDir, "plan.memo");
+        string[] Digests(ITaskItem[] targets)
+        {
+            var plan = Plan(null, targets);
+            var (ok, engine) = Run(plan);
+            Assert.That(ok, Is.True, engine.Log);
+            return [.. plan.AllTiles.Select(t => StampPlanner.ReadDigest(StampPlanner.StampPath(stampDir, "Count", t.ItemSpec))!)];
+        }
+        var first = Digests(ThreeTargets());
+        Assert.That(File.Exists(memo), Is.True);
+        ITaskItem[] moved = [Target("M67", "132.825", "11.8"), Target("M44", "130.2", "19.67"), Target("M45", "56.75", "24.12")];
+
+        var afterMove = Digests(moved);
+        Assert.That(afterMove.Select((d, i) => d == first[i]), Is.EqualTo(new[] { true, false, true }), "only the moved tile's stamp changes");
+        Assert.That(Digests(ThreeTargets()), Is.EqualTo(first), "moved back, its first digest again");
+        File.Delete(memo);
+        Assert.That(Digests(moved), Is.EqualTo(afterMove), "a plan without the memo hashes every tile, and agrees");
     }
 
     [Test]
