@@ -68,8 +68,7 @@ public static class SummarizeStep
         var dashboardRows = !File.Exists(candidatesFile) ? 0
             : dashboardFile.Length > 0 ? Dashboard.Update(dashboardFile, runId, candidatesFile)
             : File.ReadLines(candidatesFile).Skip(1).Count(l => l.Length > 0);
-        var report = WriteReport(runId, summariesDir, steps, candidatesFile, markdown, config.Links, figures.Where(f => f.Failure is not null).Select(f => (f.TileId, f.Failure!)).ToList(), funnel,
-            cacheFile.Length > 0 && files.StampDir.Length > 0 ? (Path.Combine(Path.GetDirectoryName(Path.GetFullPath(cacheFile))!, "report-cards.cache"), files.StampDir) : null);
+        var report = WriteReport(runId, summariesDir, steps, candidatesFile, markdown, config.Links, figures.Where(f => f.Failure is not null).Select(f => (f.TileId, f.Failure!)).ToList(), funnel);
 
         foreach (var path in new[] { md, csv, binsPath, dashboardFile }.Concat(report).Where(p => p.Length > 0 && File.Exists(p))) manifest.Outputs.Add(FileRecord.Of(path, runDir));
         if (File.Exists(candidatesFile)) manifest.Inputs.Add(FileRecord.Of(candidatesFile, runDir));
@@ -89,7 +88,7 @@ public static class SummarizeStep
     /// <summary>report.html (with a plate stamp per candidate), candidates.reg (DS9), candidates.vot (TOPCAT) and candidates.ecsv (astropy).</summary>
     static string[] WriteReport(string runId, string summariesDir, IReadOnlyList<StepDeclaration> steps, string candidatesFile, string summaryMarkdown, ReportLinks links,
         IReadOnlyList<(string, string)> failedTiles,
-        IReadOnlyList<IReadOnlyDictionary<string, string>>? funnel, (string File, string StampDir)? cardCache)
+        IReadOnlyList<IReadOnlyDictionary<string, string>>? funnel)
     {
         var csv = File.Exists(candidatesFile) ? PlainCsv.Read(candidatesFile) : null;
         var header = csv is { Header.Count: > 0 } ? csv.Header : Vasco.Filtering.Candidates.Columns;
@@ -101,33 +100,14 @@ public static class SummarizeStep
         (string Tile, (float[] Pixels, int Width, int Height)? Image) current = ("", null);
         var candidates = new List<ReportCandidate>();
         var otherPlates = new OtherPlateStamps(steps);
-        // A card is made again only when its row, the links, or its tile's records of the steps whose files it shows changed.
-        var kept = cardCache is null ? null : CardCache.Load(cardCache.Value.File);
-        var cards = new Dictionary<string, CardCache.Card>(StringComparer.Ordinal);
-        var shown = cardCache is not { StampDir: var stampDir } ? []
-            : steps.Where(s => s.Name == "Filter" || s.Name == OtherPlatesStep.Contract.Name).Select(s => TileRecords.Snapshot(s, stampDir).Files).ToList();
         foreach (var c in cells)
         {
             var tile = c["tile_id"];
             var folder = Report.StampFolder(filter, tile);
             if (File.Exists(Report.StampPath(filter, tile, c["number"])))
             {
-                var (id, key) = (tile + "#" + c["number"], string.Join('\n', [links.SkybotUrl, links.SkybotObserver, string.Join(',', header.Select(h => c.GetValueOrDefault(h, ""))),
-                    .. shown.Select(records => string.Join(',', TileRecordCache.Signature(records, tile)))]));
-                if (kept is not null && kept.TryGetValue(id, out var hit) && hit.Key == key)
-                {
-                    candidates.Add(new ReportCandidate(c, [], null) { Html = hit.Html });
-                    cards[id] = hit;
-                    continue;
-                }
                 var info = StampInfo.TryRead(Path.Combine(folder, TileStamps.InfoFile(c["number"])));
-                var candidate = new ReportCandidate(c, Report.Strip(folder, c, info, otherPlates.Of(tile, c["number"])), info);
-                if (kept is not null)
-                {
-                    var card = cards[id] = new CardCache.Card(key, Report.CardHtml(candidate, links));
-                    candidate = new ReportCandidate(c, [], null) { Html = card.Html };  // its stamps are in the card now
-                }
-                candidates.Add(candidate);
+                candidates.Add(new ReportCandidate(c, Report.Strip(folder, c, info, otherPlates.Of(tile, c["number"])), info));
                 continue;
             }
             if (current.Tile != tile)
@@ -152,7 +132,6 @@ public static class SummarizeStep
             using var page = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 16, leaveOpen: true);
             Report.WriteHtml(page, runId, summaryMarkdown, plots, candidates, links, failedTiles, funnel);
         });
-        if (cardCache is not null) CardCache.Save(cardCache.Value.File, cards);
         return [html, reg, ecsv, vot];
     }
 

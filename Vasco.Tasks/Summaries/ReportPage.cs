@@ -13,11 +13,7 @@ namespace Vasco.Summaries;
 public sealed record StripStamp(string Label, byte[] Png, string Caption, bool OnPlateGrid);
 
 /// <summary>A candidate as the report shows it: its candidates.csv cells by column name, its strip of stamps, and step 8's facts (null when step 8 made none).</summary>
-public sealed record ReportCandidate(IReadOnlyDictionary<string, string> Cells, IReadOnlyList<StripStamp> Strip, StampInfo? Info)
-{
-    /// <summary>The candidate's card as made before (<see cref="Report.CardHtml"/>, from <see cref="CardCache"/>); null: made from the strip.</summary>
-    public string? Html { get; init; }
-}
+public sealed record ReportCandidate(IReadOnlyDictionary<string, string> Cells, IReadOnlyList<StripStamp> Strip, StampInfo? Info);
 
 /// <summary>Where a card's links ask: SkyBoT's cone search (the run's SkybotUrl) for an observatory (SkybotObserver).</summary>
 public sealed record ReportLinks(string SkybotUrl, string SkybotObserver)
@@ -146,11 +142,6 @@ public static partial class Report
         else sb.Append("<p><label><input type=\"checkbox\" id=\"overlays\" checked> neighbours' circles, compass and scale bar on the stamps</label></p>\n");
         foreach (var c in candidates)
         {
-            if (c.Html is { } html)
-            {
-                page.Write(html);
-                continue;
-            }
             Card(sb, c, links);
             page.Write(sb);
             sb.Clear();
@@ -270,14 +261,6 @@ public static partial class Report
     }
 
     /// <summary>A candidate's card: the strip of stamps, where it is, its numbers, the vetting, its modern neighbours and the links that ask about it.</summary>
-    /// <summary>A candidate's card as the page has it.</summary>
-    public static string CardHtml(ReportCandidate c, ReportLinks links)
-    {
-        var sb = new StringBuilder();
-        Card(sb, c, links);
-        return sb.ToString();
-    }
-
     static void Card(StringBuilder sb, ReportCandidate c, ReportLinks links)
     {
         string V(string k) => c.Cells.TryGetValue(k, out var v) ? v : "";

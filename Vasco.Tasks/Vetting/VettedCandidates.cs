@@ -152,64 +152,43 @@ public static class VettedCandidates
     /// </summary>
     public static class TileTexts
     {
-        static readonly string Header = "vasco-vetted-tiles/1 " + typeof(TileTexts).Assembly.ManifestModule.ModuleVersionId;
+        static readonly string Header = CacheFile.Header("vasco-vetted-tiles/1");
 
         public sealed record Tile(string TileId, long[] Signature, string?[] Texts);
 
-        public static Dictionary<string, Tile> Load(string path)
+        public static Dictionary<string, Tile> Load(string path) => CacheFile.Read(path, Header, reader =>
         {
             var tiles = new Dictionary<string, Tile>(StringComparer.Ordinal);
-            try
+            for (var n = CacheFile.Count(reader); n > 0; n--)
             {
-                using var reader = new BinaryReader(new MemoryStream(File.ReadAllBytes(path), writable: false), Encoding.UTF8);
-                if (reader.ReadString() != Header) return tiles;
-                for (var n = reader.ReadInt32(); n > 0; n--)
-                {
-                    var id = reader.ReadString();
-                    var signature = new long[Count(reader)];
-                    for (var i = 0; i < signature.Length; i++) signature[i] = reader.ReadInt64();
-                    var texts = new string?[Count(reader)];
-                    for (var i = 0; i < texts.Length; i++) texts[i] = reader.ReadBoolean() ? reader.ReadString() : null;
-                    tiles[id] = new(id, signature, texts);
-                }
-                return tiles;
+                var id = reader.ReadString();
+                var signature = new long[CacheFile.Count(reader)];
+                for (var i = 0; i < signature.Length; i++) signature[i] = reader.ReadInt64();
+                var texts = new string?[CacheFile.Count(reader)];
+                for (var i = 0; i < texts.Length; i++) texts[i] = reader.ReadBoolean() ? reader.ReadString() : null;
+                tiles[id] = new(id, signature, texts);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or FormatException or ArgumentException or OverflowException)
-            {
-                return new(StringComparer.Ordinal);  // no cache: every tile is read
-            }
+            return tiles;
+        }) ?? new(StringComparer.Ordinal);
 
-            static int Count(BinaryReader r) => r.ReadInt32() is var n and >= 0 && n <= r.BaseStream.Length - r.BaseStream.Position ? n : throw new InvalidDataException("the vetted tiles cache is damaged");
-        }
-
-        /// <summary>Keeps the tiles that have a signature; only a cache, so a failure to write it fails nothing.</summary>
-        public static void Save(string path, IEnumerable<Tile> tiles)
+        /// <summary>Keeps the tiles that have a signature.</summary>
+        public static void Save(string path, IEnumerable<Tile> tiles) => CacheFile.Write(path, Header, w =>
         {
-            try
+            var list = tiles.Where(t => t.Signature.Length > 0).ToList();
+            w.Write(list.Count);
+            foreach (var t in list)
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-                AtomicFile.Write(path, stream =>
+                w.Write(t.TileId);
+                w.Write(t.Signature.Length);
+                foreach (var v in t.Signature) w.Write(v);
+                w.Write(t.Texts.Length);
+                foreach (var text in t.Texts)
                 {
-                    using var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
-                    var list = tiles.Where(t => t.Signature.Length > 0).ToList();
-                    w.Write(Header);
-                    w.Write(list.Count);
-                    foreach (var t in list)
-                    {
-                        w.Write(t.TileId);
-                        w.Write(t.Signature.Length);
-                        foreach (var v in t.Signature) w.Write(v);
-                        w.Write(t.Texts.Length);
-                        foreach (var text in t.Texts)
-                        {
-                            w.Write(text is not null);
-                            if (text is not null) w.Write(text);
-                        }
-                    }
-                }, durable: false);
+                    w.Write(text is not null);
+                    if (text is not null) w.Write(text);
+                }
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
-        }
+        });
     }
 
     /// <summary>A tile's files as read; no stage tables for a tile without candidates (but the first).</summary>

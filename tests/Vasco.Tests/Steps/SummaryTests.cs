@@ -149,43 +149,6 @@ public class SummaryTests
     }
 
     /// <summary>
-    /// Step 9 run again keeps the cards it made (report-cards.cache) and writes the same page from them; a card whose links
-    /// changed (another observatory for SkyBoT) is made again.
-    /// </summary>
-    [Test]
-    public void TheReportMadeAgainFromItsKeptCardsIsTheSameAndAChangedCardIsMadeAgain()
-    {
-        using var run = M67Run.Create("cards");
-        var build = run.Build();
-        Assert.That(build.ExitCode, Is.EqualTo(0), build.Output);
-        var report = run.Path("data", "summaries", run.RunId, "report.html");
-        var first = File.ReadAllText(report);
-        var cards = run.Path("obj", "vasco", run.RunId, "report-cards.cache");
-        Assert.That(File.Exists(cards), Is.True);
-        Assert.That(first, Does.Contain("seen from observatory 675"));
-
-        // Step 9 only, forced: the card comes from the cache. Its modern sky and facts set aside, a card made again would lack them.
-        var number = PlainCsv.Read(run.Path("data", "filter", run.RunId, "candidates.csv")).Records().Single()["number"];
-        var folder = Report.StampFolder(run.Path("data", "filter", run.RunId), "M67");
-        var away = Directory.CreateDirectory(run.Path("away")).FullName;
-        var others = Directory.GetFiles(folder).Where(f => Path.GetFileName(f) != TileStamps.PlateFile(number)).ToList();
-        Assert.That(others, Is.Not.Empty);
-        foreach (var f in others) File.Move(f, Path.Combine(away, Path.GetFileName(f)));
-        File.SetLastWriteTimeUtc(report, DateTime.UnixEpoch);
-        var again = run.Build("-t:VascoSummarize", "-p:FromStep=9");
-        foreach (var f in others) File.Move(Path.Combine(away, Path.GetFileName(f)), f);
-        Assert.That(again.ExitCode, Is.EqualTo(0), again.Output);
-        Assert.That(File.GetLastWriteTimeUtc(report), Is.GreaterThan(DateTime.UnixEpoch.AddDays(1)), "step 9 wrote the report again");
-        Assert.That(File.ReadAllText(report), Is.EqualTo(first));
-
-        var other = run.Build("-p:SkybotObserver=I41");
-        Assert.That(other.ExitCode, Is.EqualTo(0), other.Output);
-        var page = File.ReadAllText(report);
-        Assert.That(page, Does.Contain("seen from observatory I41").And.Not.Contain("seen from observatory 675"));
-        Assert.That(page, Does.Contain("data:image/png;base64,"), "the card made again, with its stamps");
-    }
-
-    /// <summary>
     /// What an astronomer asks of a candidate's card, checked against astropy (Debian's, reading the clean plate's WCS and the Gaia
     /// file the run used): the modern sky has the neighbours' light where the WCS puts them, the neighbour table lists the nearest
     /// Gaia sources at their separations, the compass points where the WCS says, and the links ask SkyBoT at mid-exposure from
