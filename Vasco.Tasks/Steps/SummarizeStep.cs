@@ -68,7 +68,7 @@ public static class SummarizeStep
         var dashboardRows = !File.Exists(candidatesFile) ? 0
             : dashboardFile.Length > 0 ? Dashboard.Update(dashboardFile, runId, candidatesFile)
             : File.ReadLines(candidatesFile).Skip(1).Count(l => l.Length > 0);
-        var report = WriteReport(runId, summariesDir, steps, candidatesFile, markdown, config.Links, figures.Where(f => f.Failure is not null).Select(f => (f.TileId, f.Failure!)).ToList(), funnel, parallel);
+        var report = WriteReport(runId, summariesDir, steps, candidatesFile, markdown, config.Links, figures.Where(f => f.Failure is not null).Select(f => (f.TileId, f.Failure!)).ToList(), funnel);
 
         foreach (var path in new[] { md, csv, binsPath, dashboardFile }.Concat(report).Where(p => p.Length > 0 && File.Exists(p))) manifest.Outputs.Add(FileRecord.Of(path, runDir));
         if (File.Exists(candidatesFile)) manifest.Inputs.Add(FileRecord.Of(candidatesFile, runDir));
@@ -88,7 +88,7 @@ public static class SummarizeStep
     /// <summary>report.html (with a plate stamp per candidate), candidates.reg (DS9), candidates.vot (TOPCAT) and candidates.ecsv (astropy).</summary>
     static string[] WriteReport(string runId, string summariesDir, IReadOnlyList<StepDeclaration> steps, string candidatesFile, string summaryMarkdown, ReportLinks links,
         IReadOnlyList<(string, string)> failedTiles,
-        IReadOnlyList<IReadOnlyDictionary<string, string>>? funnel, int maxParallel)
+        IReadOnlyList<IReadOnlyDictionary<string, string>>? funnel)
     {
         var csv = File.Exists(candidatesFile) ? PlainCsv.Read(candidatesFile) : null;
         var header = csv is { Header.Count: > 0 } ? csv.Header : Vasco.Filtering.Candidates.Columns;
@@ -96,40 +96,29 @@ public static class SummarizeStep
         var masks = steps.First(s => s.Name == "Preprocess").OutputDir;
         var filter = steps.First(s => s.Name == "Filter").OutputDir;
         // Step 8 made the stamps; a run filtered by an older Vasco has none, and gets them made here from its clean images.
-        // candidates.csv lists a tile's candidates together: each tile's on one worker, with one plate image in memory.
-        var tiles = new List<(int Start, int End)>();
-        for (var i = 0; i < cells.Count;)
+        // candidates.csv lists a tile's candidates together: one plate image in memory at a time, not one per tile of the run.
+        (string Tile, (float[] Pixels, int Width, int Height)? Image) current = ("", null);
+        var candidates = new List<ReportCandidate>();
+        var otherPlates = new OtherPlateStamps(steps);
+        foreach (var c in cells)
         {
-            var end = i + 1;
-            while (end < cells.Count && cells[end]["tile_id"] == cells[i]["tile_id"]) end++;
-            tiles.Add((i, end));
-            i = end;
-        }
-        var candidates = new ReportCandidate[cells.Count];
-        InParallel.For(tiles.Count, maxParallel, k =>
-        {
-            var otherPlates = new OtherPlateStamps(steps);
-            (float[] Pixels, int Width, int Height)? image = null;
-            for (var i = tiles[k].Start; i < tiles[k].End; i++)
+            var tile = c["tile_id"];
+            var folder = Report.StampFolder(filter, tile);
+            if (File.Exists(Report.StampPath(filter, tile, c["number"])))
             {
-                var c = cells[i];
-                var tile = c["tile_id"];
-                var folder = Report.StampFolder(filter, tile);
-                if (File.Exists(Report.StampPath(filter, tile, c["number"])))
-                {
-                    var info = StampInfo.TryRead(Path.Combine(folder, TileStamps.InfoFile(c["number"])));
-                    candidates[i] = new ReportCandidate(c, Report.Strip(folder, c, info, otherPlates.Of(tile, c["number"])), info);
-                    continue;
-                }
-                if (image is null)
-                {
-                    var clean = PreprocessStep.Clean.PathIn(masks, tile);
-                    image = File.Exists(clean) ? Report.PlateImage(clean) : (null!, 0, 0);
-                }
-                var stamp = image is { Width: > 0 } im ? Report.Stamp(im.Pixels, im.Width, im.Height, Report.Number(c["x_image"]), Report.Number(c["y_image"])) : null;
-                candidates[i] = new ReportCandidate(c, stamp is null ? [] : [new StripStamp("POSS-I red", stamp, "the clean plate, 61x61 pixels, square-root stretch (made by step 9: step 8 made no stamps for this run).", false)], null);
+                var info = StampInfo.TryRead(Path.Combine(folder, TileStamps.InfoFile(c["number"])));
+                candidates.Add(new ReportCandidate(c, Report.Strip(folder, c, info, otherPlates.Of(tile, c["number"])), info));
+                continue;
             }
-        });
+            if (current.Tile != tile)
+            {
+                var clean = PreprocessStep.Clean.PathIn(masks, tile);
+                current = (tile, File.Exists(clean) ? Report.PlateImage(clean) : null);
+            }
+            var image = current.Image;
+            var stamp = image is { } im ? Report.Stamp(im.Pixels, im.Width, im.Height, Report.Number(c["x_image"]), Report.Number(c["y_image"])) : null;
+            candidates.Add(new ReportCandidate(c, stamp is null ? [] : [new StripStamp("POSS-I red", stamp, "the clean plate, 61x61 pixels, square-root stretch (made by step 9: step 8 made no stamps for this run).", false)], null));
+        }
         var plots = Directory.GetFiles(summariesDir, "hist_*.png").Order(StringComparer.Ordinal).Select(p => (Path.GetFileNameWithoutExtension(p), File.ReadAllBytes(p))).ToList();
         var html = Path.Combine(summariesDir, "report.html");
         var reg = Path.Combine(summariesDir, "candidates.reg");
@@ -141,7 +130,7 @@ public static class SummarizeStep
         AtomicFile.Write(html, stream =>
         {
             using var page = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 16, leaveOpen: true);
-            Report.WriteHtml(page, runId, summaryMarkdown, plots, candidates, links, failedTiles, funnel, maxParallel);
+            Report.WriteHtml(page, runId, summaryMarkdown, plots, candidates, links, failedTiles, funnel);
         });
         return [html, reg, ecsv, vot];
     }

@@ -116,9 +116,9 @@ public static partial class Report
         return page.ToString();
     }
 
-    /// <summary>The page (<see cref="Html"/>) into <paramref name="page"/>, a batch of cards at a time (made <paramref name="maxParallel"/> at a time): a page of 2,000 candidates is tens of MB.</summary>
+    /// <summary>The page (<see cref="Html"/>) into <paramref name="page"/>, a card at a time: a page of 2,000 candidates is tens of MB.</summary>
     public static void WriteHtml(TextWriter page, string runId, string summaryMarkdown, IReadOnlyList<(string Name, byte[] Png)> plots, IReadOnlyList<ReportCandidate> candidates,
-        ReportLinks links, IReadOnlyList<(string TileId, string Reason)>? failedTiles = null, IReadOnlyList<IReadOnlyDictionary<string, string>>? funnel = null, int maxParallel = 1)
+        ReportLinks links, IReadOnlyList<(string TileId, string Reason)>? failedTiles = null, IReadOnlyList<IReadOnlyDictionary<string, string>>? funnel = null)
     {
         var sb = new StringBuilder();
         sb.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Vasco run ").Append(E(runId)).Append("</title>\n<style>").Append(Style).Append("</style></head>\n<body>\n");
@@ -140,15 +140,11 @@ public static partial class Report
         sb.Append("<h2 id=\"candidates\">Candidates</h2>\n");
         if (candidates.Count == 0) sb.Append("<p>None.</p>\n");
         else sb.Append("<p><label><input type=\"checkbox\" id=\"overlays\" checked> neighbours' circles, compass and scale bar on the stamps</label></p>\n");
-        page.Write(sb);
-        sb.Clear();
-        const int Batch = 64;
-        var cards = new StringBuilder[Math.Min(Batch, candidates.Count)];
-        for (var start = 0; start < candidates.Count; start += Batch)
+        foreach (var c in candidates)
         {
-            var n = Math.Min(Batch, candidates.Count - start);
-            IO.InParallel.For(n, maxParallel, j => Card(cards[j] = new StringBuilder(), candidates[start + j], links));
-            for (var j = 0; j < n; j++) page.Write(cards[j]);
+            Card(sb, c, links);
+            page.Write(sb);
+            sb.Clear();
         }
         sb.Append("<h2>Distributions</h2>\n");
         foreach (var (name, png) in plots) Img(sb, png, name, "plot");

@@ -47,17 +47,6 @@ public class ReportPageTests
     }
 
     [Test]
-    public void CardsMadeOnSeveralCoresMakeTheSamePage()
-    {
-        var candidates = Enumerable.Range(0, 150).Select(i => Candidate("t" + i / 7, i, 150 + i * 0.01, 20, -11 - i * 0.01, i % 3 == 0 ? "passed" : "removed:asteroid")).ToList();
-        var page = new StringWriter(CultureInfo.InvariantCulture);
-        Report.WriteHtml(page, "several", "# Vasco run several\n", [], candidates, Links, maxParallel: 4);
-        Assert.That(page.ToString(), Is.EqualTo(Report.Html("several", "# Vasco run several\n", [], candidates, Links)));
-        Assert.That(Regex.Matches(page.ToString(), "<section class=\"cand\" id=\"([^\"]+)\"").Select(m => m.Groups[1].Value),
-            Is.EqualTo(candidates.Select(c => c.Cells["tile_id"] + "-" + c.Cells["number"])), "every card, in the list's order");
-    }
-
-    [Test]
     public void TheOverviewSortsByTheClickedColumn()
     {
         var candidates = new[]
