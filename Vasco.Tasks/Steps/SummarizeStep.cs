@@ -68,7 +68,10 @@ public static class SummarizeStep
         var dashboardRows = !File.Exists(candidatesFile) ? 0
             : dashboardFile.Length > 0 ? Dashboard.Update(dashboardFile, runId, candidatesFile)
             : File.ReadLines(candidatesFile).Skip(1).Count(l => l.Length > 0);
-        var report = WriteReport(runId, summariesDir, steps, candidatesFile, markdown, config.Links, figures.Where(f => f.Failure is not null).Select(f => (f.TileId, f.Failure!)).ToList(), funnel);
+        // The cards' index is kept beside the tile cache, and needs the steps' folders as the build left them.
+        var cardIndex = cacheFile.Length > 0 && files.StampDir.Length > 0 ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(cacheFile))!, "report-cards.index") : null;
+        var report = WriteReport(runId, summariesDir, steps, candidatesFile, markdown, config.Links, figures.Where(f => f.Failure is not null).Select(f => (f.TileId, f.Failure!)).ToList(), funnel,
+            cardIndex is null ? null : (cardIndex, files.StampDir));
 
         foreach (var path in new[] { md, csv, binsPath, dashboardFile }.Concat(report).Where(p => p.Length > 0 && File.Exists(p))) manifest.Outputs.Add(FileRecord.Of(path, runDir));
         if (File.Exists(candidatesFile)) manifest.Inputs.Add(FileRecord.Of(candidatesFile, runDir));
@@ -88,7 +91,7 @@ public static class SummarizeStep
     /// <summary>report.html (with a plate stamp per candidate), candidates.reg (DS9), candidates.vot (TOPCAT) and candidates.ecsv (astropy).</summary>
     static string[] WriteReport(string runId, string summariesDir, IReadOnlyList<StepDeclaration> steps, string candidatesFile, string summaryMarkdown, ReportLinks links,
         IReadOnlyList<(string, string)> failedTiles,
-        IReadOnlyList<IReadOnlyDictionary<string, string>>? funnel)
+        IReadOnlyList<IReadOnlyDictionary<string, string>>? funnel, (string Index, string StampDir)? kept)
     {
         var csv = File.Exists(candidatesFile) ? PlainCsv.Read(candidatesFile) : null;
         var header = csv is { Header.Count: > 0 } ? csv.Header : Vasco.Filtering.Candidates.Columns;
@@ -100,14 +103,27 @@ public static class SummarizeStep
         (string Tile, (float[] Pixels, int Width, int Height)? Image) current = ("", null);
         var candidates = new List<ReportCandidate>();
         var otherPlates = new OtherPlateStamps(steps);
+        var html = Path.Combine(summariesDir, "report.html");
+        using var cards = kept is null ? null : PageCards.Open(kept.Value.Index, html);
+        // A card is made from its row, the links, and the files its tile's records of step 8 and the second look vouch for
+        // (a step writes a tile's files before its record): with all of them as they were, the last page's card is it.
+        var shown = kept is not { StampDir: var stampDir } ? []
+            : steps.Where(s => s.Name == "Filter" || s.Name == OtherPlatesStep.Contract.Name).Select(s => TileRecords.Snapshot(s, stampDir).Files).ToList();
         foreach (var c in cells)
         {
             var tile = c["tile_id"];
             var folder = Report.StampFolder(filter, tile);
             if (File.Exists(Report.StampPath(filter, tile, c["number"])))
             {
+                var digest = cards is null ? null : PageCards.Digest(string.Join('\n', [links.SkybotUrl, links.SkybotObserver,
+                    string.Join('\u001f', header.Select(h => h + "=" + c.GetValueOrDefault(h, ""))), .. shown.Select(records => string.Join(',', TileRecordCache.Signature(records, tile)))]));
+                if (digest is not null && cards!.Has(Report.CardId(c), digest))
+                {
+                    candidates.Add(new ReportCandidate(c, [], null) { Digest = digest });  // copied from the last page
+                    continue;
+                }
                 var info = StampInfo.TryRead(Path.Combine(folder, TileStamps.InfoFile(c["number"])));
-                candidates.Add(new ReportCandidate(c, Report.Strip(folder, c, info, otherPlates.Of(tile, c["number"])), info));
+                candidates.Add(new ReportCandidate(c, Report.Strip(folder, c, info, otherPlates.Of(tile, c["number"])), info) { Digest = digest });
                 continue;
             }
             if (current.Tile != tile)
@@ -120,7 +136,6 @@ public static class SummarizeStep
             candidates.Add(new ReportCandidate(c, stamp is null ? [] : [new StripStamp("POSS-I red", stamp, "the clean plate, 61x61 pixels, square-root stretch (made by step 9: step 8 made no stamps for this run).", false)], null));
         }
         var plots = Directory.GetFiles(summariesDir, "hist_*.png").Order(StringComparer.Ordinal).Select(p => (Path.GetFileNameWithoutExtension(p), File.ReadAllBytes(p))).ToList();
-        var html = Path.Combine(summariesDir, "report.html");
         var reg = Path.Combine(summariesDir, "candidates.reg");
         var ecsv = Path.Combine(summariesDir, "candidates.ecsv");
         var vot = Path.Combine(summariesDir, "candidates.vot");
@@ -130,8 +145,9 @@ public static class SummarizeStep
         AtomicFile.Write(html, stream =>
         {
             using var page = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 16, leaveOpen: true);
-            Report.WriteHtml(page, runId, summaryMarkdown, plots, candidates, links, failedTiles, funnel);
+            Report.WriteHtml(page, runId, summaryMarkdown, plots, candidates, links, failedTiles, funnel, cards);
         });
+        cards?.Save(html);
         return [html, reg, ecsv, vot];
     }
 

@@ -13,7 +13,11 @@ namespace Vasco.Summaries;
 public sealed record StripStamp(string Label, byte[] Png, string Caption, bool OnPlateGrid);
 
 /// <summary>A candidate as the report shows it: its candidates.csv cells by column name, its strip of stamps, and step 8's facts (null when step 8 made none).</summary>
-public sealed record ReportCandidate(IReadOnlyDictionary<string, string> Cells, IReadOnlyList<StripStamp> Strip, StampInfo? Info);
+public sealed record ReportCandidate(IReadOnlyDictionary<string, string> Cells, IReadOnlyList<StripStamp> Strip, StampInfo? Info)
+{
+    /// <summary>The digest of what its card is made from (<see cref="PageCards.Digest"/>); null: its card is always made.</summary>
+    public byte[]? Digest { get; init; }
+}
 
 /// <summary>Where a card's links ask: SkyBoT's cone search (the run's SkybotUrl) for an observatory (SkybotObserver).</summary>
 public sealed record ReportLinks(string SkybotUrl, string SkybotObserver)
@@ -116,10 +120,16 @@ public static partial class Report
         return page.ToString();
     }
 
-    /// <summary>The page (<see cref="Html"/>) into <paramref name="page"/>, a card at a time: a page of 2,000 candidates is tens of MB.</summary>
+    /// <summary>
+    /// The page (<see cref="Html"/>) into <paramref name="page"/>, a card at a time: a page of 2,000 candidates is tens of MB.
+    /// With <paramref name="cards"/> (and a page that is a file), a card with a <see cref="ReportCandidate.Digest"/> the last
+    /// page has is copied from it, and every card written is noted there.
+    /// </summary>
     public static void WriteHtml(TextWriter page, string runId, string summaryMarkdown, IReadOnlyList<(string Name, byte[] Png)> plots, IReadOnlyList<ReportCandidate> candidates,
-        ReportLinks links, IReadOnlyList<(string TileId, string Reason)>? failedTiles = null, IReadOnlyList<IReadOnlyDictionary<string, string>>? funnel = null)
+        ReportLinks links, IReadOnlyList<(string TileId, string Reason)>? failedTiles = null, IReadOnlyList<IReadOnlyDictionary<string, string>>? funnel = null,
+        PageCards? cards = null)
     {
+        var file = cards is null ? null : page as StreamWriter;
         var sb = new StringBuilder();
         sb.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Vasco run ").Append(E(runId)).Append("</title>\n<style>").Append(Style).Append("</style></head>\n<body>\n");
         sb.Append("<h1>Vasco run ").Append(E(runId)).Append("</h1>\n");
@@ -142,8 +152,12 @@ public static partial class Report
         else sb.Append("<p><label><input type=\"checkbox\" id=\"overlays\" checked> neighbours' circles, compass and scale bar on the stamps</label></p>\n");
         foreach (var c in candidates)
         {
-            Card(sb, c, links);
-            page.Write(sb);
+            if (file is not null && c.Digest is { } digest)
+            {
+                if (cards!.Has(CardId(c), digest)) cards.Copy(file, CardId(c), digest);
+                else cards.Write(file, CardId(c), digest, Card(sb, c, links));
+            }
+            else page.Write(Card(sb, c, links));
             sb.Clear();
         }
         sb.Append("<h2>Distributions</h2>\n");
@@ -226,7 +240,9 @@ public static partial class Report
 
     static bool IsStatus(string column) => column is "vetting" or "earth_shadow" || column.StartsWith("vet_", StringComparison.Ordinal);
     static double? Parse(string s) => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) ? v : null;
-    static string CardId(ReportCandidate c) => c.Cells.GetValueOrDefault("tile_id", "") + "-" + c.Cells.GetValueOrDefault("number", "");
+    static string CardId(ReportCandidate c) => CardId(c.Cells);
+    /// <summary>A card's id in the page (its anchor): the candidate's tile and number.</summary>
+    public static string CardId(IReadOnlyDictionary<string, string> cells) => cells.GetValueOrDefault("tile_id", "") + "-" + cells.GetValueOrDefault("number", "");
 
     /// <summary>A vetting status as a coloured label: passed, removed: reason (<paramref name="brief"/>: the reason alone), not checked (the reason on hover), sunlit, in umbra.</summary>
     static string Status(string value, bool brief = false)
@@ -261,7 +277,7 @@ public static partial class Report
     }
 
     /// <summary>A candidate's card: the strip of stamps, where it is, its numbers, the vetting, its modern neighbours and the links that ask about it.</summary>
-    static void Card(StringBuilder sb, ReportCandidate c, ReportLinks links)
+    static StringBuilder Card(StringBuilder sb, ReportCandidate c, ReportLinks links)
     {
         string V(string k) => c.Cells.TryGetValue(k, out var v) ? v : "";
         var info = c.Info;
@@ -335,7 +351,7 @@ public static partial class Report
               .Append($", <a class=\"aladin\" href=\"{E(ReportLinks.Aladin(ra2, dec2, "CDS/P/DSS2/red"))}\">DSS2 red</a> (the 1980s-90s plates)<br>")
               .Append($"<a href=\"{E(ReportLinks.Simbad(ra2, dec2))}\">SIMBAD</a>: known objects within 10\"");
         }
-        sb.Append("</p></div></div></section>\n");
+        return sb.Append("</p></div></div></section>\n");
     }
 
     /// <summary>The modern sources nearest the candidate, labelled as on the stamps.</summary>

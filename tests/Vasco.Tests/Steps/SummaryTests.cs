@@ -149,6 +149,53 @@ public class SummaryTests
     }
 
     /// <summary>
+    /// Step 9 run again copies each card whose row, links and tile records are as they were from the last page
+    /// (report-cards.index) and writes the same page; a page changed since is not trusted, and a card whose links changed
+    /// (another observatory for SkyBoT) is made again.
+    /// </summary>
+    [Test]
+    public void TheReportMadeAgainCopiesUnchangedCardsFromTheLastPageAndMakesChangedOnesAgain()
+    {
+        using var run = M67Run.Create("cards");
+        var build = run.Build();
+        Assert.That(build.ExitCode, Is.EqualTo(0), build.Output);
+        var report = run.Path("data", "summaries", run.RunId, "report.html");
+        var first = File.ReadAllText(report);
+        Assert.That(File.Exists(run.Path("obj", "vasco", run.RunId, "report-cards.index")), Is.True);
+        Assert.That(first, Does.Contain("seen from observatory 675"));
+
+        // Its stamps but the plate's set aside, a card made again would lack the modern sky and step 8's facts.
+        var number = PlainCsv.Read(run.Path("data", "filter", run.RunId, "candidates.csv")).Records().Single()["number"];
+        var folder = Report.StampFolder(run.Path("data", "filter", run.RunId), "M67");
+        var away = Directory.CreateDirectory(run.Path("away")).FullName;
+        var others = Directory.GetFiles(folder).Where(f => Path.GetFileName(f) != TileStamps.PlateFile(number)).ToList();
+        Assert.That(others, Is.Not.Empty);
+        BuildRun StepNineWithoutThem()
+        {
+            foreach (var f in others) File.Move(f, Path.Combine(away, Path.GetFileName(f)));
+            try { return run.Build("-t:VascoSummarize", "-p:FromStep=9"); }
+            finally { foreach (var f in others) File.Move(Path.Combine(away, Path.GetFileName(f)), f); }
+        }
+        var written = File.GetLastWriteTimeUtc(report);
+        var again = StepNineWithoutThem();
+        Assert.That(again.ExitCode, Is.EqualTo(0), again.Output);
+        Assert.That(File.GetLastWriteTimeUtc(report), Is.GreaterThan(written), "step 9 wrote the report again");
+        Assert.That(File.ReadAllText(report), Is.EqualTo(first), "the card copied from the last page");
+
+        // The page touched since it was written: its index is not used, and the card is made from what is there.
+        File.SetLastWriteTimeUtc(report, DateTime.UtcNow.AddMinutes(-5));
+        var touched = StepNineWithoutThem();
+        Assert.That(touched.ExitCode, Is.EqualTo(0), touched.Output);
+        Assert.That(File.ReadAllText(report), Is.Not.EqualTo(first).And.Contain("(step 8 made no record)"));
+
+        var other = run.Build("-p:SkybotObserver=I41");
+        Assert.That(other.ExitCode, Is.EqualTo(0), other.Output);
+        var page = File.ReadAllText(report);
+        Assert.That(page, Does.Contain("seen from observatory I41").And.Not.Contain("seen from observatory 675"));
+        Assert.That(page, Does.Not.Contain("(step 8 made no record)"), "the card made again, with step 8's facts");
+    }
+
+    /// <summary>
     /// What an astronomer asks of a candidate's card, checked against astropy (Debian's, reading the clean plate's WCS and the Gaia
     /// file the run used): the modern sky has the neighbours' light where the WCS puts them, the neighbour table lists the nearest
     /// Gaia sources at their separations, the compass points where the WCS says, and the links ask SkyBoT at mid-exposure from
