@@ -88,7 +88,7 @@ public abstract class TileStepTask : VascoTask, ICancelableTask
             return;
         }
         // Tiles are about to change: the run's published results go until this build's steps 8 and 9 write them again.
-        if (Vasco.Summaries.RunPublication.WithdrawBeforeRerun(steps, RunDir, Steps.FirstOrDefault(s => s.ItemSpec == "Summarize")?.GetMetadata("Dashboard") ?? "", RunId) is { } left)
+        if (Vasco.Summaries.RunPublication.WithdrawBeforeRerun(steps, RunDir, Steps.FirstOrDefault(s => s.ItemSpec == "Summarize")?.GetMetadata("Dashboard") ?? "", RunId, StampDir) is { } left)
             Log.LogWarning(left);
         try
         {

@@ -68,10 +68,8 @@ public static class SummarizeStep
         var dashboardRows = !File.Exists(candidatesFile) ? 0
             : dashboardFile.Length > 0 ? Dashboard.Update(dashboardFile, runId, candidatesFile)
             : File.ReadLines(candidatesFile).Skip(1).Count(l => l.Length > 0);
-        // The cards' index is kept beside the tile cache, and needs the steps' folders as the build left them.
-        var cardIndex = cacheFile.Length > 0 && files.StampDir.Length > 0 ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(cacheFile))!, "report-cards.index") : null;
         var report = WriteReport(runId, summariesDir, steps, candidatesFile, markdown, config.Links, figures.Where(f => f.Failure is not null).Select(f => (f.TileId, f.Failure!)).ToList(), funnel,
-            cardIndex is null ? null : (cardIndex, files.StampDir));
+            files.StampDir.Length > 0 ? files.StampDir : null);
 
         foreach (var path in new[] { md, csv, binsPath, dashboardFile }.Concat(report).Where(p => p.Length > 0 && File.Exists(p))) manifest.Outputs.Add(FileRecord.Of(path, runDir));
         if (File.Exists(candidatesFile)) manifest.Inputs.Add(FileRecord.Of(candidatesFile, runDir));
@@ -91,7 +89,7 @@ public static class SummarizeStep
     /// <summary>report.html (with a plate stamp per candidate), candidates.reg (DS9), candidates.vot (TOPCAT) and candidates.ecsv (astropy).</summary>
     static string[] WriteReport(string runId, string summariesDir, IReadOnlyList<StepDeclaration> steps, string candidatesFile, string summaryMarkdown, ReportLinks links,
         IReadOnlyList<(string, string)> failedTiles,
-        IReadOnlyList<IReadOnlyDictionary<string, string>>? funnel, (string Index, string StampDir)? kept)
+        IReadOnlyList<IReadOnlyDictionary<string, string>>? funnel, string? stampDir)
     {
         var csv = File.Exists(candidatesFile) ? PlainCsv.Read(candidatesFile) : null;
         var header = csv is { Header.Count: > 0 } ? csv.Header : Vasco.Filtering.Candidates.Columns;
@@ -104,10 +102,10 @@ public static class SummarizeStep
         var candidates = new List<ReportCandidate>();
         var otherPlates = new OtherPlateStamps(steps);
         var html = Path.Combine(summariesDir, "report.html");
-        using var cards = kept is null ? null : PageCards.Open(kept.Value.Index, html);
+        using var cards = stampDir is null ? null : PageCards.Open(stampDir, html);
         // A card is made from its row, the links, and the files its tile's records of step 8 and the second look vouch for
         // (a step writes a tile's files before its record): with all of them as they were, the last page's card is it.
-        var shown = kept is not { StampDir: var stampDir } ? []
+        var shown = stampDir is null ? []
             : steps.Where(s => s.Name == "Filter" || s.Name == OtherPlatesStep.Contract.Name).Select(s => TileRecords.Snapshot(s, stampDir).Files).ToList();
         foreach (var c in cells)
         {

@@ -18,12 +18,14 @@ public sealed class PageCards : IDisposable
     readonly record struct At(byte[] Digest, long Offset, int Length);
 
     readonly string _index;
+    readonly string _withdrawn;
     readonly Dictionary<string, At> _last;
     readonly SafeFileHandleReader? _lastPage;
     readonly List<(string Id, byte[] Digest, long Offset, int Length)> _written = [];
     byte[] _buffer = [];
 
-    PageCards(string index, Dictionary<string, At> last, SafeFileHandleReader? lastPage) => (_index, _last, _lastPage) = (index, last, lastPage);
+    PageCards(string index, string withdrawn, Dictionary<string, At> last, SafeFileHandleReader? lastPage) =>
+        (_index, _withdrawn, _last, _lastPage) = (index, withdrawn, last, lastPage);
 
     /// <summary>How many cards this page copied from the last one (for tests and the log).</summary>
     public int Copied { get; private set; }
@@ -31,10 +33,24 @@ public sealed class PageCards : IDisposable
     /// <summary>The digest of what a card is made from: the same text, the same card.</summary>
     public static byte[] Digest(string madeFrom) => SHA256.HashData(Encoding.UTF8.GetBytes(madeFrom));
 
-    /// <summary>The index <paramref name="index"/> of the page <paramref name="page"/> as it is now, or an empty one. The index is deleted here: it describes a page about to be replaced.</summary>
-    public static PageCards Open(string index, string page)
+    /// <summary>Where the index is kept: beside the run's stamps.</summary>
+    public static string IndexIn(string stampDir) => Path.Combine(stampDir, "report-cards.index");
+
+    /// <summary>
+    /// Where a report withdrawn before tiles rerun is kept (<see cref="RunPublication"/>): no longer published, but its cards
+    /// are the ones this build's step 9 copies when their inputs did not change.
+    /// </summary>
+    public static string WithdrawnIn(string stampDir) => Path.Combine(stampDir, "report.withdrawn.html");
+
+    /// <summary>
+    /// The cards of the last page: the one withdrawn in this run's <paramref name="stampDir"/>, else <paramref name="page"/>,
+    /// when the index describes it, or none. The index is deleted here: it describes a page about to be replaced.
+    /// </summary>
+    public static PageCards Open(string stampDir, string page)
     {
-        var info = new FileInfo(page);
+        var (index, withdrawn) = (IndexIn(stampDir), WithdrawnIn(stampDir));
+        var lastPage = File.Exists(withdrawn) ? withdrawn : page;
+        var info = new FileInfo(lastPage);
         var last = info.Exists ? CacheFile.Read(index, CacheFile.Header(Format), r => Read(r, info.Length, info.LastWriteTimeUtc.Ticks)) : null;
         try { File.Delete(index); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { last = null; }  // an index that may outlive its page is not used
@@ -42,11 +58,11 @@ public sealed class PageCards : IDisposable
         if (last is { Count: > 0 })
             try
             {
-                reader = new SafeFileHandleReader(page);
+                reader = new SafeFileHandleReader(lastPage);
                 if (reader.Length != info.Length) (reader, last) = (null, null);  // replaced since it was looked at
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { last = null; }
-        return new PageCards(index, last ?? [], reader);
+        return new PageCards(index, withdrawn, last ?? [], reader);
     }
 
     static Dictionary<string, At> Read(BinaryReader r, long pageBytes, long pageTicks)
@@ -89,9 +105,15 @@ public sealed class PageCards : IDisposable
         _written.Add((id, digest, offset, checked((int)(page.BaseStream.Position - offset))));
     }
 
-    /// <summary>Keeps the index of the page just written to <paramref name="page"/> (only a cache: a failure fails nothing).</summary>
+    /// <summary>
+    /// Keeps the index of the page just written to <paramref name="page"/> (only a cache: a failure fails nothing), and
+    /// drops the withdrawn page, which the new one replaces.
+    /// </summary>
     public void Save(string page)
     {
+        _lastPage?.Dispose();
+        try { File.Delete(_withdrawn); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         var info = new FileInfo(page);
         if (!info.Exists) return;
         CacheFile.Write(_index, CacheFile.Header(Format), w =>

@@ -150,6 +150,8 @@ public static partial class Report
         sb.Append("<h2 id=\"candidates\">Candidates</h2>\n");
         if (candidates.Count == 0) sb.Append("<p>None.</p>\n");
         else sb.Append("<p><label><input type=\"checkbox\" id=\"overlays\" checked> neighbours' circles, compass and scale bar on the stamps</label></p>\n");
+        page.Write(sb);  // before the cards: a card's bytes are its own
+        sb.Clear();
         foreach (var c in candidates)
         {
             if (file is not null && c.Digest is { } digest)

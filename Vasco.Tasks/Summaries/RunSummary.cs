@@ -280,16 +280,17 @@ public static class RunPublication
     /// until this build's steps 8 and 9 write them again; a build that stops before then leaves none standing. A run without
     /// steps 8 and 9 (extension steps only) has published nothing.
     /// </summary>
-    public static string? WithdrawBeforeRerun(IReadOnlyDictionary<string, StepDeclaration> steps, string runDir, string dashboardFile, string runId) =>
+    /// The report is kept aside in the run's <paramref name="stampDir"/> (<see cref="PageCards.WithdrawnIn"/>), where step 9 copies its unchanged cards from.
+    public static string? WithdrawBeforeRerun(IReadOnlyDictionary<string, StepDeclaration> steps, string runDir, string dashboardFile, string runId, string stampDir = "") =>
         steps.TryGetValue("Filter", out var filter) && steps.TryGetValue("Summarize", out var summarize)
-            ? WithdrawAll(runDir, filter.ManifestDir, summarize.OutputDir, dashboardFile, runId) : null;
+            ? WithdrawAll(runDir, filter.ManifestDir, summarize.OutputDir, dashboardFile, runId, stampDir.Length > 0 ? PageCards.WithdrawnIn(stampDir) : null) : null;
 
     /// <summary>
     /// Step 8's run-level files too: candidates.csv, whatever else its manifest lists as written (the vetting's funnel.csv
     /// and ir_only.csv), and the manifest itself; before any tile reruns, so that a build stopped half way (a full disk, a
     /// kill) leaves no result of the run as it was; the build's own steps 8 and 9 publish again at its end.
     /// </summary>
-    public static string? WithdrawAll(string runDir, string filterRunDir, string summariesDir, string dashboardFile, string runId)
+    public static string? WithdrawAll(string runDir, string filterRunDir, string summariesDir, string dashboardFile, string runId, string? keepReportAs = null)
     {
         if (Directory.Exists(filterRunDir))
         {
@@ -298,12 +299,23 @@ public static class RunPublication
                 if (File.Exists(Path.Combine(runDir, output.Path))) File.Delete(Path.Combine(runDir, output.Path));
             foreach (var f in new[] { manifest, Path.Combine(filterRunDir, "candidates.csv") }) File.Delete(f);
         }
-        return Withdraw(summariesDir, dashboardFile, runId);
+        return Withdraw(summariesDir, dashboardFile, runId, keepReportAs);
     }
 
-    /// <summary>Deletes the files; returns what could not be withdrawn (the dashboard's rows need room to rewrite it).</summary>
-    public static string? Withdraw(string summariesDir, string dashboardFile, string runId)
+    /// <summary>
+    /// Deletes the files (report.html moved to <paramref name="keepReportAs"/> instead, when given: out of the published
+    /// folder); returns what could not be withdrawn (the dashboard's rows need room to rewrite it).
+    /// </summary>
+    public static string? Withdraw(string summariesDir, string dashboardFile, string runId, string? keepReportAs = null)
     {
+        var report = Path.Combine(summariesDir, "report.html");
+        if (keepReportAs is not null && File.Exists(report))
+            try
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(keepReportAs))!);
+                File.Move(report, keepReportAs, overwrite: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }  // deleted below
         if (Directory.Exists(summariesDir))
             foreach (var path in Files.Select(f => Path.Combine(summariesDir, f)).Concat(Directory.GetFiles(summariesDir, "hist_*.png")))
                 File.Delete(path);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using NUnit.Framework;
+using Vasco.IO;
 using Vasco.Summaries;
 using Vasco.Tests.Support;
 
@@ -44,6 +45,50 @@ public class ReportPageTests
         var dom = Chromium.Run(TestTemp.Dir, "--dump-dom", new Uri(file).AbsoluteUri);
         Assert.That(dom, Does.Contain("data-errors=\"0\""));
         return Regex.Match(dom, "data-orders=\"([^\"]*)\"").Groups[1].Value.Split('|').Select(o => o.Split(',')).ToList();
+    }
+
+    /// <summary>
+    /// A page written with the last page's cards (PageCards) is the page made from nothing: a card whose digest is unchanged
+    /// is copied from the page withdrawn before tiles reran, one whose digest changed is made again, and the header, the
+    /// overview and the counts are always the new page's.
+    /// </summary>
+    [Test]
+    public void APageMadeWithTheLastPagesCardsIsThePageMadeFromNothing()
+    {
+        var stamps = TestTemp.NewPath("report-cards-");
+        var summaries = Directory.CreateDirectory(Path.Combine(TestTemp.NewPath("report-cards-"), "summaries")).FullName;
+        var html = Path.Combine(summaries, "report.html");
+        ReportCandidate With(ReportCandidate c, string madeFrom) => c with { Digest = PageCards.Digest(madeFrom) };
+        int Write(IReadOnlyList<ReportCandidate> candidates)
+        {
+            using var cards = PageCards.Open(stamps, html);
+            AtomicFile.Write(html, stream =>
+            {
+                using var page = new StreamWriter(stream, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true);
+                Report.WriteHtml(page, "several", "# Vasco run several\n", [], candidates, Links, cards: cards);
+            });
+            cards.Save(html);
+            return cards.Copied;
+        }
+        var a = Candidate("t1", 3, 149.9, 19.9, -9.25, "passed");
+        var b = Candidate("t2", 7, 150.1, 20.2, -11.5, "removed:asteroid");
+        Assert.That(Write([With(a, "a"), With(b, "b")]), Is.EqualTo(0));
+        Assert.That(File.ReadAllText(html), Is.EqualTo(Report.Html("several", "# Vasco run several\n", [], [a, b], Links)));
+
+        // Tiles rerun: the page is withdrawn into the stamps. Card a is as it was (even if what it would be made of now differs,
+        // the digest says it is not: the copy is what shows it), b changed, c is new.
+        Assert.That(RunPublication.Withdraw(summaries, "", "several", PageCards.WithdrawnIn(stamps)), Is.Null);
+        Assert.That(File.Exists(html), Is.False, "withdrawn: no report stands for the run");
+        var changed = Candidate("t2", 7, 150.1, 20.2, -11.5, "passed");
+        var c = Candidate("t3", 40, 150.0, 20.0, -13.0, "not_checked");
+        Assert.That(Write([With(a, "a"), With(changed, "b2"), With(c, "c")]), Is.EqualTo(1), "card a copied");
+        Assert.That(File.ReadAllText(html), Is.EqualTo(Report.Html("several", "# Vasco run several\n", [], [a, changed, c], Links)));
+        Assert.That(File.Exists(PageCards.WithdrawnIn(stamps)), Is.False, "the withdrawn page goes once replaced");
+
+        // Step 9 alone again: every card from report.html itself; a page touched since is not trusted.
+        Assert.That(Write([With(a, "a"), With(changed, "b2"), With(c, "c")]), Is.EqualTo(3));
+        File.SetLastWriteTimeUtc(html, DateTime.UtcNow.AddMinutes(-3));
+        Assert.That(Write([With(a, "a"), With(changed, "b2"), With(c, "c")]), Is.EqualTo(0));
     }
 
     [Test]

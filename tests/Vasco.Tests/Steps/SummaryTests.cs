@@ -161,7 +161,7 @@ public class SummaryTests
         Assert.That(build.ExitCode, Is.EqualTo(0), build.Output);
         var report = run.Path("data", "summaries", run.RunId, "report.html");
         var first = File.ReadAllText(report);
-        Assert.That(File.Exists(run.Path("obj", "vasco", run.RunId, "report-cards.index")), Is.True);
+        Assert.That(File.Exists(PageCards.IndexIn(run.Path("obj", "vasco", run.RunId, "stamps"))), Is.True);
         Assert.That(first, Does.Contain("seen from observatory 675"));
 
         // Its stamps but the plate's set aside, a card made again would lack the modern sky and step 8's facts.
