@@ -32,11 +32,7 @@ public static class CurrentTiles
             {
                 var chain = _chains[final.Name] = Chain(final, steps);
                 foreach (var step in chain.Where(s => !_records.ContainsKey(s.Name)))
-                {
-                    var snapshot = TileRecords.Snapshot(step, stampDir);
-                    if (!snapshot.Reused) snapshot.Save();
-                    _records[step.Name] = snapshot.Files;
-                }
+                    _records[step.Name] = TileRecords.Listed(step, stampDir);
                 _digests[final.Name] = StampPlanner.ReadIndex(stampDir, final.Name);
                 _made[final.Name] = TileRecordCache.Stamps(TileRecordCache.PathOf(stampDir, final.Name));
             }

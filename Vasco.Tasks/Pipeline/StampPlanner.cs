@@ -401,6 +401,17 @@ public static class TileRecords
     public static FolderSnapshot Snapshot(string stepName, string folder, string stampDir) =>
         FolderSnapshot.Open(folder, Path.Combine(stampDir, stepName + ".records.listing"), ManifestSuffix, FailedSuffix);
 
+    /// <summary>The tiles' records of a step by name (<see cref="Snapshot(StepDeclaration, string)"/>), a fresh listing kept for the next look.</summary>
+    public static Dictionary<string, FolderListing.Dated> Listed(StepDeclaration step, string stampDir) => Listed(step.Name, step.OutputDir, stampDir);
+
+    /// <inheritdoc cref="Listed(StepDeclaration, string)"/>
+    public static Dictionary<string, FolderListing.Dated> Listed(string stepName, string folder, string stampDir)
+    {
+        var snapshot = Snapshot(stepName, folder, stampDir);
+        if (!snapshot.Reused) snapshot.Save();
+        return snapshot.Files;
+    }
+
     /// <summary>
     /// The one record MSBuild's rule over every tile's record of these steps turns on ("run when an input is missing or
     /// newer than the output"): the first one missing, else the newest; "" for no tiles. From the folders' kept listings, so a
@@ -411,12 +422,11 @@ public static class TileRecords
         var (newest, time) = ("", DateTime.MinValue);
         foreach (var (step, folder) in steps)
         {
-            var records = Snapshot(step, folder, stampDir);
-            if (!records.Reused) records.Save();
+            var records = Listed(step, folder, stampDir);
             foreach (var tile in tileIds)
             {
                 var name = tile + ManifestSuffix;
-                if (!records.Files.TryGetValue(name, out var record)) return Path.Combine(folder, name);
+                if (!records.TryGetValue(name, out var record)) return Path.Combine(folder, name);
                 if (record.LastWriteUtc > time) (newest, time) = (Path.Combine(folder, name), record.LastWriteUtc);
             }
         }

@@ -146,10 +146,9 @@ public static class RunPlan
     /// </summary>
     static IReadOnlyList<Tile> StaleTiles(StepDeclaration step, string stampDir, IReadOnlyList<Tile> selected)
     {
-        var records = TileRecords.Snapshot(step, stampDir);
-        if (!records.Reused) records.Save();
+        var records = TileRecords.Listed(step, stampDir);
         var stamps = StampPlanner.StampSnapshot(stampDir, step.Name).Files;
-        return selected.Where(t => !records.Files.TryGetValue(t.TileId + TileRecords.ManifestSuffix, out var made) || !stamps.TryGetValue(t.TileId + ".stamp", out var stamped)
+        return selected.Where(t => !records.TryGetValue(t.TileId + TileRecords.ManifestSuffix, out var made) || !stamps.TryGetValue(t.TileId + ".stamp", out var stamped)
             || made.LastWriteUtc < stamped.LastWriteUtc).ToList();
     }
 

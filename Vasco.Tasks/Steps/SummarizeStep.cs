@@ -106,7 +106,7 @@ public static class SummarizeStep
         // A card is made from its row, the links, and the files its tile's records of step 8 and the second look vouch for
         // (a step writes a tile's files before its record): with all of them as they were, the last page's card is it.
         var shown = stampDir is null ? []
-            : steps.Where(s => s.Name == "Filter" || s.Name == OtherPlatesStep.Contract.Name).Select(s => TileRecords.Snapshot(s, stampDir).Files).ToList();
+            : steps.Where(s => s.Name == "Filter" || s.Name == OtherPlatesStep.Contract.Name).Select(s => TileRecords.Listed(s, stampDir)).ToList();
         foreach (var c in cells)
         {
             var tile = c["tile_id"];

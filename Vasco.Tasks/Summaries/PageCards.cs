@@ -27,7 +27,7 @@ public sealed class PageCards : IDisposable
     PageCards(string index, string withdrawn, Dictionary<string, At> last, SafeFileHandleReader? lastPage) =>
         (_index, _withdrawn, _last, _lastPage) = (index, withdrawn, last, lastPage);
 
-    /// <summary>How many cards this page copied from the last one (for tests and the log).</summary>
+    /// <summary>How many cards this page copied from the last one.</summary>
     public int Copied { get; private set; }
 
     /// <summary>The digest of what a card is made from: the same text, the same card.</summary>

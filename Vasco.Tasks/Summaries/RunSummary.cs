@@ -39,12 +39,7 @@ public static class RunSummary
     {
         var perTile = steps.Where(s => s.PerTile).OrderBy(s => s.Number).ToList();
         var cache = cacheFile is null ? [] : SummaryCache.Load(cacheFile);
-        var records = stampDir is null ? null : perTile.Select(step =>
-        {
-            var snapshot = TileRecords.Snapshot(step, stampDir);
-            if (!snapshot.Reused) snapshot.Save();
-            return snapshot.Files;
-        }).ToList();
+        var records = stampDir is null ? null : perTile.Select(step => TileRecords.Listed(step, stampDir)).ToList();
         var result = new (long[] Signature, TileData Data)[tileIds.Count];
         // Eight manifests and a catalog a tile: 90,000 files at 10,000 tiles, on every build that changed a tile.
         InParallel.For(tileIds.Count, maxParallel, i =>
@@ -278,9 +273,9 @@ public static class RunPublication
     /// <summary>
     /// Before a build reruns any tile: the run's published results (steps 8 and 9, the dashboard's rows) no longer hold, and go
     /// until this build's steps 8 and 9 write them again; a build that stops before then leaves none standing. A run without
-    /// steps 8 and 9 (extension steps only) has published nothing.
+    /// steps 8 and 9 (extension steps only) has published nothing. The report is kept aside in the run's
+    /// <paramref name="stampDir"/> (<see cref="PageCards.WithdrawnIn"/>), where step 9 copies its unchanged cards from.
     /// </summary>
-    /// The report is kept aside in the run's <paramref name="stampDir"/> (<see cref="PageCards.WithdrawnIn"/>), where step 9 copies its unchanged cards from.
     public static string? WithdrawBeforeRerun(IReadOnlyDictionary<string, StepDeclaration> steps, string runDir, string dashboardFile, string runId, string stampDir = "") =>
         steps.TryGetValue("Filter", out var filter) && steps.TryGetValue("Summarize", out var summarize)
             ? WithdrawAll(runDir, filter.ManifestDir, summarize.OutputDir, dashboardFile, runId, stampDir.Length > 0 ? PageCards.WithdrawnIn(stampDir) : null) : null;
