@@ -38,40 +38,58 @@ public static class SummarizeStep
         var notCurrent = filterRecord?.FailedTiles
             ?? throw new VascoException(ErrorCodes.TileFailed, $"step 8's {RunPaths.Relative(runDir, filterManifest)} is missing or unreadable, so no tile is known to be current.",
                 "build the run again (step 8 writes it after its tiles).", filterManifest);
-        var data = RunSummary.LeaveOut(RunSummary.Collect(steps, tiles, t => Pass2Step.Catalog.PathOf(env.Steps, t), parallel, cacheFile.Length > 0 ? cacheFile : null,
-            files.StampDir.Length > 0 ? files.StampDir : null), notCurrent);
-        var figures = data.Select(d => d.Figures).ToList();
-        var histograms = RunSummary.Histograms(data);
+        // The report's cards (each a row of candidates.csv with its stamps, or a copy of the last page's) and its tables
+        // need nothing of the summaries: made on the other core while the tiles' figures are gathered and plotted.
+        var draft = Task.Run(() => ReportDraft.Make(runId, summariesDir, steps, candidatesFile, config.Links, files.StampDir.Length > 0 ? files.StampDir : null));
+        List<TileFigures> figures;
+        IReadOnlyList<Histogram> histograms;
+        try
+        {
+            var data = RunSummary.LeaveOut(RunSummary.Collect(steps, tiles, t => Pass2Step.Catalog.PathOf(env.Steps, t), parallel, cacheFile.Length > 0 ? cacheFile : null,
+                files.StampDir.Length > 0 ? files.StampDir : null), notCurrent);
+            figures = data.Select(d => d.Figures).ToList();
+            histograms = RunSummary.Histograms(data);
+        }
+        catch
+        {
+            try { draft.Result.Dispose(); } catch (AggregateException) { }  // waits: a failed step leaves nothing writing behind it
+            throw;
+        }
 
         var manifest = new Manifest { Step = "Summarize", StepNumber = 9, RunId = runId, StartedUtc = started };
         var csv = Path.Combine(summariesDir, "summary.csv");
-        AtomicFile.WriteAllText(csv, RunSummary.Csv(runId, figures));
-        var bins = new StringBuilder("quantity,bin_low,bin_high,count\n");
-        foreach (var h in histograms)
-        {
-            h.AppendCsv(bins);
-            var png = Path.Combine(summariesDir, $"hist_{h.Quantity.ToLowerInvariant()}.png");
-            h.SavePng(png, $"{h.Quantity} of the {h.Total} pass-2 sources of run {runId}");
-            manifest.Outputs.Add(FileRecord.Of(png, runDir));
-            manifest.Counts[$"histogram_{h.Quantity.ToLowerInvariant()}_sources"] = h.Total;
-        }
         var binsPath = Path.Combine(summariesDir, "histograms.csv");
-        AtomicFile.WriteAllText(binsPath, bins.ToString());
-        var candidateRows = File.Exists(candidatesFile) ? PlainCsv.Read(candidatesFile).Records() : [];
         var md = Path.Combine(summariesDir, "summary.md");
-        // The vetting funnel step 8 wrote beside candidates.csv (its manifest names the file).
-        var funnelFile = filterRecord!.Outputs.Select(o => Path.Combine(runDir, o.Path)).FirstOrDefault(p => Path.GetFileName(p) == "funnel.csv" && File.Exists(p));
-        var funnel = funnelFile is null ? null : PlainCsv.Read(funnelFile).Records();
-        if (funnelFile is not null) manifest.Inputs.Add(FileRecord.Of(funnelFile, runDir));
-        var markdown = RunSummary.Markdown(runId, figures, histograms, candidateRows, funnel);
-        AtomicFile.WriteAllText(md, markdown);
+        string[] reportFiles;
+        using (var report = draft.GetAwaiter().GetResult())
+        {
+            // summary.csv beside the plots: the two longest writes of the summaries, one per core.
+            var summaryCsv = Task.Run(() => AtomicFile.WriteAllText(csv, RunSummary.Csv(runId, figures)));
+            var bins = new StringBuilder("quantity,bin_low,bin_high,count\n");
+            foreach (var h in histograms)
+            {
+                h.AppendCsv(bins);
+                var png = Path.Combine(summariesDir, $"hist_{h.Quantity.ToLowerInvariant()}.png");
+                h.SavePng(png, $"{h.Quantity} of the {h.Total} pass-2 sources of run {runId}");
+                manifest.Outputs.Add(FileRecord.Of(png, runDir));
+                manifest.Counts[$"histogram_{h.Quantity.ToLowerInvariant()}_sources"] = h.Total;
+            }
+            AtomicFile.WriteAllText(binsPath, bins.ToString());
+            // The vetting funnel step 8 wrote beside candidates.csv (its manifest names the file).
+            var funnelFile = filterRecord!.Outputs.Select(o => Path.Combine(runDir, o.Path)).FirstOrDefault(p => Path.GetFileName(p) == "funnel.csv" && File.Exists(p));
+            var funnel = funnelFile is null ? null : PlainCsv.Read(funnelFile).Records();
+            if (funnelFile is not null) manifest.Inputs.Add(FileRecord.Of(funnelFile, runDir));
+            var markdown = RunSummary.Markdown(runId, figures, histograms, report.Rows, funnel);
+            AtomicFile.WriteAllText(md, markdown);
+            summaryCsv.GetAwaiter().GetResult();
+            report.WritePage(markdown, figures.Where(f => f.Failure is not null).Select(f => (f.TileId, f.Failure!)).ToList(), funnel);
+            reportFiles = report.Files;
+        }
         var dashboardRows = !File.Exists(candidatesFile) ? 0
             : dashboardFile.Length > 0 ? Dashboard.Update(dashboardFile, runId, candidatesFile)
             : File.ReadLines(candidatesFile).Skip(1).Count(l => l.Length > 0);
-        var report = WriteReport(runId, summariesDir, steps, candidatesFile, markdown, config.Links, figures.Where(f => f.Failure is not null).Select(f => (f.TileId, f.Failure!)).ToList(), funnel,
-            files.StampDir.Length > 0 ? files.StampDir : null);
 
-        foreach (var path in new[] { md, csv, binsPath, dashboardFile }.Concat(report).Where(p => p.Length > 0 && File.Exists(p))) manifest.Outputs.Add(FileRecord.Of(path, runDir));
+        foreach (var path in new[] { md, csv, binsPath, dashboardFile }.Concat(reportFiles).Where(p => p.Length > 0 && File.Exists(p))) manifest.Outputs.Add(FileRecord.Of(path, runDir));
         if (File.Exists(candidatesFile)) manifest.Inputs.Add(FileRecord.Of(candidatesFile, runDir));
         manifest.Counts["tiles"] = tiles.Count;
         manifest.Counts["tiles_failed"] = figures.Count(f => f.Status != "ok");
@@ -83,70 +101,103 @@ public static class SummarizeStep
         manifest.FinishedUtc = DateTimeOffset.UtcNow;
         manifest.ElapsedSeconds = Math.Round((manifest.FinishedUtc - started).TotalSeconds, 3);
         manifest.Write(Path.Combine(summariesDir, StepManifests.FileName));
-        return new Result(md, report[0], tiles.Count, dashboardRows);
+        return new Result(md, reportFiles[0], tiles.Count, dashboardRows);
     }
 
-    /// <summary>report.html (with a plate stamp per candidate), candidates.reg (DS9), candidates.vot (TOPCAT) and candidates.ecsv (astropy).</summary>
-    static string[] WriteReport(string runId, string summariesDir, IReadOnlyList<StepDeclaration> steps, string candidatesFile, string summaryMarkdown, ReportLinks links,
-        IReadOnlyList<(string, string)> failedTiles,
-        IReadOnlyList<IReadOnlyDictionary<string, string>>? funnel, string? stampDir)
+    /// <summary>
+    /// report.html (with a plate stamp per candidate), candidates.reg (DS9), candidates.vot (TOPCAT) and candidates.ecsv (astropy):
+    /// the tables and the cards first (<see cref="Make"/>), the page once the summary it opens with is written (<see cref="WritePage"/>).
+    /// </summary>
+    sealed class ReportDraft : IDisposable
     {
-        var csv = File.Exists(candidatesFile) ? PlainCsv.Read(candidatesFile) : null;
-        var header = csv is { Header.Count: > 0 } ? csv.Header : Vasco.Filtering.Candidates.Columns;
-        var cells = csv?.Records() ?? [];
-        var masks = steps.First(s => s.Name == "Preprocess").OutputDir;
-        var filter = steps.First(s => s.Name == "Filter").OutputDir;
-        // Step 8 made the stamps; a run filtered by an older Vasco has none, and gets them made here from its clean images.
-        // candidates.csv lists a tile's candidates together: one plate image in memory at a time, not one per tile of the run.
-        (string Tile, (float[] Pixels, int Width, int Height)? Image) current = ("", null);
-        var candidates = new List<ReportCandidate>();
-        var otherPlates = new OtherPlateStamps(steps);
-        var html = Path.Combine(summariesDir, "report.html");
-        using var cards = stampDir is null ? null : PageCards.Open(stampDir, html);
-        // A card is made from its row, the links, and the files its tile's records of step 8 and the second look vouch for
-        // (a step writes a tile's files before its record): with all of them as they were, the last page's card is it.
-        var shown = stampDir is null ? []
-            : steps.Where(s => s.Name == "Filter" || s.Name == OtherPlatesStep.Contract.Name).Select(s => TileRecords.Listed(s, stampDir)).ToList();
-        foreach (var c in cells)
+        readonly string _runId, _summariesDir, _html;
+        readonly ReportLinks _links;
+        readonly List<ReportCandidate> _candidates;
+        readonly PageCards? _cards;
+
+        ReportDraft(string runId, string summariesDir, ReportLinks links, IReadOnlyList<IReadOnlyDictionary<string, string>> rows, List<ReportCandidate> candidates, PageCards? cards)
         {
-            var tile = c["tile_id"];
-            var folder = Report.StampFolder(filter, tile);
-            if (File.Exists(Report.StampPath(filter, tile, c["number"])))
-            {
-                var digest = cards is null ? null : PageCards.Digest(string.Join('\n', [links.SkybotUrl, links.SkybotObserver,
-                    string.Join('\u001f', header.Select(h => h + "=" + c.GetValueOrDefault(h, ""))), .. shown.Select(records => string.Join(',', TileRecordCache.Signature(records, tile)))]));
-                if (digest is not null && cards!.Has(Report.CardId(c), digest))
-                {
-                    candidates.Add(new ReportCandidate(c, [], null) { Digest = digest });  // copied from the last page
-                    continue;
-                }
-                var info = StampInfo.TryRead(Path.Combine(folder, TileStamps.InfoFile(c["number"])));
-                candidates.Add(new ReportCandidate(c, Report.Strip(folder, c, info, otherPlates.Of(tile, c["number"])), info) { Digest = digest });
-                continue;
-            }
-            if (current.Tile != tile)
-            {
-                var clean = PreprocessStep.Clean.PathIn(masks, tile);
-                current = (tile, File.Exists(clean) ? Report.PlateImage(clean) : null);
-            }
-            var image = current.Image;
-            var stamp = image is { } im ? Report.Stamp(im.Pixels, im.Width, im.Height, Report.Number(c["x_image"]), Report.Number(c["y_image"])) : null;
-            candidates.Add(new ReportCandidate(c, stamp is null ? [] : [new StripStamp("POSS-I red", stamp, "the clean plate, 61x61 pixels, square-root stretch (made by step 9: step 8 made no stamps for this run).", false)], null));
+            (_runId, _summariesDir, _links, Rows, _candidates, _cards) = (runId, summariesDir, links, rows, candidates, cards);
+            _html = Path.Combine(summariesDir, "report.html");
+            Files = [_html, Path.Combine(summariesDir, "candidates.reg"), Path.Combine(summariesDir, "candidates.ecsv"), Path.Combine(summariesDir, "candidates.vot")];
         }
-        var plots = Directory.GetFiles(summariesDir, "hist_*.png").Order(StringComparer.Ordinal).Select(p => (Path.GetFileNameWithoutExtension(p), File.ReadAllBytes(p))).ToList();
-        var reg = Path.Combine(summariesDir, "candidates.reg");
-        var ecsv = Path.Combine(summariesDir, "candidates.ecsv");
-        var vot = Path.Combine(summariesDir, "candidates.vot");
-        AtomicFile.WriteAllText(vot, Report.VoTable(runId, header, cells));
-        AtomicFile.WriteAllText(reg, Report.Ds9Regions(cells));
-        AtomicFile.WriteAllText(ecsv, Report.Ecsv(header, cells));
-        AtomicFile.Write(html, stream =>
+
+        /// <summary>candidates.csv's rows, as the cards show them.</summary>
+        public IReadOnlyList<IReadOnlyDictionary<string, string>> Rows { get; }
+        /// <summary>report.html, candidates.reg, candidates.ecsv, candidates.vot.</summary>
+        public string[] Files { get; }
+
+        public static ReportDraft Make(string runId, string summariesDir, IReadOnlyList<StepDeclaration> steps, string candidatesFile, ReportLinks links, string? stampDir)
         {
-            using var page = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 16, leaveOpen: true);
-            Report.WriteHtml(page, runId, summaryMarkdown, plots, candidates, links, failedTiles, funnel, cards);
-        });
-        cards?.Save(html);
-        return [html, reg, ecsv, vot];
+            var csv = File.Exists(candidatesFile) ? PlainCsv.Read(candidatesFile) : null;
+            var header = csv is { Header.Count: > 0 } ? csv.Header : Vasco.Filtering.Candidates.Columns;
+            var cells = csv?.Records() ?? [];
+            var masks = steps.First(s => s.Name == "Preprocess").OutputDir;
+            var filter = steps.First(s => s.Name == "Filter").OutputDir;
+            // Step 8 made the stamps; a run filtered by an older Vasco has none, and gets them made here from its clean images.
+            // candidates.csv lists a tile's candidates together: one plate image in memory at a time, not one per tile of the run.
+            (string Tile, (float[] Pixels, int Width, int Height)? Image) current = ("", null);
+            var candidates = new List<ReportCandidate>();
+            var otherPlates = new OtherPlateStamps(steps);
+            var cards = stampDir is null ? null : PageCards.Open(stampDir, Path.Combine(summariesDir, "report.html"));
+            try
+            {
+                // A card is made from its row, the links, and the files its tile's records of step 8 and the second look vouch for
+                // (a step writes a tile's files before its record): with all of them as they were, the last page's card is it.
+                var shown = stampDir is null ? []
+                    : steps.Where(s => s.Name == "Filter" || s.Name == OtherPlatesStep.Contract.Name).Select(s => TileRecords.Listed(s, stampDir)).ToList();
+                foreach (var c in cells)
+                {
+                    var tile = c["tile_id"];
+                    var folder = Report.StampFolder(filter, tile);
+                    if (File.Exists(Report.StampPath(filter, tile, c["number"])))
+                    {
+                        var digest = cards is null ? null : PageCards.Digest(string.Join('\n', [links.SkybotUrl, links.SkybotObserver,
+                            string.Join('\u001f', header.Select(h => h + "=" + c.GetValueOrDefault(h, ""))), .. shown.Select(records => string.Join(',', TileRecordCache.Signature(records, tile)))]));
+                        if (digest is not null && cards!.Has(Report.CardId(c), digest))
+                        {
+                            candidates.Add(new ReportCandidate(c, [], null) { Digest = digest });  // copied from the last page
+                            continue;
+                        }
+                        var info = StampInfo.TryRead(Path.Combine(folder, TileStamps.InfoFile(c["number"])));
+                        candidates.Add(new ReportCandidate(c, Report.Strip(folder, c, info, otherPlates.Of(tile, c["number"])), info) { Digest = digest });
+                        continue;
+                    }
+                    if (current.Tile != tile)
+                    {
+                        var clean = PreprocessStep.Clean.PathIn(masks, tile);
+                        current = (tile, File.Exists(clean) ? Report.PlateImage(clean) : null);
+                    }
+                    var image = current.Image;
+                    var stamp = image is { } im ? Report.Stamp(im.Pixels, im.Width, im.Height, Report.Number(c["x_image"]), Report.Number(c["y_image"])) : null;
+                    candidates.Add(new ReportCandidate(c, stamp is null ? [] : [new StripStamp("POSS-I red", stamp, "the clean plate, 61x61 pixels, square-root stretch (made by step 9: step 8 made no stamps for this run).", false)], null));
+                }
+                var draft = new ReportDraft(runId, summariesDir, links, cells, candidates, cards);
+                AtomicFile.WriteAllText(draft.Files[3], Report.VoTable(runId, header, cells));
+                AtomicFile.WriteAllText(draft.Files[1], Report.Ds9Regions(cells));
+                AtomicFile.WriteAllText(draft.Files[2], Report.Ecsv(header, cells));
+                return draft;
+            }
+            catch
+            {
+                cards?.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>report.html: the summary, the step's plots (hist_*.png, written before), the funnel, the cards.</summary>
+        public void WritePage(string summaryMarkdown, IReadOnlyList<(string, string)> failedTiles, IReadOnlyList<IReadOnlyDictionary<string, string>>? funnel)
+        {
+            var plots = Directory.GetFiles(_summariesDir, "hist_*.png").Order(StringComparer.Ordinal).Select(p => (Path.GetFileNameWithoutExtension(p), File.ReadAllBytes(p))).ToList();
+            AtomicFile.Write(_html, stream =>
+            {
+                using var page = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 16, leaveOpen: true);
+                Report.WriteHtml(page, _runId, summaryMarkdown, plots, _candidates, _links, failedTiles, funnel, _cards);
+            });
+            _cards?.Save(_html);
+        }
+
+        public void Dispose() => _cards?.Dispose();
     }
 
     /// <summary>
