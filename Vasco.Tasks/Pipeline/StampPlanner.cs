@@ -56,7 +56,7 @@ public sealed class StampPlanner
     {
         CheckDeclarations();
         var byName = Steps.ToDictionary(s => s.Name, StringComparer.Ordinal);
-        var tileDigests = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
+        var tileDigests = new Dictionary<string, string[]>(StringComparer.Ordinal);  // per step, in the order of Tiles
         var runDigests = new Dictionary<string, string>(StringComparer.Ordinal);
         var reports = new List<StepPlan>();
         var now = DateTime.UtcNow;
@@ -69,111 +69,139 @@ public sealed class StampPlanner
         var memo = PlanMemo.Read(memoPath);
         if (memo is not null) File.Delete(memoPath);
         var closures = new Dictionary<string, string>(StringComparer.Ordinal);
-        Dictionary<string, string>? tileKeys = null;
+        string[]? tileKeys = null;
+        // Made once for every per-tile step: the tiles' stamp names, and the run's tiles and their records' names (what is kept).
+        string[]? stampNames = null;
+        HashSet<string>? plannedStamps = null, runRecords = null;
+        // What planning each per-tile step reads (its index, its folders' listings), read ahead in step order on the
+        // other core while the steps before it are planned; what it writes, written behind, before the memo vouches for it.
+        using var ahead = new ReadAhead(Steps.Where(s => s.PerTile).OrderBy(s => s.Number).Select(s => (Func<StepReads>)(() =>
+            new StepReads(ReadIndex(s.Name), StampSnapshot(StampDir, s.Name), TileRecords.Snapshot(s, StampDir)))).ToList());
+        var behind = new List<Task>();
 
-        foreach (var step in Steps.OrderBy(s => s.Number))
+        try
         {
-            var common = CommonLines(step);
-            var forced = 0;
-            var force = FromStep is { } from && step.Number >= from;
-            if (!step.PerTile)
+            foreach (var step in Steps.OrderBy(s => s.Number))
             {
-                var lines = new List<string>(common);
-                if (step.Name == StepDeclaration.TilingStep) lines.Add("targets " + TargetsFingerprint);
-                foreach (var up in step.After)
+                var common = CommonLines(step);
+                var forced = 0;
+                var force = FromStep is { } from && step.Number >= from;
+                if (!step.PerTile)
                 {
-                    var u = byName[up];
-                    lines.Add(u.PerTile
-                        ? $"after {up} " + Digest(Tiles.Select(t => t.TileId + " " + tileDigests[up][t.TileId]))
-                        : $"after {up} {runDigests[up]}");
+                    var lines = new List<string>(common);
+                    if (step.Name == StepDeclaration.TilingStep) lines.Add("targets " + TargetsFingerprint);
+                    foreach (var up in step.After)
+                    {
+                        var u = byName[up];
+                        lines.Add(u.PerTile
+                            ? $"after {up} " + Digest(Tiles.Select((t, i) => t.TileId + " " + tileDigests[up][i]))
+                            : $"after {up} {runDigests[up]}");
+                    }
+                    var digest = Digest(lines);
+                    runDigests[step.Name] = digest;
+                    var changed = WriteIfChanged(StampPath(StampDir, step.Name, null), digest, lines);
+                    if (force) { File.SetLastWriteTimeUtc(StampPath(StampDir, step.Name, null), now); forced = 1; }
+                    reports.Add(new StepPlan(step.Name, changed ? 1 : 0, forced, []));
+                    continue;
                 }
-                var digest = Digest(lines);
-                runDigests[step.Name] = digest;
-                var changed = WriteIfChanged(StampPath(StampDir, step.Name, null), digest, lines);
-                if (force) { File.SetLastWriteTimeUtc(StampPath(StampDir, step.Name, null), now); forced = 1; }
-                reports.Add(new StepPlan(step.Name, changed ? 1 : 0, forced, []));
-                continue;
-            }
 
-            selected ??= SelectedTiles.Count == 0 ? Tiles.Select(t => t.TileId).ToHashSet(StringComparer.Ordinal) : SelectedTiles.ToHashSet(StringComparer.Ordinal);
-            tileLines ??= Tiles.ToDictionary(t => t.TileId, t => "tile " + t.Fingerprint, StringComparer.Ordinal);
-            var digests = new Dictionary<string, string>(Tiles.Count, StringComparer.Ordinal);
-            var index = ReadIndex(step.Name);
-            var changedCount = 0;
-            Directory.CreateDirectory(Path.Combine(StampDir, step.Name));
-            // One directory listing (or none, when the folder is as the last plan left it) instead of a stat per stamp:
-            // a stamp deleted by hand is rewritten.
-            var snapshot = StampSnapshot(StampDir, step.Name);
-            var existing = snapshot.Files.Keys.Select(Path.GetFileNameWithoutExtension).ToHashSet(StringComparer.Ordinal);
-            var touched = new List<string>();
-            // The lines all tiles share enter each tile's digest through their own digest: a no-op
-            // plan of 10,000 tiles hashes a few short lines per tile, not the whole list.
-            var commonLine = "common " + Digest(common);
-            List<string> Lines(Tile tile)
-            {
-                var lines = new List<string>(2 + step.After.Count) { commonLine, tileLines[tile.TileId] };
-                foreach (var file in step.TileFilesFor(tile)) lines.Add(FileLine(file));
-                if (TileInputs is not null) foreach (var file in TileInputs(step, tile)) lines.Add(FileLine(file));
-                foreach (var up in step.After)
+                selected ??= SelectedTiles.Count == 0 ? Tiles.Select(t => t.TileId).ToHashSet(StringComparer.Ordinal) : SelectedTiles.ToHashSet(StringComparer.Ordinal);
+                tileLines ??= Tiles.ToDictionary(t => t.TileId, t => "tile " + t.Fingerprint, StringComparer.Ordinal);
+                stampNames ??= Tiles.Select(t => t.TileId + StampSuffix).ToArray();
+                plannedStamps ??= stampNames.ToHashSet(StringComparer.Ordinal);
+                runRecords ??= (RunTileIds ?? Tiles.Select(t => t.TileId).ToList()).SelectMany(id => new[] { id + TileRecords.ManifestSuffix, id + TileRecords.FailedSuffix }).ToHashSet(StringComparer.Ordinal);
+                // One directory listing (or none, when the folder is as the last plan left it) instead of a stat per stamp:
+                // a stamp deleted by hand is rewritten.
+                var (index, snapshot, records) = ahead.Next();
+                var changedCount = 0;
+                Directory.CreateDirectory(Path.Combine(StampDir, step.Name));
+                var touched = new List<string>();
+                // The lines all tiles share enter each tile's digest through their own digest: a no-op
+                // plan of 10,000 tiles hashes a few short lines per tile, not the whole list.
+                var commonLine = "common " + Digest(common);
+                List<string> Lines(int i)
                 {
-                    if (up == StepDeclaration.TilingStep) continue; // the tile line above is what tiling decided for this tile
-                    lines.Add(byName[up].PerTile ? $"after {up} {tileDigests[up][tile.TileId]}" : $"after {up} {runDigests[up]}");
+                    var tile = Tiles[i];
+                    var lines = new List<string>(2 + step.After.Count) { commonLine, tileLines[tile.TileId] };
+                    foreach (var file in step.TileFilesFor(tile)) lines.Add(FileLine(file));
+                    if (TileInputs is not null) foreach (var file in TileInputs(step, tile)) lines.Add(FileLine(file));
+                    foreach (var up in step.After)
+                    {
+                        if (up == StepDeclaration.TilingStep) continue; // the tile line above is what tiling decided for this tile
+                        lines.Add(byName[up].PerTile ? $"after {up} {tileDigests[up][i]}" : $"after {up} {runDigests[up]}");
+                    }
+                    return lines;
                 }
-                return lines;
+                // A tile's digest is made of the step's shared lines and what it reads of the steps before (its closure), and of
+                // the tile's own lines (its key, over every step): when both are as the last plan found them, so is the digest.
+                var closure = closures[step.Name] = Digest([commonLine, .. step.After.Where(up => up != StepDeclaration.TilingStep)
+                    .Select(up => byName[up].PerTile ? $"after {up} {closures[up]}" : $"after {up} {runDigests[up]}")]);
+                tileKeys ??= TileKeys(byName.Values.Where(s => s.PerTile).OrderBy(s => s.Number).ToList());
+                var sameClosure = memo is not null && memo.Closures.TryGetValue(step.Name, out var was) && was == closure;
+                var tileLineSets = new List<string>?[Tiles.Count];
+                var tileDigestList = new string[Tiles.Count];
+                var toHash = new List<int>();
+                for (var i = 0; i < Tiles.Count; i++)
+                {
+                    var id = Tiles[i].TileId;
+                    if (sameClosure && memo!.TileKeys.TryGetValue(id, out var key) && key == tileKeys[i] && index.TryGetValue(id, out var known))
+                        tileDigestList[i] = known;
+                    else
+                    {
+                        tileLineSets[i] = Lines(i);
+                        toHash.Add(i);
+                    }
+                }
+                // Every digest of a new plan (150,000 at 10,000 tiles): on every core.
+                InParallel.For(toHash.Count, Environment.ProcessorCount, j => tileDigestList[toHash[j]] = Digest(tileLineSets[toHash[j]]!));
+                // The stamps as listed before any is written, for the pruning below.
+                var stamps = snapshot.Files.Keys.ToList();
+                for (var i = 0; i < Tiles.Count; i++)
+                {
+                    var (tile, digest) = (Tiles[i], tileDigestList[i]);
+                    if (!index.TryGetValue(tile.TileId, out var old) || old != digest || !snapshot.Files.ContainsKey(stampNames[i]))
+                    {
+                        var lines = tileLineSets[i] ?? Lines(i);
+                        WriteStamp(StampPath(StampDir, step.Name, tile.TileId), digest, [.. common, .. lines.Skip(1)]);
+                        changedCount++;
+                        touched.Add(stampNames[i]);
+                    }
+                    if (force && selected.Contains(tile.TileId))
+                    {
+                        File.SetLastWriteTimeUtc(StampPath(StampDir, step.Name, tile.TileId), now);
+                        forced++;
+                        touched.Add(stampNames[i]);
+                    }
+                }
+                tileDigests[step.Name] = tileDigestList;
+                if (changedCount > 0 || index.Count != Tiles.Count)
+                {
+                    var stepName = step.Name;
+                    behind.Add(Task.Run(() => WriteIndex(stepName, tileDigestList)));
+                }
+                if (RerunIfInterrupted(step, now) is { } rerun) touched.Add(rerun + StampSuffix);
+                var pruned = Prune(step, records, runRecords, plannedStamps, stamps, touched);
+                if (touched.Count > 0) snapshot.Refresh(touched);
+                behind.Add(Task.Run(snapshot.Save));
+                reports.Add(new StepPlan(step.Name, changedCount, forced, pruned));
             }
-            // A tile's digest is made of the step's shared lines and what it reads of the steps before (its closure), and of
-            // the tile's own lines (its key, over every step): when both are as the last plan found them, so is the digest.
-            var closure = closures[step.Name] = Digest([commonLine, .. step.After.Where(up => up != StepDeclaration.TilingStep)
-                .Select(up => byName[up].PerTile ? $"after {up} {closures[up]}" : $"after {up} {runDigests[up]}")]);
-            tileKeys ??= TileKeys(byName.Values.Where(s => s.PerTile).OrderBy(s => s.Number).ToList());
-            var sameClosure = memo is not null && memo.Closures.TryGetValue(step.Name, out var was) && was == closure;
-            var tileLineSets = new List<string>?[Tiles.Count];
-            var tileDigestList = new string[Tiles.Count];
-            var toHash = new List<int>();
-            for (var i = 0; i < Tiles.Count; i++)
-            {
-                var id = Tiles[i].TileId;
-                if (sameClosure && memo!.TileKeys.TryGetValue(id, out var key) && key == tileKeys[id] && index.TryGetValue(id, out var known))
-                    tileDigestList[i] = known;
-                else
-                {
-                    tileLineSets[i] = Lines(Tiles[i]);
-                    toHash.Add(i);
-                }
-            }
-            // Every digest of a new plan (150,000 at 10,000 tiles): on every core.
-            InParallel.For(toHash.Count, Environment.ProcessorCount, j => tileDigestList[toHash[j]] = Digest(tileLineSets[toHash[j]]!));
-            for (var i = 0; i < Tiles.Count; i++)
-            {
-                var (tile, digest) = (Tiles[i], tileDigestList[i]);
-                digests[tile.TileId] = digest;
-                var path = StampPath(StampDir, step.Name, tile.TileId);
-                if (!index.TryGetValue(tile.TileId, out var old) || old != digest || !existing.Contains(tile.TileId))
-                {
-                    var lines = tileLineSets[i] ?? Lines(tile);
-                    WriteStamp(path, digest, [.. common, .. lines.Skip(1)]);
-                    changedCount++;
-                    touched.Add(tile.TileId + StampSuffix);
-                }
-                if (force && selected.Contains(tile.TileId))
-                {
-                    File.SetLastWriteTimeUtc(path, now);
-                    forced++;
-                    touched.Add(tile.TileId + StampSuffix);
-                }
-            }
-            tileDigests[step.Name] = digests;
-            if (changedCount > 0 || index.Count != digests.Count) WriteIndex(step.Name, digests);
-            if (RerunIfInterrupted(step, now) is { } rerun) touched.Add(rerun + StampSuffix);
-            var runTiles = RunTileIds is null ? digests.Keys.ToHashSet(StringComparer.Ordinal) : RunTileIds.ToHashSet(StringComparer.Ordinal);
-            var pruned = Prune(step, runTiles, digests.Keys.ToHashSet(StringComparer.Ordinal), existing, touched);
-            if (touched.Count > 0) snapshot.Refresh(touched);
-            snapshot.Save();
-            reports.Add(new StepPlan(step.Name, changedCount, forced, pruned));
+        }
+        catch
+        {
+            try { Task.WaitAll([.. behind]); } catch (AggregateException) { }  // a plan cut short leaves nothing writing behind it
+            throw;
         }
         FileHashes.Save();
-        if (tileKeys is not null) PlanMemo.Write(memoPath, closures, tileKeys);
+        Finish(behind);
+        if (tileKeys is not null) PlanMemo.Write(memoPath, closures, Tiles.Select((t, i) => (t.TileId, tileKeys[i])).ToDictionary(p => p.TileId, p => p.Item2, StringComparer.Ordinal));
         return reports;
+    }
+
+    /// <summary>Waits for what was written behind the plan; the first failure as if it happened here.</summary>
+    static void Finish(List<Task> behind)
+    {
+        try { Task.WaitAll([.. behind]); }
+        catch (AggregateException e) { System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]); }
     }
 
     /// <summary>For whatever writes stamps or indexes besides the plan (a shard merge): the last plan's memo no longer holds.</summary>
@@ -183,7 +211,7 @@ public sealed class StampPlanner
     }
 
     /// <summary>Each tile's own lines over every per-tile step (its definition, the files it alone reads), as one digest.</summary>
-    Dictionary<string, string> TileKeys(IReadOnlyList<StepDeclaration> perTile)
+    string[] TileKeys(IReadOnlyList<StepDeclaration> perTile)
     {
         var lines = new List<string>[Tiles.Count];
         for (var i = 0; i < Tiles.Count; i++)
@@ -198,7 +226,35 @@ public sealed class StampPlanner
         }
         var keys = new string[Tiles.Count];
         InParallel.For(Tiles.Count, Environment.ProcessorCount, i => keys[i] = Digest(lines[i]));
-        return Tiles.Select((t, i) => (t.TileId, keys[i])).ToDictionary(p => p.TileId, p => p.Item2, StringComparer.Ordinal);
+        return keys;
+    }
+
+    /// <summary>What planning a per-tile step reads: its index, its stamps' listing, its tiles' records' listing.</summary>
+    sealed record StepReads(Dictionary<string, string> Index, FolderSnapshot Stamps, FolderSnapshot Records);
+
+    /// <summary>Reads what each step's planning reads, one step after another on a worker of its own, ahead of the plan.</summary>
+    sealed class ReadAhead : IDisposable
+    {
+        readonly List<TaskCompletionSource<StepReads>> _reads;
+        readonly CancellationTokenSource _stop = new();
+        int _next;
+
+        public ReadAhead(IReadOnlyList<Func<StepReads>> reads)
+        {
+            _reads = reads.Select(_ => new TaskCompletionSource<StepReads>(TaskCreationOptions.RunContinuationsAsynchronously)).ToList();
+            Task.Run(() =>
+            {
+                for (var i = 0; i < reads.Count && !_stop.IsCancellationRequested; i++)
+                    try { _reads[i].SetResult(reads[i]()); }
+                    catch (Exception e) { _reads[i].SetException(e); }
+            });
+        }
+
+        /// <summary>The next step's reads (its errors as if read here).</summary>
+        public StepReads Next() => _reads[_next++].Task.GetAwaiter().GetResult();
+
+        // A plan that stops early leaves the rest unread.
+        public void Dispose() => _stop.Cancel();
     }
 
     /// <summary>
@@ -326,10 +382,10 @@ public sealed class StampPlanner
         return index;
     }
 
-    void WriteIndex(string step, Dictionary<string, string> digests)
+    void WriteIndex(string step, string[] digests)
     {
-        var sb = new StringBuilder();
-        foreach (var (tile, digest) in digests) sb.Append(tile).Append('\t').Append(digest).Append('\n');
+        var sb = new StringBuilder(Tiles.Count * 80);
+        for (var i = 0; i < Tiles.Count; i++) sb.Append(Tiles[i].TileId).Append('\t').Append(digests[i]).Append('\n');
         AtomicFile.WriteAllText(Path.Combine(StampDir, step + ".index"), sb.ToString());
     }
 
@@ -347,15 +403,16 @@ public sealed class StampPlanner
     /// manifest lists, the manifest, any failure record and the stamp. In a shard build the
     /// outputs of the run's other tiles stay (they are other shards'); stamps are the shard's own.
     /// </summary>
-    List<string> Prune(StepDeclaration step, HashSet<string> current, HashSet<string> planned, HashSet<string?> stamps, List<string> deletedStamps)
+    /// <param name="records">The tiles' records as the last build left them (TileRecords.Snapshot), not a listing of 10,000 files each plan.</param>
+    /// <param name="current">The names of the records of the run's tiles.</param>
+    /// <param name="planned">The names of the stamps of this build's tiles.</param>
+    List<string> Prune(StepDeclaration step, FolderSnapshot records, HashSet<string> current, HashSet<string> planned, List<string> stamps, List<string> deletedStamps)
     {
         var pruned = new List<string>();
-        // The tiles' records as the last build left them (TileRecords.Snapshot), not a listing of 10,000 files each plan.
-        var records = TileRecords.Snapshot(step, StampDir);
         foreach (var name in records.Files.Keys)
         {
+            if (current.Contains(name)) continue;
             var tile = TileRecords.TileOf(name)!;
-            if (current.Contains(tile)) continue;
             var file = Path.Combine(step.OutputDir, name);
             if (name.EndsWith(TileRecords.ManifestSuffix, StringComparison.Ordinal) && Manifest.TryRead(file) is { } m)
                 foreach (var output in m.Outputs)
@@ -369,10 +426,10 @@ public sealed class StampPlanner
         }
         if (pruned.Count == 0 && !records.Reused) records.Save();  // else the folder changed: the next look lists it
         foreach (var stamp in stamps)
-            if (stamp is not null && !planned.Contains(stamp))
+            if (!planned.Contains(stamp))
             {
-                File.Delete(StampPath(StampDir, step.Name, stamp));
-                deletedStamps.Add(stamp + StampSuffix);
+                File.Delete(Path.Combine(StampDir, step.Name, stamp));
+                deletedStamps.Add(stamp);
             }
         if (pruned.Count > 0)
             StepManifests.Aggregate(step, RunDir, RunId, Tiles.Select(t => t.TileId).ToList(), Parameters, ToolVersions, cacheFile: TileRecordCache.PathOf(StampDir, step.Name));

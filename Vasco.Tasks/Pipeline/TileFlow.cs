@@ -1,3 +1,4 @@
+using Vasco.IO;
 using Vasco.Tiling;
 
 namespace Vasco.Pipeline;
@@ -117,7 +118,16 @@ public sealed class TileFlow
             }
         _unfinished = nodes.Count;
         foreach (var node in nodes.Values.Where(n => n.Waiting == 0)) Enqueue(node);
-        foreach (var state in _steps.Where(s => s.Step.Stale.Count > 0)) state.Step.Runner.Open();
+        // Each step's folder looked over (its records' listing, a killed build's temp files): at 10,000 tiles some 20 ms
+        // a step, on every core. The steps' folders are their own.
+        var opening = _steps.Where(s => s.Step.Stale.Count > 0).ToList();
+        var failures = new Exception?[opening.Count];
+        InParallel.For(opening.Count, Environment.ProcessorCount, i =>
+        {
+            try { opening[i].Step.Runner.Open(); }
+            catch (Exception e) { failures[i] = e; }
+        });
+        if (failures.FirstOrDefault(e => e is not null) is { } first) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);  // the first step's, as when opened in order
         try
         {
             var workers = Enumerable.Range(0, MaxParallel + NetworkParallel)
