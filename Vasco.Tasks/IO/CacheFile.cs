@@ -17,7 +17,8 @@ public static class CacheFile
     {
         try
         {
-            using var reader = new BinaryReader(new MemoryStream(File.ReadAllBytes(path), writable: false), Encoding.UTF8);
+            using var file = PooledBytes.File.Read(path);
+            using var reader = new BinaryReader(file.Stream(), Encoding.UTF8);
             return reader.ReadString() == header ? read(reader) : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or FormatException or ArgumentException or OverflowException)

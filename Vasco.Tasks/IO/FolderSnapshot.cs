@@ -97,7 +97,8 @@ public sealed class FolderSnapshot
     {
         try
         {
-            using var reader = new BinaryReader(new MemoryStream(File.ReadAllBytes(file), writable: false), Encoding.UTF8);
+            using var bytes = PooledBytes.File.Read(file);
+            using var reader = new BinaryReader(bytes.Stream(), Encoding.UTF8);
             if (reader.ReadString() != Header || reader.ReadString() != Path.GetFullPath(folder) || reader.ReadString() != string.Join('|', suffixes) || reader.ReadInt64() != time)
                 return null;
             var count = reader.ReadInt32();

@@ -22,7 +22,9 @@ public static class StepManifests
         ParameterSet parameters, IReadOnlyDictionary<string, string> toolVersions, IDictionary<string, object?>? fields = null, bool onlyIfChanged = false,
         string? cacheFile = null, IReadOnlyDictionary<string, FolderListing.Dated>? listing = null)
     {
-        var records = ReadTiles(step, tileIds, parameters.MaxParallel, cacheFile, listing);
+        // The cached entries are slices of a lent buffer, given back once the cache is saved again.
+        using var cached = cacheFile is null ? null : TileRecordCache.Load(cacheFile);
+        var records = ReadTiles(step, tileIds, parameters.MaxParallel, cached, cacheFile is null ? null : listing ?? TileRecordCache.List(step.OutputDir));
         DateTimeOffset? start = null, end = null;
         int ok = 0, failed = 0, pending = 0, retries = 0;
         var counts = new SortedDictionary<string, double>(StringComparer.Ordinal);
@@ -50,7 +52,7 @@ public static class StepManifests
         Directory.CreateDirectory(step.ManifestDir);
         var path = Path.Combine(step.ManifestDir, FileName);
         // As large as the last one, and a little more: grown from small, the buffer's copies cost more than the writing.
-        var json = new ManifestText(File.Exists(path) ? (int)Math.Min(new FileInfo(path).Length + (1 << 16), Array.MaxLength) : 1 << 20);
+        using var json = new ManifestText(File.Exists(path) ? (int)Math.Min(new FileInfo(path).Length + (1 << 16), Array.MaxLength) : 1 << 20);
         json.Member("schema", Manifest.SchemaName);
         json.Member("step", step.Name);
         json.Member("step_number", step.Number);
@@ -85,9 +87,9 @@ public static class StepManifests
     /// A manifest's JSON object, written member by member: as the serializer indents (<see cref="Manifest.JsonOptions"/>),
     /// except that the long arrays of records have one compact record a line, copied from the tiles' cached JSON.
     /// </summary>
-    sealed class ManifestText(int capacity)
+    sealed class ManifestText(int capacity) : IDisposable
     {
-        readonly ArrayBufferWriter<byte> _out = new(capacity);
+        readonly PooledBytes.Writer _out = new(capacity);
         bool _first = true;
 
         public void Member<T>(string name, T value)
@@ -123,6 +125,8 @@ public static class StepManifests
             return _out.WrittenMemory;
         }
 
+        public void Dispose() => _out.Dispose();
+
         void Name(string name)
         {
             Raw(_first ? "{\n  " : ",\n  ");
@@ -157,11 +161,10 @@ public static class StepManifests
     /// tile's records are as they were then, else read maxParallel at a time. At 10,000 tiles the reading was most of a
     /// one-stale build's time per step.
     /// </summary>
-    static List<(string TileId, TileRecordCache.Entry Entry)> ReadTiles(StepDeclaration step, IReadOnlyList<string> tileIds, int maxParallel, string? cacheFile,
-        IReadOnlyDictionary<string, FolderListing.Dated>? listing)
+    static List<(string TileId, TileRecordCache.Entry Entry)> ReadTiles(StepDeclaration step, IReadOnlyList<string> tileIds, int maxParallel,
+        TileRecordCache.Loaded? cache, IReadOnlyDictionary<string, FolderListing.Dated>? listing)
     {
-        var cached = cacheFile is null ? null : TileRecordCache.Load(cacheFile);
-        listing = cacheFile is null ? null : listing ?? TileRecordCache.List(step.OutputDir);
+        var cached = cache?.Tiles;
         var read = new (string, TileRecordCache.Entry)[tileIds.Count];
         InParallel.For(read.Length, maxParallel, i =>
         {

@@ -94,71 +94,89 @@ public static class TileRecordCache
         (long Bytes, long Ticks) At(string name) => listing.TryGetValue(name, out var file) ? (file.Bytes, file.LastWriteUtc.Ticks) : (-1, -1);
     }
 
-    /// <summary>The cached tiles by id, or none when the file is missing, unreadable or from other code.</summary>
-    public static Dictionary<string, Entry> Load(string path)
+    /// <summary>
+    /// The cached tiles, whose JSON elements are slices of the cache file as read into a lent buffer
+    /// (<see cref="PooledBytes"/>): dispose once the entries are used, and never use them after.
+    /// </summary>
+    public sealed class Loaded(Dictionary<string, Entry> tiles, PooledBytes.File? file) : IDisposable
     {
-        var tiles = new Dictionary<string, Entry>(StringComparer.Ordinal);
+        public Dictionary<string, Entry> Tiles { get; } = tiles;
+        public void Dispose() => file?.Dispose();
+    }
+
+    /// <summary>The cached tiles by id, or none when the file is missing, unreadable or from other code.</summary>
+    public static Loaded Load(string path)
+    {
+        PooledBytes.File? file = null;
         try
         {
-            // Read whole: the JSON elements are slices of it, and a FileStream's Length is a system call each time.
-            var bytes = File.ReadAllBytes(path);
-            var stream = new MemoryStream(bytes, writable: false);
-            using var reader = new BinaryReader(stream, Encoding.UTF8);
-            if (reader.ReadString() != Header) return tiles;
-            ReadOnlyMemory<byte> Slice()
-            {
-                var length = Count(reader);
-                var slice = bytes.AsMemory((int)stream.Position, length);
-                stream.Position += length;
-                return slice;
-            }
-            // Loops, not LINQ, and the counts' names from one table: at 10,000 tiles the load was most of an aggregation.
-            List<ReadOnlyMemory<byte>> Slices()
-            {
-                var list = new List<ReadOnlyMemory<byte>>(Count(reader));
-                for (var i = list.Capacity; i > 0; i--) list.Add(Slice());
-                return list;
-            }
-            var stamps = ReadStamps(reader);
-            var names = new string[Count(reader)];
-            for (var i = 0; i < names.Length; i++) names[i] = reader.ReadString();
-            List<(string, double)> Counts()
-            {
-                var list = new List<(string, double)>(Count(reader));
-                for (var i = list.Capacity; i > 0; i--) list.Add((names[reader.ReadInt32()], reader.ReadDouble()));
-                return list;
-            }
-            List<string> Warnings()
-            {
-                var list = new List<string>(Count(reader));
-                for (var i = list.Capacity; i > 0; i--) list.Add(reader.ReadString());
-                return list;
-            }
-            foreach (var (id, made) in stamps)
-            {
-                var kind = (Kind)reader.ReadByte();
-                tiles[id] = new Entry
-                {
-                    Signature = made.Signature, Stamp = made.Stamp,
-                    Kind = kind is Kind.NotBuilt or Kind.Ok or Kind.Failed ? kind : throw new InvalidDataException("the tile record cache is damaged"),
-                    StartedUtc = new DateTimeOffset(reader.ReadInt64(), new TimeSpan(reader.ReadInt64())),
-                    FinishedUtc = new DateTimeOffset(reader.ReadInt64(), new TimeSpan(reader.ReadInt64())),
-                    ElapsedSeconds = reader.ReadDouble(),
-                    Retries = reader.ReadInt32(),
-                    Counts = Counts(),
-                    Warnings = Warnings(),
-                    Inputs = Slices(),
-                    Outputs = Slices(),
-                    FailedTiles = Slices(),
-                    Line = Slice(),
-                };
-            }
-            return tiles;
+            file = PooledBytes.File.Read(path);
+            return new(Read(file), file);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or FormatException or ArgumentException or OverflowException)
         {
-            return new(StringComparer.Ordinal);  // no cache: every tile is read
+            file?.Dispose();
+            return new(new(StringComparer.Ordinal), null);  // no cache: every tile is read
         }
+    }
+
+    static Dictionary<string, Entry> Read(PooledBytes.File file)
+    {
+        var tiles = new Dictionary<string, Entry>(StringComparer.Ordinal);
+        // The JSON elements are slices of the file, and a MemoryStream's Length is not a system call each time.
+        var bytes = file.Memory;
+        var stream = file.Stream();
+        using var reader = new BinaryReader(stream, Encoding.UTF8);
+        if (reader.ReadString() != Header) return tiles;
+        ReadOnlyMemory<byte> Slice()
+        {
+            var length = Count(reader);
+            var slice = bytes.Slice((int)stream.Position, length);
+            stream.Position += length;
+            return slice;
+        }
+        // Loops, not LINQ, and the counts' names from one table: at 10,000 tiles the load was most of an aggregation.
+        List<ReadOnlyMemory<byte>> Slices()
+        {
+            var list = new List<ReadOnlyMemory<byte>>(Count(reader));
+            for (var i = list.Capacity; i > 0; i--) list.Add(Slice());
+            return list;
+        }
+        var stamps = ReadStamps(reader);
+        var names = new string[Count(reader)];
+        for (var i = 0; i < names.Length; i++) names[i] = reader.ReadString();
+        List<(string, double)> Counts()
+        {
+            var list = new List<(string, double)>(Count(reader));
+            for (var i = list.Capacity; i > 0; i--) list.Add((names[reader.ReadInt32()], reader.ReadDouble()));
+            return list;
+        }
+        List<string> Warnings()
+        {
+            var list = new List<string>(Count(reader));
+            for (var i = list.Capacity; i > 0; i--) list.Add(reader.ReadString());
+            return list;
+        }
+        foreach (var (id, made) in stamps)
+        {
+            var kind = (Kind)reader.ReadByte();
+            tiles[id] = new Entry
+            {
+                Signature = made.Signature, Stamp = made.Stamp,
+                Kind = kind is Kind.NotBuilt or Kind.Ok or Kind.Failed ? kind : throw new InvalidDataException("the tile record cache is damaged"),
+                StartedUtc = new DateTimeOffset(reader.ReadInt64(), new TimeSpan(reader.ReadInt64())),
+                FinishedUtc = new DateTimeOffset(reader.ReadInt64(), new TimeSpan(reader.ReadInt64())),
+                ElapsedSeconds = reader.ReadDouble(),
+                Retries = reader.ReadInt32(),
+                Counts = Counts(),
+                Warnings = Warnings(),
+                Inputs = Slices(),
+                Outputs = Slices(),
+                FailedTiles = Slices(),
+                Line = Slice(),
+            };
+        }
+        return tiles;
     }
 
     public static void Save(string path, IEnumerable<(string TileId, Entry Entry)> tiles)

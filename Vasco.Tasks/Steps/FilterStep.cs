@@ -258,7 +258,8 @@ public sealed class FilterStep : TileStep
         // Read on the other core while the candidates are written: the two need nothing of each other.
         var gathered = Task.Run(() =>
         {
-            var taken = TileRecordCache.Load(TileRecordCache.PathOf(stampDir, filter.Name));
+            using var cache = TileRecordCache.Load(TileRecordCache.PathOf(stampDir, filter.Name));
+            var taken = cache.Tiles;
             var listing = checker.Records(filter);
             var records = new (IReadOnlyList<(string Name, double Value)> Counts, IReadOnlyList<FileRecord> Outputs)[current.Count];
             InParallel.For(current.Count, maxParallel, i =>

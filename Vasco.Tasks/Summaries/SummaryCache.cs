@@ -35,7 +35,8 @@ public static class SummaryCache
         try
         {
             // Read whole: a FileStream's Length, checked before each array, is a system call each time.
-            using var reader = new BinaryReader(new MemoryStream(File.ReadAllBytes(path), writable: false), Encoding.UTF8);
+            using var file = PooledBytes.File.Read(path);
+            using var reader = new BinaryReader(file.Stream(), Encoding.UTF8);
             if (reader.ReadString() != Header) return tiles;
             var keyCount = reader.ReadInt32();
             if (keyCount < 0 || keyCount > reader.BaseStream.Length) throw new InvalidDataException("the summary cache is damaged");

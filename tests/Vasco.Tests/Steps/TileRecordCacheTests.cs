@@ -83,12 +83,12 @@ public class TileRecordCacheTests
         File.Delete(TileRecords.ManifestPath(step.OutputDir, "t3"));
         var third = Aggregate(step, ["t1", "t3"], cache);
         Assert.That(third.Tiles!.Select(t => (t.TileId, t.Status)), Is.EqualTo(new[] { ("t1", "ok"), ("t3", "not built") }));
-        Assert.That(TileRecordCache.Load(cache).Keys, Is.EquivalentTo(new[] { "t1", "t3" }));
+        Assert.That(TileRecordCache.Load(cache).Tiles.Keys, Is.EquivalentTo(new[] { "t1", "t3" }));
 
         // A damaged cache is no cache.
         var bytes = File.ReadAllBytes(cache);
         File.WriteAllBytes(cache, bytes[..(bytes.Length / 2)]);
-        Assert.That(TileRecordCache.Load(cache), Is.Empty);
+        Assert.That(TileRecordCache.Load(cache).Tiles, Is.Empty);
         Assert.That(Aggregate(step, ["t1", "t3"], cache).Counts["stars"], Is.EqualTo(70));
     }
 
