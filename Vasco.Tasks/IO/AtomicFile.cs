@@ -28,8 +28,19 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>
+    /// The text encoded as it is written, a piece at a time, not into one array of bytes first: fresh memory is what
+    /// costs on a virtual machine (<see cref="PooledBytes"/>), and a run's large texts are megabytes. Flushed to disk.
+    /// </summary>
     public static void WriteAllText(string path, string text) =>
-        WriteAllBytes(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(text));
+        Write(path, stream =>
+        {
+            using var writer = Utf8Writer(stream);
+            writer.Write(text);
+        });
+
+    /// <summary>A UTF-8 writer (no byte order mark) whose buffers stay under the large object heap's 85,000 bytes.</summary>
+    public static StreamWriter Utf8Writer(Stream stream) => new(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 14, leaveOpen: true);
 
     /// <summary>
     /// Streams content through a callback into a temp file, then renames it into place. Not <paramref name="durable"/>: not

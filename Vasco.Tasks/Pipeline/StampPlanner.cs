@@ -382,12 +382,19 @@ public sealed class StampPlanner
         return index;
     }
 
-    void WriteIndex(string step, string[] digests)
-    {
-        var sb = new StringBuilder(Tiles.Count * 80);
-        for (var i = 0; i < Tiles.Count; i++) sb.Append(Tiles[i].TileId).Append('\t').Append(digests[i]).Append('\n');
-        AtomicFile.WriteAllText(Path.Combine(StampDir, step + ".index"), sb.ToString());
-    }
+    // Streamed, not made whole first: at 10,000 tiles the text, its string and its bytes were 3.7 MB of fresh memory a step.
+    void WriteIndex(string step, string[] digests) =>
+        AtomicFile.Write(Path.Combine(StampDir, step + ".index"), stream =>
+        {
+            using var w = AtomicFile.Utf8Writer(stream);
+            for (var i = 0; i < Tiles.Count; i++)
+            {
+                w.Write(Tiles[i].TileId);
+                w.Write('\t');
+                w.Write(digests[i]);
+                w.Write('\n');
+            }
+        });
 
     /// <summary>A tile's own folder of outputs inside the step's (step 8's &lt;tile&gt;.stamps/), once emptied.</summary>
     static void DeleteIfEmptySubfolder(string? dir, string stepDir)
