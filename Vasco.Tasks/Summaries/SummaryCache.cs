@@ -4,7 +4,7 @@ using Vasco.IO;
 namespace Vasco.Summaries;
 
 /// <summary>
-/// Step 9's memory of the tiles it read last time: each tile's figures and pass-2 columns, with the size and
+/// Step 9's memory of the tiles it read last time: each tile's figures and its share of the histograms (<see cref="TileData"/>), with the size and
 /// modification time of every file they came from. A tile whose files are all as they were is not read again:
 /// at 10,000 tiles a build that changed one tile reads one tile's 9 files, not 90,000 (4 s of step 9).
 /// Kept in the run's obj/ folder. A file rewritten in any way (always by rename, AtomicFile) has a new
@@ -13,7 +13,7 @@ namespace Vasco.Summaries;
 public static class SummaryCache
 {
     // The code that fills the cache is part of its key: a changed Vasco never reuses an older one's figures.
-    static readonly string Header = "vasco-summary-cache/2 " + typeof(SummaryCache).Assembly.ManifestModule.ModuleVersionId;
+    static readonly string Header = "vasco-summary-cache/3 " + typeof(SummaryCache).Assembly.ManifestModule.ModuleVersionId;
 
     /// <summary>The files' sizes and modification times (a missing file counts as -1, -1).</summary>
     public static long[] Signature(IEnumerable<FileInfo> files)
@@ -49,7 +49,7 @@ public static class SummaryCache
                 var (status, failure, seconds) = (reader.ReadString(), reader.ReadBoolean() ? reader.ReadString() : null, reader.ReadDouble());
                 var values = new Dictionary<string, double>(StringComparer.Ordinal);
                 for (var k = reader.ReadInt32(); k > 0; k--) values[keys[reader.ReadInt32()]] = reader.ReadDouble();
-                tiles[id] = (signature, new TileData(new TileFigures(id, status, failure, values, seconds), Doubles(reader), Doubles(reader), Doubles(reader)));
+                tiles[id] = (signature, new TileData(new TileFigures(id, status, failure, values, seconds), Read<int>(reader), Doubles(reader), Read<int>(reader)));
             }
             return tiles;
         }
@@ -83,9 +83,9 @@ public static class SummaryCache
                 writer.Write(f.Seconds);
                 writer.Write(f.Values.Count);
                 foreach (var (k, v) in f.Values) { writer.Write(index[k]); writer.Write(v); }
-                Write(writer, data.Fwhm);
+                Write(writer, data.FwhmCounts);
                 Write(writer, data.Mag);
-                Write(writer, data.Snr);
+                Write(writer, data.SnrCounts);
             }
         }, durable: false);
     }

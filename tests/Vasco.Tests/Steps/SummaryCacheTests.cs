@@ -31,8 +31,10 @@ public class SummaryCacheTests
         WriteCatalog(steps, "t2", [4.0, 5.0, 6.0]);
         var second = RunSummary.Collect(steps, tiles, Pass2Of(steps), 2, cache);
         Assert.That(second.Select(t => t.Figures.Values["detections_p1"]), Is.EqualTo(new[] { 10.0, 12.0 }));
-        Assert.That(second[1].Fwhm, Is.EqualTo(new[] { 4.0, 5.0, 6.0 }));
-        Assert.That(second[0].Fwhm, Is.EqualTo(new[] { 2.0, 3.0 }));
+        // FWHM in bins of 0.25 px from 0: 4, 5 and 6 px in bins 16, 20 and 24; MAG_AUTO's values as they were.
+        Assert.That(second[1].FwhmCounts.Select((n, bin) => (n, bin)).Where(p => p.n > 0).Select(p => p.bin), Is.EqualTo(new[] { 16, 20, 24 }));
+        Assert.That(second[1].Mag, Is.EqualTo(new[] { 4.0, 5.0, 6.0 }));
+        Assert.That(second[0].Mag, Is.EqualTo(new[] { 2.0, 3.0 }));
         Assert.That(RunSummary.Histograms(second)[0].Total, Is.EqualTo(5));
 
         // A manifest rewritten alone (the catalog as it was) is read again too.
