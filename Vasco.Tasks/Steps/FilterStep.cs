@@ -242,6 +242,10 @@ public sealed class FilterStep : TileStep
         var path = Path.Combine(outputDir, "candidates.csv");
         var manifestPath = Path.Combine(outputDir, "filter.manifest.json");
         var funnelPath = Path.Combine(vettingDir, "funnel.csv");
+        // candidates.csv and its manifest go into step 8's own folder, which moves the folder's time: the records' listing
+        // is kept again once they are written (nothing here touches a record), or every later look at the folder's 30,000
+        // files (step 9, the next build's plan and flow) would list it again.
+        var filterRecords = TileRecords.Snapshot(filter, stampDir);
         AtomicFile.DeleteTempFiles(outputDir);
         // Withdrawn first: a run-level output that cannot be rewritten (a full disk) must not stand for the run.
         File.Delete(manifestPath);
@@ -319,6 +323,8 @@ public sealed class FilterStep : TileStep
         manifest.Fields["tiles_with_candidates"] = vetted?.TilesWithCandidates ?? files.Count(f => File.ReadLines(f).Skip(1).Any(l => l.Length > 0));
         manifest.FinishedUtc = DateTimeOffset.UtcNow;
         manifest.Write(manifestPath);
+        filterRecords.Refresh([]);
+        filterRecords.Save();
         return new RunCandidates(path, count, current.Count, tiles.Count, manifest.FailedTiles.Count, vetted, funnel);
     }
 }

@@ -68,6 +68,10 @@ public class VascoWriteCandidatesTests
         Assert.That(manifest.Counts["candidates"], Is.EqualTo(3));
         Assert.That(manifest.Outputs.Single().Path, Is.EqualTo("data/Filter/candidates.csv"));
         Assert.That(engine.Messages.Select(m => m.Message), Does.Contain("VascoFilter: 3 candidate(s) in data/Filter/candidates.csv"));
+        // candidates.csv moved the folder's time, but no record: the records' listing is kept for the next look, and right.
+        var kept = TileRecords.Snapshot("Filter", _filterDir, _stampDir);
+        Assert.That(kept.Reused, Is.True, "the listing kept after candidates.csv was written");
+        Assert.That(kept.Files.Keys.Order(), Is.EqualTo(new[] { "a.tile.json", "b.tile.json" }));
     }
 
     [Test]
