@@ -118,8 +118,8 @@ public sealed class TileFlow
             }
         _unfinished = nodes.Count;
         foreach (var node in nodes.Values.Where(n => n.Waiting == 0)) Enqueue(node);
-        // Each step's folder looked over (its records' listing; a killed build's temp files swept beside the work): at
-        // 10,000 tiles some 10 ms a step, on every core. The steps' folders are their own.
+        // Each step's folder looked over, on every core (its records' listing; a killed build's temp files are swept beside
+        // the work). The steps' folders are their own.
         var opening = _steps.Where(s => s.Step.Stale.Count > 0).ToList();
         var failures = new Exception?[opening.Count];
         InParallel.For(opening.Count, Environment.ProcessorCount, i =>

@@ -18,7 +18,7 @@ public sealed record TileFigures(string TileId, string Status, string? Failure, 
 /// </summary>
 public sealed record TileData(TileFigures Figures, int[] FwhmCounts, double[] Mag, int[] SnrCounts)
 {
-    /// <summary>A tile's share of the histograms, from its pass-2 columns.</summary>
+    /// <summary>A tile's share of the histograms, from its pass-2 columns (read for it alone: <paramref name="snr"/> becomes its log10).</summary>
     public static TileData Of(TileFigures figures, double[] fwhm, double[] mag, double[] snr)
     {
         for (var i = 0; i < snr.Length; i++) snr[i] = snr[i] > 0 ? Math.Log10(snr[i]) : double.NaN;
