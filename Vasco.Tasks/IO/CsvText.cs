@@ -21,6 +21,10 @@ public static class CsvText
     /// <summary>The header line (none when <paramref name="header"/> is null), then the rows, every cell as it is.</summary>
     public static string PlainTable(IEnumerable<string>? header, IEnumerable<IEnumerable<string>> rows) => Write(header, rows, quote: false);
 
+    /// <summary>One cell as <see cref="Table"/> writes it: most need no quotes, and are given back without a CSV writer.</summary>
+    public static string Cell(string text) =>
+        text.AsSpan().IndexOfAny(",\"\r\n") < 0 && (text.Length == 0 || (text[0] != ' ' && text[^1] != ' ')) ? text : Table(null, [[text, ""]])[..^2];
+
     /// <summary>A number as the shortest text that reads back to the same double ("NaN", "Infinity" as they are).</summary>
     public static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 

@@ -58,8 +58,19 @@ public sealed class VascoPlan : VascoTask
     protected override void ExecuteCore()
     {
         RunNames.Check(RunId, Catalogs.Select(c => c.ItemSpec));
+        var tidy = RunPlan.Tidy(StampDir);
+        try { Plan(); }
+        catch
+        {
+            try { tidy.Wait(); } catch (AggregateException) { }  // nothing is left deleting behind a failed task
+            throw;
+        }
+        foreach (var said in tidy.GetAwaiter().GetResult()) LogNormal(said);
+    }
+
+    void Plan()
+    {
         void Say(bool high, string message) { if (high) LogHigh(message); else LogNormal(message); }
-        RunPlan.Tidy(StampDir, Say);
         var globals = (BuildEngine as IBuildEngine6)?.GetGlobalProperties() ?? new Dictionary<string, string>();
         if (ProjectFiles.Length > 0)
             foreach (var (name, suggestion) in GlobalPropertyCheck.Unread(globals.Keys, Parameters.Select(p => p.ItemSpec), ProjectFiles))

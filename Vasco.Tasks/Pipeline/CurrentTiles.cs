@@ -22,16 +22,24 @@ public static class CurrentTiles
         readonly Dictionary<string, Dictionary<string, FolderListing.Dated>> _records = new(StringComparer.Ordinal);
         readonly Dictionary<string, Dictionary<string, string>> _digests = new(StringComparer.Ordinal);
         readonly Dictionary<string, Dictionary<string, TileRecordCache.Made>> _made = new(StringComparer.Ordinal);
-        readonly Dictionary<string, IReadOnlyList<StepDeclaration>> _chains = new(StringComparer.Ordinal);
+        // All the finals' checks in order, each upstream step's once (the chains share most of theirs): a step's manifest
+        // must be there (IsFinal false), a final's manifest made under the current stamp (true).
+        readonly List<(StepDeclaration Step, bool IsFinal)> _checks = [];
 
         /// <summary>Reads, once, what checking tiles against <paramref name="finals"/> needs.</summary>
         public Checker(IEnumerable<StepDeclaration> finals, IReadOnlyDictionary<string, StepDeclaration> steps, string stampDir)
         {
             _stampDir = stampDir;
             var ends = finals.ToList();
-            foreach (var final in ends) _chains[final.Name] = Chain(final, steps);
+            var chains = ends.ToDictionary(f => f.Name, f => Chain(f, steps), StringComparer.Ordinal);
+            var present = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var final in ends)
+            {
+                _checks.AddRange(chains[final.Name].Where(s => present.Add(s.Name)).Select(s => (s, false)));
+                _checks.Add((final, true));
+            }
             // Some thirty files of 10,000 lines each at 10,000 tiles, read on every core.
-            var listed = ends.SelectMany(f => _chains[f.Name]).DistinctBy(s => s.Name).ToList();
+            var listed = ends.SelectMany(f => chains[f.Name]).DistinctBy(s => s.Name).ToList();
             var reads = new Action[listed.Count + 2 * ends.Count];
             var (records, digests, made) = (new Dictionary<string, FolderListing.Dated>[listed.Count], new Dictionary<string, string>[ends.Count], new Dictionary<string, TileRecordCache.Made>[ends.Count]);
             for (var i = 0; i < listed.Count; i++) { var n = i; reads[n] = () => records[n] = TileRecords.Listed(listed[n], stampDir); }
@@ -50,16 +58,25 @@ public static class CurrentTiles
         public IReadOnlyDictionary<string, FolderListing.Dated> Records(StepDeclaration step) => _records[step.Name];
 
         /// <summary>
-        /// Why the tile's result of <paramref name="final"/> is not current, or null when it is: every per-tile step
-        /// that <paramref name="final"/> reads from (directly or not) has the tile's manifest, and the final step's manifest
-        /// was made under the tile's current stamp. The final stamp covers the stamps of the steps it reads, so a matching
-        /// digest means nothing upstream changed since; the manifests' presence means nothing upstream failed since.
-        /// Thread-safe.
+        /// Why the tile's results are not current, or null when they are: for each final step in the order the checker was
+        /// given them, every per-tile step it reads from (directly or not) has the tile's manifest, and the final step's
+        /// manifest was made under the tile's current stamp; the first problem found is the one given. The final stamp covers
+        /// the stamps of the steps it reads, so a matching digest means nothing upstream changed since; the manifests'
+        /// presence means nothing upstream failed since. Thread-safe.
         /// </summary>
-        public FailedTile? Problem(StepDeclaration final, string tileId)
+        public FailedTile? Problem(string tileId)
         {
-            foreach (var step in _chains[final.Name])
-                if (!_records[step.Name].ContainsKey(tileId + TileRecords.ManifestSuffix)) return Missing(step, tileId);
+            var manifest = tileId + TileRecords.ManifestSuffix;
+            foreach (var (step, isFinal) in _checks)
+            {
+                var problem = isFinal ? Stamped(step, tileId) : _records[step.Name].ContainsKey(manifest) ? null : Missing(step, tileId);
+                if (problem is not null) return problem;
+            }
+            return null;
+        }
+
+        FailedTile? Stamped(StepDeclaration final, string tileId)
+        {
             var made = _made[final.Name].TryGetValue(tileId, out var m) && m.Signature.AsSpan().SequenceEqual(TileRecordCache.Signature(_records[final.Name], tileId))
                 ? m.Stamp : ManifestStamp(TileRecords.ManifestPath(final.OutputDir, tileId));
             // The index is written after the stamps, so a stamp it does not list is read.

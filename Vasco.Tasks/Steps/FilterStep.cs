@@ -254,7 +254,7 @@ public sealed class FilterStep : TileStep
         var problems = new FailedTile?[tiles.Count];
         var finals = new[] { filter }.Concat(stages.Select(s => s.Step)).Concat(secondLook is null ? [] : [secondLook]).ToList();
         var checker = new CurrentTiles.Checker(finals, env.Steps, stampDir);
-        InParallel.For(tiles.Count, maxParallel, i => problems[i] = finals.Select(f => checker.Problem(f, tiles[i])).FirstOrDefault(p => p is not null));
+        InParallel.For(tiles.Count, maxParallel, i => problems[i] = checker.Problem(tiles[i]));
         var current = tiles.Where((_, i) => problems[i] is null).ToList();
         var files = current.Select(t => Candidates.PathOf(env.Steps, t)).ToList();
         // Each tile's counts and candidates file as step 8's manifest.json took them from its record (TileRecordCache), read

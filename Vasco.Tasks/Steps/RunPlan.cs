@@ -45,21 +45,31 @@ public sealed record PlanResult(IReadOnlyList<Tile> Tiles, IReadOnlyList<Tile> S
 /// </summary>
 public static class RunPlan
 {
-    /// <summary>What a killed build left: temporary files in the run's state folder, the FailFast marker, tools' working folders.</summary>
-    public static void Tidy(string stampDir, Action<bool, string> say)
+    /// <summary>
+    /// What a killed build left: the FailFast marker (at once), temporary files in the run's state folder and tools'
+    /// working folders (on the other core, while the plan is made: the state folder holds a file per tile and step,
+    /// 150,000 at 10,000 tiles, and a build's own temp files are never taken for abandoned ones). The task's result is
+    /// what to tell the user.
+    /// </summary>
+    public static Task<List<string>> Tidy(string stampDir)
     {
-        IO.AtomicFile.DeleteTempFiles(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(stampDir)))!);
         FailFastStop.Clear(stampDir);
-        // Tidying the temporary folder is never a reason to fail.
-        try
+        return Task.Run(() =>
         {
-            if (Tools.ToolWorkDir.SweepOrphans() is > 0 and var swept)
-                say(false, $"VascoPlan: deleted {swept} working folder(s) of tools that a stopped build left in {Path.GetTempPath()}");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            say(false, $"VascoPlan: could not look for tools' working folders left in {Path.GetTempPath()}: {e.Message}");
-        }
+            var said = new List<string>();
+            IO.AtomicFile.DeleteTempFiles(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(stampDir)))!);
+            // Tidying the temporary folder is never a reason to fail.
+            try
+            {
+                if (Tools.ToolWorkDir.SweepOrphans() is > 0 and var swept)
+                    said.Add($"VascoPlan: deleted {swept} working folder(s) of tools that a stopped build left in {Path.GetTempPath()}");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                said.Add($"VascoPlan: could not look for tools' working folders left in {Path.GetTempPath()}: {e.Message}");
+            }
+            return said;
+        });
     }
 
     public static PlanResult Make(PlanRequest r, Action<bool, string> say)

@@ -41,67 +41,81 @@ public static class SummarizeStep
         // The report's cards (each a row of candidates.csv with its stamps, or a copy of the last page's) and its tables
         // need nothing of the summaries: made on the other core while the tiles' figures are gathered and plotted.
         var draft = Task.Run(() => ReportDraft.Make(runId, summariesDir, steps, candidatesFile, config.Links, files.StampDir.Length > 0 ? files.StampDir : null));
-        List<TileFigures> figures;
-        IReadOnlyList<Histogram> histograms;
-        try
-        {
-            var data = RunSummary.LeaveOut(RunSummary.Collect(steps, tiles, t => Pass2Step.Catalog.PathOf(env.Steps, t), parallel, cacheFile.Length > 0 ? cacheFile : null,
-                files.StampDir.Length > 0 ? files.StampDir : null), notCurrent);
-            figures = data.Select(d => d.Figures).ToList();
-            histograms = RunSummary.Histograms(data);
-        }
+        // What is written on the other core (the tiles' cache, summary.csv, the plots): waited for before the step ends,
+        // failed or not, so a failed step leaves nothing writing behind it.
+        var behind = new List<Task> { draft };
+        try { return Summarize(); }
         catch
         {
-            try { draft.Result.Dispose(); } catch (AggregateException) { }  // waits: a failed step leaves nothing writing behind it
+            try { Task.WaitAll([.. behind]); } catch (AggregateException) { }
+            if (draft.IsCompletedSuccessfully) draft.Result.Dispose();
             throw;
         }
 
-        var manifest = new Manifest { Step = "Summarize", StepNumber = 9, RunId = runId, StartedUtc = started };
-        var csv = Path.Combine(summariesDir, "summary.csv");
-        var binsPath = Path.Combine(summariesDir, "histograms.csv");
-        var md = Path.Combine(summariesDir, "summary.md");
-        string[] reportFiles;
-        using (var report = draft.GetAwaiter().GetResult())
+        Result Summarize()
         {
-            // summary.csv beside the plots: the two longest writes of the summaries, one per core.
-            var summaryCsv = Task.Run(() => AtomicFile.WriteAllText(csv, RunSummary.Csv(runId, figures)));
-            var bins = new StringBuilder("quantity,bin_low,bin_high,count\n");
-            foreach (var h in histograms)
-            {
-                h.AppendCsv(bins);
-                var png = Path.Combine(summariesDir, $"hist_{h.Quantity.ToLowerInvariant()}.png");
-                h.SavePng(png, $"{h.Quantity} of the {h.Total} pass-2 sources of run {runId}");
-                manifest.Outputs.Add(FileRecord.Of(png, runDir));
-                manifest.Counts[$"histogram_{h.Quantity.ToLowerInvariant()}_sources"] = h.Total;
-            }
-            AtomicFile.WriteAllText(binsPath, bins.ToString());
-            // The vetting funnel step 8 wrote beside candidates.csv (its manifest names the file).
-            var funnelFile = filterRecord!.Outputs.Select(o => Path.Combine(runDir, o.Path)).FirstOrDefault(p => Path.GetFileName(p) == "funnel.csv" && File.Exists(p));
-            var funnel = funnelFile is null ? null : PlainCsv.Read(funnelFile).Records();
-            if (funnelFile is not null) manifest.Inputs.Add(FileRecord.Of(funnelFile, runDir));
-            var markdown = RunSummary.Markdown(runId, figures, histograms, report.Rows, funnel);
-            AtomicFile.WriteAllText(md, markdown);
-            summaryCsv.GetAwaiter().GetResult();
-            report.WritePage(markdown, figures.Where(f => f.Failure is not null).Select(f => (f.TileId, f.Failure!)).ToList(), funnel);
-            reportFiles = report.Files;
-        }
-        var dashboardRows = !File.Exists(candidatesFile) ? 0
-            : dashboardFile.Length > 0 ? Dashboard.Update(dashboardFile, runId, candidatesFile)
-            : File.ReadLines(candidatesFile).Skip(1).Count(l => l.Length > 0);
+            var data = RunSummary.LeaveOut(RunSummary.Collect(steps, tiles, t => Pass2Step.Catalog.PathOf(env.Steps, t), parallel, cacheFile.Length > 0 ? cacheFile : null,
+                files.StampDir.Length > 0 ? files.StampDir : null, behind), notCurrent);
+            var figures = data.Select(d => d.Figures).ToList();
+            var histograms = RunSummary.Histograms(data);
 
-        foreach (var path in new[] { md, csv, binsPath, dashboardFile }.Concat(reportFiles).Where(p => p.Length > 0 && File.Exists(p))) manifest.Outputs.Add(FileRecord.Of(path, runDir));
-        if (File.Exists(candidatesFile)) manifest.Inputs.Add(FileRecord.Of(candidatesFile, runDir));
-        manifest.Counts["tiles"] = tiles.Count;
-        manifest.Counts["tiles_failed"] = figures.Count(f => f.Status != "ok");
-        manifest.Counts["candidates"] = dashboardRows;
-        foreach (var f in figures.Where(f => f.Failure is not null)) manifest.FailedTiles.Add(new FailedTile(f.TileId, ErrorCodes.TileFailed, f.Failure!));
-        manifest.Status = manifest.FailedTiles.Count == 0 ? "ok" : "partial";
-        manifest.Fields["summary_paths"] = new[] { md, csv, binsPath }.Select(p => RunPaths.Relative(runDir, p)).ToList();
-        manifest.Fields["plots_emitted"] = histograms.Select(h => $"hist_{h.Quantity.ToLowerInvariant()}.png").ToList();
-        manifest.FinishedUtc = DateTimeOffset.UtcNow;
-        manifest.ElapsedSeconds = Math.Round((manifest.FinishedUtc - started).TotalSeconds, 3);
-        manifest.Write(Path.Combine(summariesDir, StepManifests.FileName));
-        return new Result(md, reportFiles[0], tiles.Count, dashboardRows);
+            var manifest = new Manifest { Step = "Summarize", StepNumber = 9, RunId = runId, StartedUtc = started };
+            var csv = Path.Combine(summariesDir, "summary.csv");
+            var binsPath = Path.Combine(summariesDir, "histograms.csv");
+            var md = Path.Combine(summariesDir, "summary.md");
+            string[] reportFiles;
+            FileRecord? pageRecord;
+            using (var report = draft.GetAwaiter().GetResult())
+            {
+                // summary.csv and the plots beside the summary and the page's head: the longest writes of the summaries
+                // but the page, which needs the plots only when it reaches them.
+                var summaryCsv = Task.Run(() => AtomicFile.WriteAllText(csv, RunSummary.Csv(runId, figures)));
+                behind.Add(summaryCsv);
+                var plots = Task.Run(() => histograms.Select(h =>
+                {
+                    var png = Path.Combine(summariesDir, $"hist_{h.Quantity.ToLowerInvariant()}.png");
+                    h.SavePng(png, $"{h.Quantity} of the {h.Total} pass-2 sources of run {runId}");
+                    return FileRecord.Of(png, runDir);
+                }).ToList());
+                behind.Add(plots);
+                var bins = new StringBuilder("quantity,bin_low,bin_high,count\n");
+                foreach (var h in histograms)
+                {
+                    h.AppendCsv(bins);
+                    manifest.Counts[$"histogram_{h.Quantity.ToLowerInvariant()}_sources"] = h.Total;
+                }
+                AtomicFile.WriteAllText(binsPath, bins.ToString());
+                // The vetting funnel step 8 wrote beside candidates.csv (its manifest names the file).
+                var funnelFile = filterRecord!.Outputs.Select(o => Path.Combine(runDir, o.Path)).FirstOrDefault(p => Path.GetFileName(p) == "funnel.csv" && File.Exists(p));
+                var funnel = funnelFile is null ? null : PlainCsv.Read(funnelFile).Records();
+                if (funnelFile is not null) manifest.Inputs.Add(FileRecord.Of(funnelFile, runDir));
+                var markdown = RunSummary.Markdown(runId, figures, histograms, report.Rows, funnel);
+                AtomicFile.WriteAllText(md, markdown);
+                summaryCsv.GetAwaiter().GetResult();
+                manifest.Outputs.AddRange(plots.GetAwaiter().GetResult());
+                report.WritePage(runDir, markdown, figures.Where(f => f.Failure is not null).Select(f => (f.TileId, f.Failure!)).ToList(), funnel);
+                (reportFiles, pageRecord) = (report.Files, report.PageRecord);
+            }
+            var dashboardRows = !File.Exists(candidatesFile) ? 0
+                : dashboardFile.Length > 0 ? Dashboard.Update(dashboardFile, runId, candidatesFile)
+                : File.ReadLines(candidatesFile).Skip(1).Count(l => l.Length > 0);
+
+            foreach (var path in new[] { md, csv, binsPath, dashboardFile }.Concat(reportFiles).Where(p => p.Length > 0 && File.Exists(p)))
+                manifest.Outputs.Add(path == reportFiles[0] && pageRecord is not null ? pageRecord : FileRecord.Of(path, runDir));
+            if (File.Exists(candidatesFile)) manifest.Inputs.Add(FileRecord.Of(candidatesFile, runDir));
+            manifest.Counts["tiles"] = tiles.Count;
+            manifest.Counts["tiles_failed"] = figures.Count(f => f.Status != "ok");
+            manifest.Counts["candidates"] = dashboardRows;
+            foreach (var f in figures.Where(f => f.Failure is not null)) manifest.FailedTiles.Add(new FailedTile(f.TileId, ErrorCodes.TileFailed, f.Failure!));
+            manifest.Status = manifest.FailedTiles.Count == 0 ? "ok" : "partial";
+            manifest.Fields["summary_paths"] = new[] { md, csv, binsPath }.Select(p => RunPaths.Relative(runDir, p)).ToList();
+            manifest.Fields["plots_emitted"] = histograms.Select(h => $"hist_{h.Quantity.ToLowerInvariant()}.png").ToList();
+            Task.WaitAll([.. behind]);
+            manifest.FinishedUtc = DateTimeOffset.UtcNow;
+            manifest.ElapsedSeconds = Math.Round((manifest.FinishedUtc - started).TotalSeconds, 3);
+            manifest.Write(Path.Combine(summariesDir, StepManifests.FileName));
+            return new Result(md, reportFiles[0], tiles.Count, dashboardRows);
+        }
     }
 
     /// <summary>
@@ -186,16 +200,22 @@ public static class SummarizeStep
         }
 
         /// <summary>report.html: the summary, the step's plots (hist_*.png, written before), the funnel, the cards.</summary>
-        public void WritePage(string summaryMarkdown, IReadOnlyList<(string, string)> failedTiles, IReadOnlyList<IReadOnlyDictionary<string, string>>? funnel)
+        public void WritePage(string runDir, string summaryMarkdown, IReadOnlyList<(string, string)> failedTiles, IReadOnlyList<IReadOnlyDictionary<string, string>>? funnel)
         {
             var plots = Directory.GetFiles(_summariesDir, "hist_*.png").Order(StringComparer.Ordinal).Select(p => (Path.GetFileNameWithoutExtension(p), File.ReadAllBytes(p))).ToList();
             AtomicFile.Write(_html, stream =>
             {
-                using var page = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 16, leaveOpen: true);
-                Report.WriteHtml(page, _runId, summaryMarkdown, plots, _candidates, _links, failedTiles, funnel, _cards);
+                // Hashed as it is written: reading 66 MB back for the manifest took longer than writing it.
+                using var hashed = new HashingStream(stream);
+                using (var page = new StreamWriter(hashed, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 16, leaveOpen: true))
+                    Report.WriteHtml(page, _runId, summaryMarkdown, plots, _candidates, _links, failedTiles, funnel, _cards);
+                PageRecord = new FileRecord(RunPaths.Relative(runDir, _html), hashed.Length, hashed.Sha256);
             });
             _cards?.Save(_html);
         }
+
+        /// <summary>report.html's record for the manifest, once <see cref="WritePage"/> wrote it.</summary>
+        public FileRecord? PageRecord { get; private set; }
 
         public void Dispose() => _cards?.Dispose();
     }

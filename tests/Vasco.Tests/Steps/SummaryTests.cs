@@ -109,6 +109,10 @@ public class SummaryTests
         Assert.That(fields, Has.All.Contain(" ucd=\""));
         Assert.That(vot, Does.Contain("<COOSYS ID=\"plate\" system=\"ICRS\" epoch=\"J1951.911\"/>").And.Not.Contain("unit=\"pix\""));
 
+        // Every file step 9 records is that file, byte for byte.
+        foreach (var output in Manifest.Read(Path.Combine(dir, "manifest.json")).Outputs)
+            Assert.That((output.Bytes, output.Sha256), Is.EqualTo((new FileInfo(run.Path(output.Path)).Length, FileRecord.Sha256Of(run.Path(output.Path)))), output.Path);
+
         // The dashboard's schema is stable, and runs accumulate without duplicates.
         var dashboard = run.Path("dashboard", "anomalies_minimal.csv");
         Assert.That(File.ReadLines(dashboard).First(), Is.EqualTo("run_id,tile_id,number,ra,dec,mag,snr_win,fwhm_image,plate_id,plate_epoch"));
@@ -181,6 +185,9 @@ public class SummaryTests
         Assert.That(again.ExitCode, Is.EqualTo(0), again.Output);
         Assert.That(File.GetLastWriteTimeUtc(report), Is.GreaterThan(written), "step 9 wrote the report again");
         Assert.That(File.ReadAllText(report), Is.EqualTo(first), "the card copied from the last page");
+        // The manifest's record of the page is the page, copied card and all (its digest is taken as it is written).
+        var recorded = Manifest.Read(run.Path("data", "summaries", run.RunId, "manifest.json")).Outputs.Single(o => o.Path.EndsWith("/report.html", StringComparison.Ordinal));
+        Assert.That((recorded.Bytes, recorded.Sha256), Is.EqualTo((new FileInfo(report).Length, FileRecord.Sha256Of(report))));
 
         // The page touched since it was written: its index is not used, and the card is made from what is there.
         File.SetLastWriteTimeUtc(report, DateTime.UtcNow.AddMinutes(-5));
