@@ -79,7 +79,7 @@ public static class StepManifests
         var bytes = json.End().Span;
         // The merge rewrites a step's manifest only when it changes, so merging twice changes nothing.
         if (!onlyIfChanged || !File.Exists(path) || !File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes)) AtomicFile.WriteAllBytes(path, bytes);
-        if (cacheFile is not null) TileRecordCache.Save(cacheFile, records);
+        if (cacheFile is not null) TileRecordCache.Save(cacheFile, records, cached);
         return new Totals(path, status, counts, warnings);
     }
 

@@ -13,12 +13,14 @@ namespace Vasco.Pipeline;
 /// one has a new modification time; a cache written by another build of Vasco's code, or unreadable, is ignored.
 /// A tile's file records, failure records and line of the tiles list are kept as the JSON they are written as, slices
 /// of the cache file read whole: at 10,000 tiles, decoding them into objects and back cost 0.3 s a step, fifteen
-/// times in a one-stale build (bench/micro RunWork.AggregateOneChanged).
+/// times in a one-stale build (bench/micro RunWork.AggregateOneChanged). The tiles whose entries changed since the cache
+/// was read are appended to it as a part (<see cref="AppendedCache"/>): a one-stale build writes a few KB a step, not the
+/// whole cache again.
 /// </summary>
 public static class TileRecordCache
 {
     // The code that fills the cache is part of its key: a changed Vasco never reuses an older one's reading.
-    static readonly string Header = "vasco-tile-records/4 " + typeof(TileRecordCache).Assembly.ManifestModule.ModuleVersionId;
+    static readonly string Header = "vasco-tile-records/5 " + typeof(TileRecordCache).Assembly.ManifestModule.ModuleVersionId;
 
     /// <summary>What a tile gives its step's manifest.json: all of it for an ok tile, the failure for a failed one.</summary>
     public enum Kind : byte { NotBuilt, Ok, Failed }
@@ -98,36 +100,38 @@ public static class TileRecordCache
     /// The cached tiles, whose JSON elements are slices of the cache file as read into a lent buffer
     /// (<see cref="PooledBytes"/>): dispose once the entries are used, and never use them after.
     /// </summary>
-    public sealed class Loaded(Dictionary<string, Entry> tiles, PooledBytes.File? file) : IDisposable
+    public sealed class Loaded(Dictionary<string, Entry> tiles, AppendedCache.Read? file) : IDisposable
     {
         public Dictionary<string, Entry> Tiles { get; } = tiles;
+        /// <summary>What was read of the cache file (null: nothing), for appending to it.</summary>
+        public AppendedCache.State? State => file?.State;
         public void Dispose() => file?.Dispose();
     }
 
     /// <summary>The cached tiles by id, or none when the file is missing, unreadable or from other code.</summary>
     public static Loaded Load(string path)
     {
-        PooledBytes.File? file = null;
+        var file = AppendedCache.Open(path, Header);
+        if (file is null) return new(new(StringComparer.Ordinal), null);  // no cache: every tile is read
         try
         {
-            file = PooledBytes.File.Read(path);
-            return new(Read(file), file);
+            var tiles = new Dictionary<string, Entry>(StringComparer.Ordinal);
+            foreach (var part in file.Parts) Read(part, tiles);
+            return new(tiles, file);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or FormatException or ArgumentException or OverflowException)
+        catch (Exception e) when (e is IOException or InvalidDataException or FormatException or ArgumentException or OverflowException)
         {
-            file?.Dispose();
-            return new(new(StringComparer.Ordinal), null);  // no cache: every tile is read
+            file.Dispose();
+            return new(new(StringComparer.Ordinal), null);
         }
     }
 
-    static Dictionary<string, Entry> Read(PooledBytes.File file)
+    /// <summary>Adds a part's entries to <paramref name="tiles"/>, over those of earlier parts.</summary>
+    static void Read(ReadOnlyMemory<byte> bytes, Dictionary<string, Entry> tiles)
     {
-        var tiles = new Dictionary<string, Entry>(StringComparer.Ordinal);
         // The JSON elements are slices of the file, and a MemoryStream's Length is not a system call each time.
-        var bytes = file.Memory;
-        var stream = file.Stream();
+        var stream = AppendedCache.StreamOf(bytes);
         using var reader = new BinaryReader(stream, Encoding.UTF8);
-        if (reader.ReadString() != Header) return tiles;
         ReadOnlyMemory<byte> Slice()
         {
             var length = Count(reader);
@@ -176,47 +180,53 @@ public static class TileRecordCache
                 Line = Slice(),
             };
         }
-        return tiles;
     }
 
-    public static void Save(string path, IEnumerable<(string TileId, Entry Entry)> tiles)
+    /// <summary>
+    /// Keeps the tiles' entries: those not taken from <paramref name="from"/> (the cache as loaded) appended to it, or all of
+    /// them written whole (no cache read, or a tile of it no longer among <paramref name="tiles"/>).
+    /// </summary>
+    public static void Save(string path, IReadOnlyList<(string TileId, Entry Entry)> tiles, Loaded? from = null)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var list = tiles.ToList();
-        AtomicFile.Write(path, stream =>
+        var cached = from?.Tiles;
+        var present = cached is null ? 0 : tiles.Count(t => cached.ContainsKey(t.TileId));
+        AppendedCache.Write(path, Header, from?.State, wholeRequired: cached is null || present < cached.Count,
+            w => Write(w, [.. tiles.Where(t => !(cached!.TryGetValue(t.TileId, out var e) && ReferenceEquals(e, t.Entry)))]),
+            w => Write(w, tiles));
+    }
+
+    /// <summary>A part of the cache: the tiles' signatures and stamps first (which CurrentTiles reads alone: <see cref="Stamps"/>), then the rest.</summary>
+    static void Write(BinaryWriter w, IReadOnlyList<(string TileId, Entry Entry)> list)
+    {
+        void Blob(ReadOnlyMemory<byte> json) { w.Write(json.Length); w.Write(json.Span); }
+        void Blobs(List<ReadOnlyMemory<byte>> list) { w.Write(list.Count); foreach (var json in list) Blob(json); }
+        w.Write(list.Count);
+        // First each tile's signature and stamp, which CurrentTiles reads alone (Stamps), then the rest.
+        foreach (var (id, e) in list)
         {
-            using var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
-            void Blob(ReadOnlyMemory<byte> json) { w.Write(json.Length); w.Write(json.Span); }
-            void Blobs(List<ReadOnlyMemory<byte>> list) { w.Write(list.Count); foreach (var json in list) Blob(json); }
-            w.Write(Header);
-            w.Write(list.Count);
-            // First each tile's signature and stamp, which CurrentTiles reads alone (Stamps), then the rest.
-            foreach (var (id, e) in list)
-            {
-                w.Write(id);
-                foreach (var v in e.Signature) w.Write(v);
-                w.Write(e.Stamp ?? "");
-            }
-            var names = list.SelectMany(t => t.Entry.Counts).Select(c => c.Name).Distinct().ToList();
-            var index = names.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i, StringComparer.Ordinal);
-            w.Write(names.Count);
-            foreach (var name in names) w.Write(name);
-            foreach (var (_, e) in list)
-            {
-                w.Write((byte)e.Kind);
-                foreach (var time in (ReadOnlySpan<DateTimeOffset>)[e.StartedUtc, e.FinishedUtc]) { w.Write(time.Ticks); w.Write(time.Offset.Ticks); }
-                w.Write(e.ElapsedSeconds);
-                w.Write(e.Retries);
-                w.Write(e.Counts.Count);
-                foreach (var (k, v) in e.Counts) { w.Write(index[k]); w.Write(v); }
-                w.Write(e.Warnings.Count);
-                foreach (var warning in e.Warnings) w.Write(warning);
-                Blobs(e.Inputs);
-                Blobs(e.Outputs);
-                Blobs(e.FailedTiles);
-                Blob(e.Line);
-            }
-        }, durable: false);
+            w.Write(id);
+            foreach (var v in e.Signature) w.Write(v);
+            w.Write(e.Stamp ?? "");
+        }
+        var names = list.SelectMany(t => t.Entry.Counts).Select(c => c.Name).Distinct().ToList();
+        var index = names.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i, StringComparer.Ordinal);
+        w.Write(names.Count);
+        foreach (var name in names) w.Write(name);
+        foreach (var (_, e) in list)
+        {
+            w.Write((byte)e.Kind);
+            foreach (var time in (ReadOnlySpan<DateTimeOffset>)[e.StartedUtc, e.FinishedUtc]) { w.Write(time.Ticks); w.Write(time.Offset.Ticks); }
+            w.Write(e.ElapsedSeconds);
+            w.Write(e.Retries);
+            w.Write(e.Counts.Count);
+            foreach (var (k, v) in e.Counts) { w.Write(index[k]); w.Write(v); }
+            w.Write(e.Warnings.Count);
+            foreach (var warning in e.Warnings) w.Write(warning);
+            Blobs(e.Inputs);
+            Blobs(e.Outputs);
+            Blobs(e.FailedTiles);
+            Blob(e.Line);
+        }
     }
 
     /// <summary>What a tile's ok manifest was made under, with the signature of its records then.</summary>
@@ -228,15 +238,10 @@ public static class TileRecordCache
     /// </summary>
     public static Dictionary<string, Made> Stamps(string path)
     {
-        try
-        {
-            using var reader = new BinaryReader(new BufferedStream(File.OpenRead(path), 1 << 16), Encoding.UTF8);
-            return reader.ReadString() == Header ? ReadStamps(reader).ToDictionary(p => p.Id, p => p.Made, StringComparer.Ordinal) : new(StringComparer.Ordinal);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or FormatException or ArgumentException or OverflowException)
-        {
-            return new(StringComparer.Ordinal);
-        }
+        var stamps = new Dictionary<string, Made>(StringComparer.Ordinal);
+        foreach (var part in AppendedCache.Heads(path, Header, ReadStamps) ?? [])
+            foreach (var (id, made) in part) stamps[id] = made;
+        return stamps;
     }
 
     static List<(string Id, Made Made)> ReadStamps(BinaryReader reader)

@@ -56,10 +56,11 @@ public static class RunSummary
     {
         var perTile = steps.Where(s => s.PerTile).OrderBy(s => s.Number).ToList();
         // The cache and the steps' listings (a dozen files of 10,000 lines each at 10,000 tiles), read on every core.
-        var loaded = Task.Run(() => cacheFile is null ? [] : SummaryCache.Load(cacheFile));
+        var loaded = Task.Run(() => cacheFile is null ? null : SummaryCache.Load(cacheFile));
         var records = stampDir is null ? null : new Dictionary<string, FolderListing.Dated>[perTile.Count];
         if (records is not null) InParallel.For(perTile.Count, maxParallel, i => records[i] = TileRecords.Listed(perTile[i], stampDir!));
-        var cache = loaded.GetAwaiter().GetResult();
+        var last = loaded.GetAwaiter().GetResult();
+        var cache = last?.Tiles ?? [];
         var result = new (long[] Signature, TileData Data)[tileIds.Count];
         // Eight manifests and a catalog a tile: 90,000 files at 10,000 tiles, on every build that changed a tile.
         InParallel.For(tileIds.Count, maxParallel, i =>
@@ -75,7 +76,7 @@ public static class RunSummary
         {
             void Save()
             {
-                try { SummaryCache.Save(cacheFile, result); }
+                try { SummaryCache.Save(cacheFile, result, last); }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }  // only a cache: the next step 9 reads every tile
             }
             if (behind is null) Save();

@@ -63,22 +63,26 @@ public static class VettedCandidates
         var undecided = new SortedSet<string>(StringComparer.Ordinal);
         var read = new TileFiles[tiles.Count];
         var texts = new TileTexts.Tile[tiles.Count];
-        var kept = cacheFile is null ? [] : TileTexts.Load(cacheFile);
+        var kept = cacheFile is null ? null : TileTexts.Load(cacheFile);
+        var changed = new bool[tiles.Count];
         InParallel.For(tiles.Count, maxParallel, i =>
         {
             var tile = tiles[i];
             var files = (string?[])[tile.CandidatesFile, .. stages.Select(s => tile.StageFiles[s.Folder]), tile.SecondLookFile];
-            var text = kept.TryGetValue(tile.TileId, out var k) && tile.Signature is { } signature && k.Signature.AsSpan().SequenceEqual(signature) ? k.Texts : new string?[files.Length];
+            var hit = kept is not null && kept.Tiles.TryGetValue(tile.TileId, out var k) && tile.Signature is { } signature && k.Signature.AsSpan().SequenceEqual(signature);
+            var text = hit ? kept!.Tiles[tile.TileId].Texts : new string?[files.Length];
+            var missing = text.Count(t => t is null);
             text[0] ??= File.ReadAllText(files[0]!);
             var candidates = PlainCsv.Parse(text[0]!);
             if (i == 0 || candidates.Rows.Count > 0)
                 for (var n = 1; n < files.Length; n++)
                     if (files[n] is not null) text[n] ??= File.ReadAllText(files[n]!);
+            changed[i] = !hit || text.Count(t => t is null) != missing;
             texts[i] = new(tile.TileId, tile.Signature ?? [], text);
             read[i] = i > 0 && candidates.Rows.Count == 0 ? new(candidates, null, default)
                 : new(candidates, [.. stages.Select((s, n) => (s, StageTable.Parse(text[n + 1]!, files[n + 1]!)))], tile.SecondLookFile is { } f ? StageTable.Parse(text[^1]!, f) : default);
         });
-        if (cacheFile is not null) TileTexts.Save(cacheFile, texts);
+        if (cacheFile is not null) TileTexts.Save(cacheFile, texts, changed, kept);
         foreach (var (tile, (candidates, stageTables, second)) in tiles.Zip(read))
         {
             if (stageTables is null) continue;
@@ -152,27 +156,53 @@ public static class VettedCandidates
     /// </summary>
     public static class TileTexts
     {
-        static readonly string Header = CacheFile.Header("vasco-vetted-tiles/1");
+        static readonly string Header = CacheFile.Header("vasco-vetted-tiles/2");
 
         public sealed record Tile(string TileId, long[] Signature, string?[] Texts);
 
-        public static Dictionary<string, Tile> Load(string path) => CacheFile.Read(path, Header, reader =>
-        {
-            var tiles = new Dictionary<string, Tile>(StringComparer.Ordinal);
-            for (var n = CacheFile.Count(reader); n > 0; n--)
-            {
-                var id = reader.ReadString();
-                var signature = new long[CacheFile.Count(reader)];
-                for (var i = 0; i < signature.Length; i++) signature[i] = reader.ReadInt64();
-                var texts = new string?[CacheFile.Count(reader)];
-                for (var i = 0; i < texts.Length; i++) texts[i] = reader.ReadBoolean() ? reader.ReadString() : null;
-                tiles[id] = new(id, signature, texts);
-            }
-            return tiles;
-        }) ?? new(StringComparer.Ordinal);
+        /// <summary>The cached tiles by id, and what was read of the file (for appending to it).</summary>
+        public sealed record Loaded(Dictionary<string, Tile> Tiles, AppendedCache.State State);
 
-        /// <summary>Keeps the tiles that have a signature.</summary>
-        public static void Save(string path, IEnumerable<Tile> tiles) => CacheFile.Write(path, Header, w =>
+        public static Loaded? Load(string path)
+        {
+            using var file = AppendedCache.Open(path, Header);
+            if (file is null) return null;
+            try
+            {
+                var tiles = new Dictionary<string, Tile>(StringComparer.Ordinal);
+                foreach (var part in file.Parts)
+                {
+                    using var reader = new BinaryReader(AppendedCache.StreamOf(part), System.Text.Encoding.UTF8);
+                    for (var n = CacheFile.Count(reader); n > 0; n--)
+                    {
+                        var id = reader.ReadString();
+                        var signature = new long[CacheFile.Count(reader)];
+                        for (var i = 0; i < signature.Length; i++) signature[i] = reader.ReadInt64();
+                        var texts = new string?[CacheFile.Count(reader)];
+                        for (var i = 0; i < texts.Length; i++) texts[i] = reader.ReadBoolean() ? reader.ReadString() : null;
+                        tiles[id] = new(id, signature, texts);
+                    }
+                }
+                return new(tiles, file.State);
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or FormatException or ArgumentException or OverflowException)
+            {
+                return null;  // no cache: every tile is read
+            }
+        }
+
+        /// <summary>
+        /// Keeps the tiles that have a signature: those <paramref name="changed"/> since <paramref name="from"/> appended to it,
+        /// or all written whole (no cache read, or a tile of it no longer among <paramref name="tiles"/>).
+        /// </summary>
+        public static void Save(string path, IReadOnlyList<Tile> tiles, IReadOnlyList<bool> changed, Loaded? from)
+        {
+            var present = from is null ? 0 : tiles.Count(t => from.Tiles.ContainsKey(t.TileId));
+            AppendedCache.Write(path, Header, from?.State, wholeRequired: from is null || present < from.Tiles.Count,
+                w => Write(w, tiles.Where((_, i) => changed[i])), w => Write(w, tiles));
+        }
+
+        static void Write(BinaryWriter w, IEnumerable<Tile> tiles)
         {
             var list = tiles.Where(t => t.Signature.Length > 0).ToList();
             w.Write(list.Count);
@@ -188,7 +218,7 @@ public static class VettedCandidates
                     if (text is not null) w.Write(text);
                 }
             }
-        });
+        }
     }
 
     /// <summary>A tile's files as read; no stage tables for a tile without candidates (but the first).</summary>

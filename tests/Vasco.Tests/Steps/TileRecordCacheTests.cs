@@ -68,6 +68,10 @@ public class TileRecordCacheTests
         Assert.That(second.Counts["stars"], Is.EqualTo(40));
         Assert.That(second.Status, Is.EqualTo("ok"));
         Assert.That(second.Warnings, Is.EqualTo(new[] { "t1: near the edge" }));
+        // The two tiles read again were appended to the cache (its journal), where the check of current tiles finds them too.
+        Assert.That(File.Exists(Vasco.IO.AppendedCache.JournalOf(cache)), Is.True);
+        Assert.That(TileRecordCache.Stamps(cache)["t2"].Signature[0], Is.EqualTo(new FileInfo(TileRecords.ManifestPath(step.OutputDir, "t2")).Length));
+        Assert.That(TileRecordCache.Load(cache).Tiles["t3"].Kind, Is.EqualTo(TileRecordCache.Kind.Ok));
 
         // The unchanged tile came from the cache: its manifest now says something else but has its old size and time.
         var t1 = TileRecords.ManifestPath(step.OutputDir, "t1");
