@@ -25,12 +25,14 @@ public static class CurrentTiles
         // All the finals' checks in order, each upstream step's once (the chains share most of theirs): a step's manifest
         // must be there (IsFinal false), a final's manifest made under the current stamp (true).
         readonly List<(StepDeclaration Step, bool IsFinal)> _checks = [];
+        readonly int _finals;
 
         /// <summary>Reads, once, what checking tiles against <paramref name="finals"/> needs.</summary>
         public Checker(IEnumerable<StepDeclaration> finals, IReadOnlyDictionary<string, StepDeclaration> steps, string stampDir)
         {
             _stampDir = stampDir;
             var ends = finals.ToList();
+            _finals = ends.Count;
             var chains = ends.ToDictionary(f => f.Name, f => Chain(f, steps), StringComparer.Ordinal);
             var present = new HashSet<string>(StringComparer.Ordinal);
             foreach (var final in ends)
@@ -54,30 +56,38 @@ public static class CurrentTiles
             for (var i = 0; i < ends.Count; i++) (_digests[ends[i].Name], _made[ends[i].Name]) = (digests[i], made[i]);
         }
 
-        /// <summary>The tiles' records (.tile.json, .failed.json) of one of the steps checked, as listed for the check.</summary>
-        public IReadOnlyDictionary<string, FolderListing.Dated> Records(StepDeclaration step) => _records[step.Name];
-
         /// <summary>
         /// Why the tile's results are not current, or null when they are: for each final step in the order the checker was
         /// given them, every per-tile step it reads from (directly or not) has the tile's manifest, and the final step's
         /// manifest was made under the tile's current stamp; the first problem found is the one given. The final stamp covers
         /// the stamps of the steps it reads, so a matching digest means nothing upstream changed since; the manifests'
-        /// presence means nothing upstream failed since. Thread-safe.
+        /// presence means nothing upstream failed since. <paramref name="signatures"/>: the signatures of the tile's records
+        /// of the final steps (each step's <see cref="TileRecordCache.Signature"/>, in the order of the finals) as the check
+        /// found them, for a current tile. Thread-safe.
         /// </summary>
-        public FailedTile? Problem(string tileId)
+        public FailedTile? Problem(string tileId, out long[] signatures)
         {
             var manifest = tileId + TileRecords.ManifestSuffix;
+            var all = signatures = new long[4 * _finals];
+            var final = 0;
             foreach (var (step, isFinal) in _checks)
             {
-                var problem = isFinal ? Stamped(step, tileId) : _records[step.Name].ContainsKey(manifest) ? null : Missing(step, tileId);
+                FailedTile? problem;
+                if (isFinal)
+                {
+                    var signature = TileRecordCache.Signature(_records[step.Name], tileId);
+                    signature.CopyTo(all, 4 * final++);
+                    problem = Stamped(step, tileId, signature);
+                }
+                else problem = _records[step.Name].ContainsKey(manifest) ? null : Missing(step, tileId);
                 if (problem is not null) return problem;
             }
             return null;
         }
 
-        FailedTile? Stamped(StepDeclaration final, string tileId)
+        FailedTile? Stamped(StepDeclaration final, string tileId, long[] signature)
         {
-            var made = _made[final.Name].TryGetValue(tileId, out var m) && m.Signature.AsSpan().SequenceEqual(TileRecordCache.Signature(_records[final.Name], tileId))
+            var made = _made[final.Name].TryGetValue(tileId, out var m) && m.Signature.AsSpan().SequenceEqual(signature)
                 ? m.Stamp : ManifestStamp(TileRecords.ManifestPath(final.OutputDir, tileId));
             // The index is written after the stamps, so a stamp it does not list is read.
             var now = _digests[final.Name].TryGetValue(tileId, out var d) ? d : StampPlanner.ReadDigest(StampPlanner.StampPath(_stampDir, final.Name, tileId));

@@ -254,8 +254,11 @@ public sealed class FilterStep : TileStep
         var problems = new FailedTile?[tiles.Count];
         var finals = new[] { filter }.Concat(stages.Select(s => s.Step)).Concat(secondLook is null ? [] : [secondLook]).ToList();
         var checker = new CurrentTiles.Checker(finals, env.Steps, stampDir);
-        InParallel.For(tiles.Count, maxParallel, i => problems[i] = checker.Problem(tiles[i]));
+        // The records' signatures as the check found them: what the tiles' cached parts below are keyed by.
+        var signatures = new long[tiles.Count][];
+        InParallel.For(tiles.Count, maxParallel, i => problems[i] = checker.Problem(tiles[i], out signatures[i]));
         var current = tiles.Where((_, i) => problems[i] is null).ToList();
+        var currentSignatures = signatures.Where((_, i) => problems[i] is null).ToList();
         var files = current.Select(t => Candidates.PathOf(env.Steps, t)).ToList();
         // Each tile's counts and candidates file as step 8's manifest.json took them from its record (TileRecordCache), read
         // again only when the record changed since: at 10,000 tiles, parsing every record again took 0.7 s of a build.
@@ -264,12 +267,11 @@ public sealed class FilterStep : TileStep
         {
             using var cache = TileRecordCache.Load(TileRecordCache.PathOf(stampDir, filter.Name));
             var taken = cache.Tiles;
-            var listing = checker.Records(filter);
             var records = new (IReadOnlyList<(string Name, double Value)> Counts, IReadOnlyList<FileRecord> Outputs)[current.Count];
             InParallel.For(current.Count, maxParallel, i =>
             {
                 var tile = current[i];
-                if (taken.TryGetValue(tile, out var e) && e.Kind == TileRecordCache.Kind.Ok && e.Signature.AsSpan().SequenceEqual(TileRecordCache.Signature(listing, tile)))
+                if (taken.TryGetValue(tile, out var e) && e.Kind == TileRecordCache.Kind.Ok && e.Signature.AsSpan().SequenceEqual(currentSignatures[i].AsSpan(0, 4)))  // step 8's, the first final
                     records[i] = (e.Counts, [.. e.Outputs.Select(TileRecordCache.Json.Read<FileRecord>)]);
                 else
                 {
@@ -291,7 +293,7 @@ public sealed class FilterStep : TileStep
                     {
                         SecondLookFile = secondLook is null ? null : OtherPlatesStep.Results.PathOf(env.Steps, t),
                         // Each file is written before its step's record of the tile: records as they were, files as they were.
-                        Signature = [.. finals.SelectMany(f => TileRecordCache.Signature(checker.Records(f), t))],
+                        Signature = currentSignatures[i],
                     }).ToList();
                 vetted = VettedCandidates.Write(path, Path.Combine(vettingDir, "ir_only.csv"), vettedTiles, stages.Select(s => s.Stage).ToList(), maxParallel,
                     cacheFile: Path.Combine(stampDir, "Filter.vetted.cache"));
