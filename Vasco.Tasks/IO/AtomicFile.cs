@@ -135,14 +135,16 @@ public static class AtomicFile
     /// Deletes the temp files a killed process left in <paramref name="dir"/> and its subfolders: those whose writer,
     /// named in the file name, was a process of this machine that is gone. Temp files of live processes (another shard
     /// writing into the same step folder) and of other machines (a shared file system) are left alone unless they are
-    /// a day old. Names without a writer (older versions) count as abandoned.
+    /// a day old. Names without a writer (older versions) count as abandoned. Returns how many it deleted.
     /// </summary>
-    public static void DeleteTempFiles(string dir)
+    public static int DeleteTempFiles(string dir)
     {
-        if (!Directory.Exists(dir)) return;
+        if (!Directory.Exists(dir)) return 0;
+        var deleted = 0;
         foreach (var file in Directory.EnumerateFiles(dir, ".*", SearchOption.AllDirectories).Where(IsTempFile))
-            if (IsAbandoned(file))
-                TryDelete(file);
+            if (IsAbandoned(file) && TryDelete(file))
+                deleted++;
+        return deleted;
     }
 
     /// <summary>A temp file name beside <paramref name="path"/> that names its writer: ".name.tmp-RANDOM.PID.HOST".</summary>
@@ -205,8 +207,9 @@ public static class AtomicFile
         return hash.ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    static void TryDelete(string path)
+    static bool TryDelete(string path)
     {
-        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        try { File.Delete(path); return true; } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        return false;
     }
 }

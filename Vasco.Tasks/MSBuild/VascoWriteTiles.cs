@@ -34,7 +34,6 @@ public sealed class VascoWriteTiles : VascoTask
         var targetCount = survey ? 0 : tiles.Select(t => t.Target).Distinct(StringComparer.Ordinal).Count();
         var source = survey ? $"band {tiling.Band}" : $"{targetCount} target(s)";
         Directory.CreateDirectory(step.OutputDir);
-        Vasco.IO.AtomicFile.DeleteTempFiles(step.OutputDir);
         var csvPath = Path.Combine(step.OutputDir, "tiles.csv");
         TilesCsv.Write(csvPath, tiles);
 

@@ -173,18 +173,14 @@ public sealed class StepRunner
         Directory.CreateDirectory(Step.OutputDir);
         // Taken before this step writes anything: what it writes, Close refreshes.
         _records = TileRecords.Snapshot(Step, StampDir);
-        // A killed build leaves temp files (never under an output's name) and this marker; the marker is removed only
-        // once the step's manifest.json is written, so the next plan can tell an interrupted step (StampPlanner).
-        // The sweep (20,000-40,000 entries a folder at 10,000 tiles) goes on beside the step's tiles: it removes only
-        // files of writers that are gone, never this build's, and Close waits for it before keeping the folder's listing.
-        _sweep = Task.Run(() => AtomicFile.DeleteTempFiles(Step.OutputDir));
+        // A killed build leaves this marker (and temp files, which the next build's lock removes: VascoLockRun); the
+        // marker is removed only once the step's manifest.json is written, so the next plan can tell an interrupted step (StampPlanner).
         AtomicFile.WriteAllText(RunningMarker(Step.OutputDir), $"step {Step.Name} of run {RunId} started and has not written its manifest.json yet\n");
     }
 
     /// <summary>After a step's last tile (also after a failure): the step's manifest.json over all tiles, and the marker goes.</summary>
     internal void Close(IReadOnlyList<string> allTileIds)
     {
-        _sweep?.GetAwaiter().GetResult();
         var records = _records;
         if (records is not null)
             lock (_begun) records.Refresh(_begun.SelectMany(t => (string[])[t + TileRecords.ManifestSuffix, t + TileRecords.FailedSuffix]));
@@ -195,7 +191,6 @@ public sealed class StepRunner
     }
 
     FolderSnapshot? _records;
-    Task? _sweep;
     readonly List<string> _begun = [];
 
     /// <summary>

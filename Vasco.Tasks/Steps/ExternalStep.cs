@@ -76,8 +76,6 @@ public sealed class ExternalStep : TileStep
             _vizier?.Dispose();
             throw;
         }
-        foreach (var (name, _, _, _, _) in _catalogs)
-            AtomicFile.DeleteTempFiles(Path.Combine(env.ExtDir, name, env.RunId));
         StepFields["catalogs"] = _catalogs.Select(c => c.Remote is not null ? $"{c.Name} (VizieR {c.Remote.VizierTable})"
             : c.Local is not null ? $"{c.Name} (local file)" : $"{c.Name} (the synthetic sky's modern catalog, epoch {SyntheticOptions.ModernEpoch})").ToList();
     }

@@ -246,7 +246,6 @@ public sealed class FilterStep : TileStep
         // is kept again once they are written (nothing here touches a record), or every later look at the folder's 30,000
         // files (step 9, the next build's plan and flow) would list it again.
         var filterRecords = TileRecords.Snapshot(filter, stampDir);
-        AtomicFile.DeleteTempFiles(outputDir);
         // Withdrawn first: a run-level output that cannot be rewritten (a full disk) must not stand for the run.
         File.Delete(manifestPath);
         if (Directory.Exists(vettingDir))

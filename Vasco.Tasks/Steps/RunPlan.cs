@@ -46,10 +46,9 @@ public sealed record PlanResult(IReadOnlyList<Tile> Tiles, IReadOnlyList<Tile> S
 public static class RunPlan
 {
     /// <summary>
-    /// What a killed build left: the FailFast marker (at once), temporary files in the run's state folder and tools'
-    /// working folders (on the other core, while the plan is made: the state folder holds a file per tile and step,
-    /// 150,000 at 10,000 tiles, and a build's own temp files are never taken for abandoned ones). The task's result is
-    /// what to tell the user.
+    /// What a stopped build left: the FailFast marker (at once) and tools' working folders in the temporary folder (on the
+    /// other core, while the plan is made). Its temporary files in the run's folders went when the lock was taken
+    /// (VascoLockRun). The task's result is what to tell the user.
     /// </summary>
     public static Task<List<string>> Tidy(string stampDir)
     {
@@ -57,7 +56,6 @@ public static class RunPlan
         return Task.Run(() =>
         {
             var said = new List<string>();
-            IO.AtomicFile.DeleteTempFiles(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(stampDir)))!);
             // Tidying the temporary folder is never a reason to fail.
             try
             {

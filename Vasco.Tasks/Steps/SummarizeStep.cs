@@ -31,7 +31,6 @@ public static class SummarizeStep
         var started = DateTimeOffset.UtcNow;
         var steps = env.Steps.Values.OrderBy(s => s.Number).ToList();
         Directory.CreateDirectory(summariesDir);
-        AtomicFile.DeleteTempFiles(summariesDir);
         // Step 8 decided which tiles are current; the summaries count only those, as candidates.csv does.
         var filterManifest = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(candidatesFile))!, "filter.manifest.json");
         var filterRecord = Manifest.TryRead(filterManifest);

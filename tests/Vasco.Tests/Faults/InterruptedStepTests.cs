@@ -51,19 +51,24 @@ public class InterruptedStepTests
     }
 
     [Test]
-    public void TempFilesOfAKilledWriteAreRemovedByTheNextRunOfTheStep()
+    public void TempFilesOfAKilledWriteAreRemovedByTheNextBuild()
     {
         using var run = NewRun();
         Assert.That(run.Build().ExitCode, Is.EqualTo(0));
+        var note = RunLock.OwnerPath(run.Path("obj", "vasco", run.RunId, "build.lock"));
+        Assert.That(File.Exists(note), Is.False, "a build that ended takes its note away");
         var dir = run.Path("data", "starcount", run.RunId);
-        // A write killed half way: a temp file beside the output, and no manifest for the tile.
+        // A build killed in a write: a temp file beside the output, no manifest for the tile, and the build's note on the run's lock.
         var temp = Path.Combine(dir, ".alpha.count.txt.tmp-0123456789ab");
         File.WriteAllText(temp, "1");
         File.Delete(Path.Combine(dir, "alpha" + TileRecords.ManifestSuffix));
+        File.WriteAllText(note, "process 1 on a machine, building since 2026-12-06 05:00:00Z: dotnet build\n");
         var again = run.Build();
         Assert.Multiple(() =>
         {
             Assert.That(again.ExitCode, Is.EqualTo(0), again.Output);
+            Assert.That(again.Output, Does.Contain($"the last build of run {run.RunId} did not end; removed 1 temporary file(s)"));
+            Assert.That(File.Exists(note), Is.False);
             Assert.That(again.TilesRun("StarCount"), Is.EqualTo(new[] { "alpha" }));
             Assert.That(File.Exists(temp), Is.False);
             Assert.That(Directory.EnumerateFiles(run.Dir, "*", SearchOption.AllDirectories).Where(AtomicFile.IsTempFile), Is.Empty);
