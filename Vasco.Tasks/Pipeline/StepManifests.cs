@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using Vasco.IO;
 
@@ -51,34 +50,44 @@ public static class StepManifests
 
         Directory.CreateDirectory(step.ManifestDir);
         var path = Path.Combine(step.ManifestDir, FileName);
-        // As large as the last one, and a little more: grown from small, the buffer's copies cost more than the writing.
-        using var json = new ManifestText(File.Exists(path) ? (int)Math.Min(new FileInfo(path).Length + (1 << 16), Array.MaxLength) : 1 << 20);
-        json.Member("schema", Manifest.SchemaName);
-        json.Member("step", step.Name);
-        json.Member("step_number", step.Number);
-        json.Member("run_id", runId);
-        json.Member("pipeline_version", PipelineInfo.Version);
-        json.Member("status", status);
-        json.Member("started_utc", started);
-        json.Member("finished_utc", end ?? started);
-        // The tiles' own times, in the order of the tiles list (a sum in another order may differ in its last digit).
-        json.Member("elapsed_seconds", records.Sum(r => r.Entry.Kind == TileRecordCache.Kind.NotBuilt ? 0 : r.Entry.ElapsedSeconds));
-        json.Member("parameters", new SortedDictionary<string, string>(step.Reads.Distinct().ToDictionary(n => n, n => parameters[n]), StringComparer.Ordinal));
-        json.Member("tools", new SortedDictionary<string, string>(step.Tools.Distinct().ToDictionary(t => t, t => toolVersions.TryGetValue(t, out var v) ? v : "unknown"), StringComparer.Ordinal));
-        // Tiles share inputs (configs, catalogs): each is listed once, in first-seen order.
-        var seenInputs = new HashSet<ReadOnlyMemory<byte>>(JsonBytes.Comparer);
-        json.Elements("inputs", records.Where(r => r.Entry.Kind == TileRecordCache.Kind.Ok).SelectMany(r => r.Entry.Inputs).Where(seenInputs.Add));
-        json.Elements("outputs", records.Where(r => r.Entry.Kind == TileRecordCache.Kind.Ok).SelectMany(r => r.Entry.Outputs));
-        json.Member("counts", counts);
-        json.Member("retries", retries);
-        json.Member("warnings", warnings);
-        json.Elements("failed_tiles", records.Where(r => r.Entry.Kind == TileRecordCache.Kind.Failed).SelectMany(r => r.Entry.FailedTiles));
-        json.Elements("tiles", records.Select(r => r.Entry.Line));
-        if (fields is not null)
-            foreach (var (k, v) in fields) json.Member(k, v);
-        var bytes = json.End().Span;
-        // The merge rewrites a step's manifest only when it changes, so merging twice changes nothing.
-        if (!onlyIfChanged || !File.Exists(path) || !File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes)) AtomicFile.WriteAllBytes(path, bytes);
+        void Write(Stream stream)
+        {
+            var json = new ManifestText(stream);
+            json.Member("schema", Manifest.SchemaName);
+            json.Member("step", step.Name);
+            json.Member("step_number", step.Number);
+            json.Member("run_id", runId);
+            json.Member("pipeline_version", PipelineInfo.Version);
+            json.Member("status", status);
+            json.Member("started_utc", started);
+            json.Member("finished_utc", end ?? started);
+            // The tiles' own times, in the order of the tiles list (a sum in another order may differ in its last digit).
+            json.Member("elapsed_seconds", records.Sum(r => r.Entry.Kind == TileRecordCache.Kind.NotBuilt ? 0 : r.Entry.ElapsedSeconds));
+            json.Member("parameters", new SortedDictionary<string, string>(step.Reads.Distinct().ToDictionary(n => n, n => parameters[n]), StringComparer.Ordinal));
+            json.Member("tools", new SortedDictionary<string, string>(step.Tools.Distinct().ToDictionary(t => t, t => toolVersions.TryGetValue(t, out var v) ? v : "unknown"), StringComparer.Ordinal));
+            // Tiles share inputs (configs, catalogs): each is listed once, in first-seen order.
+            var seenInputs = new HashSet<ReadOnlyMemory<byte>>(JsonBytes.Comparer);
+            json.Elements("inputs", records.Where(r => r.Entry.Kind == TileRecordCache.Kind.Ok).SelectMany(r => r.Entry.Inputs).Where(seenInputs.Add));
+            json.Elements("outputs", records.Where(r => r.Entry.Kind == TileRecordCache.Kind.Ok).SelectMany(r => r.Entry.Outputs));
+            json.Member("counts", counts);
+            json.Member("retries", retries);
+            json.Member("warnings", warnings);
+            json.Elements("failed_tiles", records.Where(r => r.Entry.Kind == TileRecordCache.Kind.Failed).SelectMany(r => r.Entry.FailedTiles));
+            json.Elements("tiles", records.Select(r => r.Entry.Line));
+            if (fields is not null)
+                foreach (var (k, v) in fields) json.Member(k, v);
+            json.End();
+        }
+        // Written as it is made: at 10,000 tiles the fifteen manifests are 90 MB, which a buffer first would touch twice.
+        if (!onlyIfChanged) AtomicFile.Write(path, Write);
+        else
+        {
+            // The merge rewrites a step's manifest only when it changes, so merging twice changes nothing.
+            using var made = new MemoryStream();
+            Write(made);
+            var bytes = made.GetBuffer().AsSpan(0, (int)made.Length);
+            if (!File.Exists(path) || !File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes)) AtomicFile.WriteAllBytes(path, bytes);
+        }
         if (cacheFile is not null) TileRecordCache.Save(cacheFile, records, cached);
         return new Totals(path, status, counts, warnings);
     }
@@ -87,9 +96,8 @@ public static class StepManifests
     /// A manifest's JSON object, written member by member: as the serializer indents (<see cref="Manifest.JsonOptions"/>),
     /// except that the long arrays of records have one compact record a line, copied from the tiles' cached JSON.
     /// </summary>
-    sealed class ManifestText(int capacity) : IDisposable
+    sealed class ManifestText(Stream output)
     {
-        readonly PooledBytes.Writer _out = new(capacity);
         bool _first = true;
 
         public void Member<T>(string name, T value)
@@ -99,10 +107,10 @@ public static class StepManifests
             var rest = JsonSerializer.SerializeToUtf8Bytes(value, Manifest.JsonOptions).AsSpan();
             for (int i; (i = rest.IndexOf((byte)'\n')) >= 0; rest = rest[(i + 1)..])
             {
-                _out.Write(rest[..(i + 1)]);
+                output.Write(rest[..(i + 1)]);
                 Raw("  ");
             }
-            _out.Write(rest);
+            output.Write(rest);
         }
 
         public void Elements(string name, IEnumerable<ReadOnlyMemory<byte>> elements)
@@ -113,33 +121,27 @@ public static class StepManifests
             foreach (var json in elements)
             {
                 Raw(any ? ",\n    " : "\n    ");
-                _out.Write(json.Span);
+                output.Write(json.Span);
                 any = true;
             }
             Raw(any ? "\n  ]" : "]");
         }
 
-        public ReadOnlyMemory<byte> End()
-        {
-            Raw(_first ? "{}" : "\n}");
-            return _out.WrittenMemory;
-        }
-
-        public void Dispose() => _out.Dispose();
+        public void End() => Raw(_first ? "{}" : "\n}");
 
         void Name(string name)
         {
             Raw(_first ? "{\n  " : ",\n  ");
             _first = false;
-            _out.Write(JsonSerializer.SerializeToUtf8Bytes(name, Manifest.JsonOptions));
+            output.Write(JsonSerializer.SerializeToUtf8Bytes(name, Manifest.JsonOptions));
             Raw(": ");
         }
 
         void Raw(string ascii)
         {
-            var span = _out.GetSpan(ascii.Length);
-            for (var i = 0; i < ascii.Length; i++) span[i] = (byte)ascii[i];
-            _out.Advance(ascii.Length);
+            Span<byte> bytes = stackalloc byte[ascii.Length];
+            for (var i = 0; i < ascii.Length; i++) bytes[i] = (byte)ascii[i];
+            output.Write(bytes);
         }
     }
 
