@@ -483,16 +483,26 @@ public static class TileRecords
     /// </summary>
     public static string Deciding(IEnumerable<(string Step, string Folder)> steps, string stampDir, IReadOnlyList<string> tileIds)
     {
-        var (newest, time) = ("", DateTime.MinValue);
-        foreach (var (step, folder) in steps)
+        // Each step's first missing record, else its newest, on every core; then the first step with one missing, else the newest of all.
+        var folders = steps.ToList();
+        var found = new (string? Missing, string Newest, DateTime Time)[folders.Count];
+        InParallel.For(folders.Count, Environment.ProcessorCount, i =>
         {
+            var (step, folder) = folders[i];
             var records = Listed(step, folder, stampDir);
+            found[i] = (null, "", DateTime.MinValue);
             foreach (var tile in tileIds)
             {
                 var name = tile + ManifestSuffix;
-                if (!records.TryGetValue(name, out var record)) return Path.Combine(folder, name);
-                if (record.LastWriteUtc > time) (newest, time) = (Path.Combine(folder, name), record.LastWriteUtc);
+                if (!records.TryGetValue(name, out var record)) { found[i].Missing = Path.Combine(folder, name); return; }
+                if (record.LastWriteUtc > found[i].Time) (found[i].Newest, found[i].Time) = (Path.Combine(folder, name), record.LastWriteUtc);
             }
+        });
+        var (newest, time) = ("", DateTime.MinValue);
+        foreach (var (missing, stepNewest, stepTime) in found)
+        {
+            if (missing is not null) return missing;
+            if (stepTime > time) (newest, time) = (stepNewest, stepTime);
         }
         return newest;
     }

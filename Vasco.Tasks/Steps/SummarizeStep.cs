@@ -90,7 +90,7 @@ public static class SummarizeStep
                 if (funnelFile is not null) manifest.Inputs.Add(FileRecord.Of(funnelFile, runDir));
                 var markdown = RunSummary.Markdown(runId, figures, histograms, report.Rows, funnel);
                 AtomicFile.WriteAllText(md, markdown);
-                summaryCsv.GetAwaiter().GetResult();
+                // The page shows the plots, not summary.csv: that one is waited for with the rest of what is behind.
                 manifest.Outputs.AddRange(plots.GetAwaiter().GetResult());
                 report.WritePage(runDir, markdown, figures.Where(f => f.Failure is not null).Select(f => (f.TileId, f.Failure!)).ToList(), funnel);
                 (reportFiles, pageRecord) = (report.Files, report.PageRecord);
