@@ -58,11 +58,12 @@ public sealed class VascoWriteTiles : VascoTask
         if (survey) manifest.Fields["band"] = tiling.Band.ToString();
         manifest.FinishedUtc = DateTimeOffset.UtcNow;
         manifest.ElapsedSeconds = Math.Round((manifest.FinishedUtc - started).TotalSeconds, 4);
-        manifest.Write(Path.Combine(step.OutputDir, StepManifests.FileName));
-
+        // The log before the manifest, the step's mark of completion: a build stopped between them does step 0 again.
         Directory.CreateDirectory(step.LogDir);
         File.AppendAllText(Path.Combine(step.LogDir, RunId + LogSuffix + ".log"),
             $"{DateTimeOffset.UtcNow:O} tiling: {source} -> {tiles.Count} tile(s), mode {parameters["TilingMode"]}, size {Tile.Format(parameters.Number("TileSizeArcmin"))}'\n");
+        manifest.Write(Path.Combine(step.OutputDir, StepManifests.FileName));
+
         LogHigh($"VascoTiling: {source} -> {tiles.Count} tile(s) in {RunPaths.Relative(RunDir, csvPath)}");
     }
 

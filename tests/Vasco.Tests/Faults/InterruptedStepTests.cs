@@ -74,4 +74,30 @@ public class InterruptedStepTests
             Assert.That(Directory.EnumerateFiles(run.Dir, "*", SearchOption.AllDirectories).Where(AtomicFile.IsTempFile), Is.Empty);
         });
     }
+
+    /// <summary>
+    /// Step 0 stopped after its tiles and before its log (seen in CI: a kill in that moment): its manifest, the mark
+    /// the next build trusts, must not be there yet, so that the next build does step 0 again and the log is written.
+    /// </summary>
+    [Test]
+    public void StepZeroStoppedBeforeItsLogIsDoneAgainByTheNextBuild()
+    {
+        using var run = NewRun();
+        // A file where step 0's log folder goes: the log cannot be written, as if the build had been stopped there.
+        var logDir = run.Path("logs", "00_inputs_tiling");
+        Directory.CreateDirectory(Path.GetDirectoryName(logDir)!);
+        File.WriteAllText(logDir, "in the way\n");
+        var stopped = run.Build("-t:VascoTiling");
+        Assert.That(stopped.ExitCode, Is.Not.EqualTo(0), stopped.Output);
+        Assert.That(File.Exists(run.Path("data", "tiles", run.RunId, StepManifests.FileName)), Is.False, "no manifest without the log");
+
+        File.Delete(logDir);
+        var again = run.Build("-t:VascoTiling");
+        Assert.Multiple(() =>
+        {
+            Assert.That(again.ExitCode, Is.EqualTo(0), again.Output);
+            Assert.That(File.Exists(Path.Combine(logDir, run.RunId + ".log")), Is.True);
+            Assert.That(File.Exists(run.Path("data", "tiles", run.RunId, StepManifests.FileName)), Is.True);
+        });
+    }
 }
