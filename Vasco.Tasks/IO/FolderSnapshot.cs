@@ -74,8 +74,7 @@ public sealed class FolderSnapshot
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }  // only a cache: the next Open lists the folder
     }
 
-    void Write(long time)
-    {
+    void Write(long time) =>
         AtomicFile.Write(_file, stream =>
         {
             using var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
@@ -91,62 +90,27 @@ public sealed class FolderSnapshot
                 w.Write(file.LastWriteUtc.Ticks);
             }
         }, durable: false);
-        Parsed.Keep(_file, Path.GetFullPath(_folder), string.Join('|', _suffixes), time, Files);
-    }
 
     static long TimeOf(string folder) => Directory.Exists(folder) ? Directory.GetLastWriteTimeUtc(folder).Ticks : 0;
 
     static Dictionary<string, FolderListing.Dated>? Read(string file, string folder, string[] suffixes, long time)
     {
-        var (fullFolder, suffixKey) = (Path.GetFullPath(folder), string.Join('|', suffixes));
-        if (Parsed.Find(file, fullFolder, suffixKey, time) is { } known) return known;
         try
         {
             using var bytes = PooledBytes.File.Read(file);
             using var reader = new BinaryReader(bytes.Stream(), Encoding.UTF8);
-            if (reader.ReadString() != Header || reader.ReadString() != fullFolder || reader.ReadString() != suffixKey || reader.ReadInt64() != time)
+            if (reader.ReadString() != Header || reader.ReadString() != Path.GetFullPath(folder) || reader.ReadString() != string.Join('|', suffixes) || reader.ReadInt64() != time)
                 return null;
             var count = reader.ReadInt32();
             if (count < 0 || count > reader.BaseStream.Length) return null;
             var files = new Dictionary<string, FolderListing.Dated>(count, StringComparer.Ordinal);
             for (var i = 0; i < count; i++)
                 files[reader.ReadString()] = new(reader.ReadInt64(), new DateTime(reader.ReadInt64(), DateTimeKind.Utc));
-            Parsed.Keep(file, fullFolder, suffixKey, time, files);
             return files;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or EndOfStreamException or ArgumentException)
         {
             return null;
-        }
-    }
-
-    /// <summary>
-    /// The kept files this process read or wrote, as parsed: one build reads the same ones several times (the plan, the
-    /// flow, step 8's check and its up-to-date check, step 9: some fifty parses of 10,000-30,000 names at 10,000 tiles).
-    /// An entry serves while the kept file has the size and time it had then (every write is a rename); each reader gets
-    /// its own copy, since a snapshot's <see cref="Files"/> is refreshed in place. Held weakly: an MSBuild node that stays
-    /// up between builds does not hold them.
-    /// </summary>
-    static class Parsed
-    {
-        sealed record Entry(long Bytes, long Ticks, string Folder, string Suffixes, long Time, WeakReference<Dictionary<string, FolderListing.Dated>> Files);
-
-        static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Entry> Kept = new(StringComparer.Ordinal);
-
-        public static Dictionary<string, FolderListing.Dated>? Find(string file, string folder, string suffixes, long time)
-        {
-            if (!Kept.TryGetValue(Path.GetFullPath(file), out var e) || (e.Folder, e.Suffixes, e.Time) != (folder, suffixes, time) || !e.Files.TryGetTarget(out var files))
-                return null;
-            var info = new FileInfo(file);
-            return info.Exists && info.Length == e.Bytes && info.LastWriteTimeUtc.Ticks == e.Ticks ? new(files, StringComparer.Ordinal) : null;
-        }
-
-        public static void Keep(string file, string folder, string suffixes, long time, Dictionary<string, FolderListing.Dated> files)
-        {
-            // A file system that keeps whole seconds could give a rewritten file of the same size the same time.
-            var info = new FileInfo(file);
-            if (info.Exists && info.LastWriteTimeUtc.Ticks % TimeSpan.TicksPerSecond != 0)
-                Kept[Path.GetFullPath(file)] = new(info.Length, info.LastWriteTimeUtc.Ticks, folder, suffixes, time, new(new(files, StringComparer.Ordinal)));
         }
     }
 }

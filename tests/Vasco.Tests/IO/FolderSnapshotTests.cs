@@ -41,37 +41,6 @@ public class FolderSnapshotTests
     }
 
     [Test]
-    public void EachReaderOfAKeptListingHasItsOwnAndAKeptFileReplacedIsReadAgain()
-    {
-        var (folder, kept) = NewFolder("t1.tile.json", "t2.tile.json");
-        FolderSnapshot.Open(folder, kept, ".tile.json").Save();
-
-        // One build opens the same kept listing several times (the plan, the flow, steps 8 and 9); a reader that
-        // refreshes its own changes into it changes no other reader's.
-        var first = FolderSnapshot.Open(folder, kept, ".tile.json");
-        File.Delete(Path.Combine(folder, "t2.tile.json"));
-        first.Refresh(["t2.tile.json"]);
-        Directory.SetLastWriteTimeUtc(folder, AnHourAgo);
-        var second = FolderSnapshot.Open(folder, kept, ".tile.json");
-        Assert.That((first.Reused, second.Reused), Is.EqualTo((true, true)));
-        Assert.That(first.Files.Keys, Is.EquivalentTo(new[] { "t1.tile.json" }));
-        Assert.That(second.Files.Keys, Is.EquivalentTo(new[] { "t1.tile.json", "t2.tile.json" }), "as kept: the folder's time says nothing changed");
-
-        // The kept file replaced by another writer (another build's process): what it says now is read, not what was read before.
-        var other = Path.Combine(Path.GetDirectoryName(kept)!, "other.listing");
-        File.Copy(kept, other);
-        first.Save();
-        Directory.SetLastWriteTimeUtc(folder, AnHourAgo);
-        FolderSnapshot.Open(folder, kept, ".tile.json").Save();  // read, and kept in this process as it is
-        var withOne = File.ReadAllBytes(kept);
-        File.WriteAllBytes(kept, File.ReadAllBytes(other));
-        File.SetLastWriteTimeUtc(kept, DateTime.UtcNow.AddSeconds(-5).AddTicks(1234));
-        Assert.That(FolderSnapshot.Open(folder, kept, ".tile.json").Files.Keys, Is.EquivalentTo(new[] { "t1.tile.json", "t2.tile.json" }));
-        File.WriteAllBytes(kept, withOne);
-        Assert.That(FolderSnapshot.Open(folder, kept, ".tile.json").Files.Keys, Is.EquivalentTo(new[] { "t1.tile.json" }));
-    }
-
-    [Test]
     public void AFileAddedOrDeletedByHandIsSeen()
     {
         var (folder, kept) = NewFolder("t1.tile.json", "t2.tile.json");
